@@ -1,0 +1,257 @@
+#!/bin/sh
+# The benchmarks (`make bench` builds, then runs this). Makes or reuses a
+# database of BENCH_CONTACTS contacts in bench/out/, starts `crm serve` and
+# bench/probe (bare libmicrohttpd + SQLite) side by side, loads them with wrk
+# (single-record GET on both, list pages, search) and writes docs/perf.md
+# with the machine, the date, the numbers and each target's pass/fail.
+#
+#   BENCH_CONTACTS=100000 bench/run.sh      a quicker run on fewer rows
+#
+# Settings (environment): BUILD_DIR (build), BENCH_CONTACTS (1000000),
+# BENCH_COMPANIES (contacts / 20), BENCH_SEED (1), BENCH_DURATION (20s),
+# BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (1), BENCH_ROUNDS (2: the GET
+# pair runs this many times, alternating, and keeps each side's best),
+# BENCH_PORT (18080; the probe uses the next port), BENCH_LOG_LEVEL (info,
+# the server's default), BENCH_REPORT (docs/perf.md).
+set -eu
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+CONTACTS=${BENCH_CONTACTS:-1000000}
+COMPANIES=${BENCH_COMPANIES:-$((CONTACTS / 20))}
+SEED=${BENCH_SEED:-1}
+DURATION=${BENCH_DURATION:-20s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
+ROUNDS=${BENCH_ROUNDS:-2}
+PORT=${BENCH_PORT:-18080}
+PROBE_PORT=$((PORT + 1))
+LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
+REPORT=${BENCH_REPORT:-docs/perf.md}
+OUT=bench/out
+DB=$OUT/contacts-$CONTACTS.db
+STAMP=$DB.ok
+
+# Targets (2 cores): GET at >= 80 % of the probe, list p95 <= 20 ms, search
+# p95 <= 25 ms, no query over 1 s, server RSS <= 128 MB.
+TARGET_GET_RATIO=0.80
+TARGET_LIST_P95_MS=20
+TARGET_SEARCH_P95_MS=25
+TARGET_MAX_MS=1000
+TARGET_RSS_MB=128
+
+for tool in wrk curl; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
+done
+for program in "$BUILD_DIR/crm" "$BUILD_DIR/bench/gen_data" "$BUILD_DIR/bench/probe"; do
+    [ -x "$program" ] || { echo "bench: $program is missing; build first (make bench)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+
+crm_pid=""
+probe_pid=""
+stop_servers() {
+    # Only the processes this script started, by their ids.
+    for pid in $crm_pid $probe_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    crm_pid=""
+    probe_pid=""
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+# ---- the data ----
+
+wanted="contacts=$CONTACTS companies=$COMPANIES seed=$SEED"
+generated="reused"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$wanted" ] || [ ! -f "$DB" ]; then
+    rm -f "$DB" "$DB-wal" "$DB-shm" "$STAMP"
+    echo "bench: generating $wanted into $DB"
+    started=$(date +%s)
+    "$BUILD_DIR/bench/gen_data" --db "$DB" --contacts "$CONTACTS" --companies "$COMPANIES" \
+        --seed "$SEED" 2>&1 | tee "$OUT/gen_data.log"
+    generated="generated in $(($(date +%s) - started)) s"
+    echo "$wanted" >"$STAMP"
+fi
+db_mb=$(($(stat -c %s "$DB") / 1048576))
+# Start from a warm page cache, as a server that has been up for a while would.
+cat "$DB" >/dev/null
+
+# ---- helpers ----
+
+wait_ready() { # url pid
+    i=0
+    while ! curl -sf -o /dev/null "$1"; do
+        kill -0 "$2" 2>/dev/null || { echo "bench: server for $1 exited" >&2; exit 1; }
+        i=$((i + 1))
+        [ "$i" -lt 300 ] || { echo "bench: $1 did not answer" >&2; exit 1; }
+        sleep 0.1
+    done
+}
+
+# run_wrk NAME SCRIPT URL [SCRIPT ARGS...]: prints the script's BENCH line.
+run_wrk() {
+    name=$1 script=$2 url=$3
+    shift 3
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency \
+        -s "$script" "$url" -- "$@" >"$OUT/wrk-$name.txt" 2>&1 || true
+    line=$(grep '^BENCH ' "$OUT/wrk-$name.txt" || true)
+    [ -n "$line" ] || { echo "bench: wrk $name failed, see $OUT/wrk-$name.txt" >&2; exit 1; }
+    echo "$line"
+}
+
+field() { # LINE KEY
+    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# le A B: true when A <= B (decimals).
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+verdict() { if "$@"; then echo pass; else echo "**FAIL**"; fi; }
+
+vm_kb() { # PID FIELD
+    awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+# ---- servers ----
+
+echo "bench: starting crm on port $PORT and probe on port $PROBE_PORT"
+"$BUILD_DIR/crm" serve --db "$DB" --listen "127.0.0.1:$PORT" --log-level "$LOG_LEVEL" \
+    2>"$OUT/crm.log" &
+crm_pid=$!
+"$BUILD_DIR/bench/probe" --db "$DB" --listen "127.0.0.1:$PROBE_PORT" 2>"$OUT/probe.log" &
+probe_pid=$!
+wait_ready "http://127.0.0.1:$PORT/healthz" "$crm_pid"
+wait_ready "http://127.0.0.1:$PROBE_PORT/api/v1/contacts/1" "$probe_pid"
+rss_start_kb=$(vm_kb "$crm_pid" VmRSS)
+
+# Pages 1 to 5 of each list query, with their cursors, for bench/list.lua.
+urls=$OUT/list-urls.txt
+: >"$urls"
+grep -v '^#' bench/list_queries.txt | grep -v '^$' | while IFS='|' read -r sort filter; do
+    cursor=""
+    page=1
+    while [ "$page" -le 5 ]; do
+        set -- -s -G -o "$OUT/page.json" -w '%{http_code} %{url_effective}' \
+            "http://127.0.0.1:$PORT/api/v1/contacts" --data-urlencode "sort=$sort"
+        [ -z "$filter" ] || set -- "$@" --data-urlencode "filter=$filter"
+        [ -z "$cursor" ] || set -- "$@" --data-urlencode "cursor=$cursor"
+        answer=$(curl "$@")
+        [ "${answer%% *}" = 200 ] || { echo "bench: list query failed: $answer" >&2; cat "$OUT/page.json" >&2; exit 1; }
+        echo "${answer#* http://127.0.0.1:"$PORT"}" >>"$urls"
+        cursor=$(sed -n 's/.*"next_cursor":"\([^"]*\)".*/\1/p' "$OUT/page.json")
+        [ -n "$cursor" ] || break
+        page=$((page + 1))
+    done
+done
+
+# ---- runs ----
+
+echo "bench: warming up"
+run_wrk warm-probe bench/get.lua "http://127.0.0.1:$PROBE_PORT" "$CONTACTS" >/dev/null
+run_wrk warm-crm bench/get.lua "http://127.0.0.1:$PORT" "$CONTACTS" >/dev/null
+
+best_probe="" best_crm=""
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+    echo "bench: GET round $round/$ROUNDS"
+    line=$(run_wrk "get-probe-$round" bench/get.lua "http://127.0.0.1:$PROBE_PORT" "$CONTACTS")
+    if [ -z "$best_probe" ] || le "$(field "$best_probe" rps)" "$(field "$line" rps)"; then best_probe=$line; fi
+    line=$(run_wrk "get-crm-$round" bench/get.lua "http://127.0.0.1:$PORT" "$CONTACTS")
+    if [ -z "$best_crm" ] || le "$(field "$best_crm" rps)" "$(field "$line" rps)"; then best_crm=$line; fi
+    round=$((round + 1))
+done
+echo "bench: list pages"
+list=$(run_wrk list bench/list.lua "http://127.0.0.1:$PORT" "$urls")
+echo "bench: search"
+search=$(run_wrk search bench/search.lua "http://127.0.0.1:$PORT")
+echo "bench: search, very common terms only"
+search_common=$(run_wrk search-common bench/search.lua "http://127.0.0.1:$PORT" common)
+rss_peak_kb=$(vm_kb "$crm_pid" VmHWM)
+stop_servers
+
+# ---- the report ----
+
+ratio=$(awk -v a="$(field "$best_crm" rps)" -v b="$(field "$best_probe" rps)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+rss_peak_mb=$((rss_peak_kb / 1024))
+worst_max=$(printf '%s\n' "$best_crm" "$list" "$search" "$search_common" |
+    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^max_ms=/) { v = substr($i, 8) + 0; if (v > m) m = v } } END { print m + 0 }')
+
+commit="none yet"
+if [ -f .git/HEAD ]; then
+    ref=$(sed -n 's/^ref: //p' .git/HEAD)
+    if [ -z "$ref" ]; then
+        commit=$(cut -c1-12 .git/HEAD)
+    elif [ -f ".git/$ref" ]; then
+        commit=$(cut -c1-12 ".git/$ref")
+    elif [ -f .git/packed-refs ] && grep -q " $ref\$" .git/packed-refs; then
+        commit=$(grep " $ref\$" .git/packed-refs | cut -c1-12)
+    fi
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+ram_gb=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+row() { # LABEL LINE TARGET RESULT
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(field "$2" rps)" \
+        "$(field "$2" p50_ms)" "$(field "$2" p95_ms)" "$(field "$2" p99_ms)" "$(field "$2" max_ms)" \
+        "$(field "$2" requests)" "$(($(field "$2" errors) + $(field "$2" non2xx)))" "$3" "$4"
+}
+
+{
+    echo "# Performance"
+    echo
+    echo "Written by \`make bench\` (bench/run.sh); do not edit by hand. See bench/ for the"
+    echo "data generator, the baseline probe and the wrk scripts."
+    echo
+    echo "## Machine"
+    echo
+    echo "| | |"
+    echo "| --- | --- |"
+    echo "| date | $(date -u +%Y-%m-%dT%H:%MZ) |"
+    echo "| commit | $commit |"
+    echo "| cores (nproc) | $(nproc) |"
+    echo "| CPU | $cpu |"
+    echo "| RAM | $ram_gb GiB |"
+    echo "| load average before the runs | $load |"
+    echo "| SQLite | $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo '?') (sqlite3 shell) |"
+    echo
+    echo "## Data and method"
+    echo
+    echo "- $CONTACTS contacts and $COMPANIES companies from \`bench/gen_data --seed $SEED\`"
+    echo "  (written through record_validate and store_record_insert); SQLite file of"
+    echo "  $db_mb MB, $generated; page cache warmed before the runs."
+    echo "- \`crm serve\` from $BUILD_DIR with its defaults (threads = cores, log level $LOG_LEVEL,"
+    echo "  access log to a file) and \`bench/probe\` run side by side on the same database."
+    echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --timeout 10s on the same machine (so wrk"
+    echo "  takes CPU from the server). Latencies are under that closed-loop load, queueing included."
+    echo "- GET: random ids (bench/get.lua), the same sequence on both servers, $ROUNDS rounds"
+    echo "  alternating, best of each kept. List: pages 1-5 of the queries in"
+    echo "  bench/list_queries.txt. Search: bench/search.lua (a quarter very common terms,"
+    echo "  or only those)."
+    echo
+    echo "## Results"
+    echo
+    echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors | target | result |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    row "GET /api/v1/contacts/{id}, bench/probe" "$best_probe" "baseline" "-"
+    row "GET /api/v1/contacts/{id}, crm" "$best_crm" "≥ 80 % of probe req/s: $ratio" \
+        "$(verdict le "$TARGET_GET_RATIO" "$ratio")"
+    row "list page (filter + sort + cursor)" "$list" "p95 ≤ $TARGET_LIST_P95_MS ms" \
+        "$(verdict le "$(field "$list" p95_ms)" "$TARGET_LIST_P95_MS")"
+    row "search, mixed terms" "$search" "p95 ≤ $TARGET_SEARCH_P95_MS ms" \
+        "$(verdict le "$(field "$search" p95_ms)" "$TARGET_SEARCH_P95_MS")"
+    row "search, very common terms only" "$search_common" "max ≤ $TARGET_MAX_MS ms" \
+        "$(verdict le "$(field "$search_common" max_ms)" "$TARGET_MAX_MS")"
+    echo
+    echo "| measure | value | target | result |"
+    echo "| --- | ---: | --- | --- |"
+    echo "| GET req/s, crm / probe | $ratio | ≥ $TARGET_GET_RATIO | $(verdict le "$TARGET_GET_RATIO" "$ratio") |"
+    echo "| slowest request in any run | $worst_max ms | ≤ $TARGET_MAX_MS ms | $(verdict le "$worst_max" "$TARGET_MAX_MS") |"
+    echo "| crm RSS after start | $((rss_start_kb / 1024)) MB | | |"
+    echo "| crm peak RSS (VmHWM) | $rss_peak_mb MB | ≤ $TARGET_RSS_MB MB | $(verdict le "$rss_peak_mb" "$TARGET_RSS_MB") |"
+} >"$REPORT"
+
+echo "bench: wrote $REPORT"
+cat "$REPORT"

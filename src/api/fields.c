@@ -1,0 +1,133 @@
+/*
+ * /api/v1/fields: custom field definitions. A definition names its entity,
+ * a machine name, a label, one of 13 types, options for enums and whether
+ * a value is required; the values live in each record's "custom" object.
+ */
+#include "api/api.h"
+
+#include <string.h>
+
+#include "base/arena.h"
+#include "domain/custom_field.h"
+#include "domain/entity.h"
+#include "store/store.h"
+
+int fields_list(struct http_request *req, struct http_response *res)
+{
+    const char *entity = http_query(req, "entity");
+    struct store_conn *conn;
+    json_t *list = NULL;
+    if (entity != NULL && entity_find(entity) == NULL)
+        return err_field(&req->err, "entity", "must be companies or contacts");
+    int rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_fields_list(conn, req->arena, entity, &list, &req->err);
+    if (rc < 0)
+        return rc;
+    json_t *body = api_keep(req, json_pack("{s:o}", "data", list));
+    return http_respond_json(res, 200, body);
+}
+
+int fields_get(struct http_request *req, struct http_response *res)
+{
+    struct store_conn *conn;
+    int64_t id;
+    json_t *field = NULL;
+    int rc = api_path_id(req, &id);
+    if (rc == 0)
+        rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_field_get(conn, req->arena, id, &field, &req->err);
+    if (rc < 0)
+        return rc;
+    return api_respond_record(req, res, 200, api_keep(req, field));
+}
+
+int fields_create(struct http_request *req, struct http_response *res)
+{
+    struct store_conn *conn;
+    json_t *body, *clean = NULL, *field = NULL;
+    int64_t id = 0;
+    int rc = http_request_json(req, &body);
+    if (rc == 0)
+        rc = custom_field_validate_definition(body, NULL, &clean, &req->err);
+    if (rc < 0)
+        return rc;
+    api_keep(req, clean);
+    rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_begin(conn, &req->err);
+    if (rc < 0)
+        return rc;
+    rc = store_field_insert(conn, req->arena, clean, &id, &req->err);
+    if (rc == 0)
+        rc = store_field_get(conn, req->arena, id, &field, &req->err);
+    if (rc == 0)
+        rc = store_commit(conn, &req->err);
+    if (rc < 0) {
+        store_rollback(conn);
+        json_decref(field);
+        return rc;
+    }
+    http_response_header(res, "Location",
+                         arena_printf(req->arena, "/api/v1/fields/%lld", (long long)id));
+    return api_respond_record(req, res, 201, api_keep(req, field));
+}
+
+int fields_update(struct http_request *req, struct http_response *res)
+{
+    struct store_conn *conn;
+    json_t *body, *clean = NULL, *current = NULL, *field = NULL;
+    int64_t id;
+    int rc = api_path_id(req, &id);
+    if (rc == 0)
+        rc = http_request_json(req, &body);
+    if (rc == 0)
+        rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_begin(conn, &req->err);
+    if (rc < 0)
+        return rc;
+    rc = store_field_get(conn, req->arena, id, &current, &req->err);
+    if (rc == 0) {
+        api_keep(req, current);
+        const struct custom_type *type =
+            custom_type_find(json_string_value(json_object_get(current, "type")));
+        rc = custom_field_validate_definition(body, type, &clean, &req->err);
+    }
+    if (rc == 0) {
+        api_keep(req, clean);
+        rc = store_field_update(conn, req->arena, id, clean, &req->err);
+    }
+    if (rc == 0)
+        rc = store_field_get(conn, req->arena, id, &field, &req->err);
+    if (rc == 0)
+        rc = store_commit(conn, &req->err);
+    if (rc < 0) {
+        store_rollback(conn);
+        json_decref(field);
+        return rc;
+    }
+    return api_respond_record(req, res, 200, api_keep(req, field));
+}
+
+int fields_delete(struct http_request *req, struct http_response *res)
+{
+    struct store_conn *conn;
+    int64_t id;
+    int rc = api_path_id(req, &id);
+    if (rc == 0)
+        rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_begin(conn, &req->err);
+    if (rc == 0)
+        rc = store_field_delete(conn, req->arena, id, &req->err);
+    if (rc == 0)
+        rc = store_commit(conn, &req->err);
+    if (rc < 0) {
+        store_rollback(conn);
+        return rc;
+    }
+    http_respond_empty(res, 204);
+    return 0;
+}

@@ -1,0 +1,238 @@
+/*
+ * GET /api/v1/openapi.json: the OpenAPI 3.1 document, generated from the
+ * route table and the entity field tables, so it cannot drift from the
+ * code. Built once per request (it is small) from constant tables.
+ */
+#include "api/api.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "domain/custom_field.h"
+#include "domain/entity.h"
+
+static json_t *type_schema(enum field_type type)
+{
+    switch (type) {
+    case FIELD_INTEGER:
+        return json_pack("{s:s}", "type", "integer");
+    case FIELD_NUMBER:
+        return json_pack("{s:s}", "type", "number");
+    case FIELD_BOOL:
+        return json_pack("{s:s}", "type", "boolean");
+    case FIELD_DATE:
+        return json_pack("{s:s,s:s}", "type", "string", "format", "date");
+    case FIELD_DATETIME:
+        return json_pack("{s:s,s:s}", "type", "string", "format", "date-time");
+    case FIELD_EMAIL:
+        return json_pack("{s:s,s:s}", "type", "string", "format", "email");
+    case FIELD_URL:
+        return json_pack("{s:s,s:s}", "type", "string", "format", "uri");
+    case FIELD_MONEY:
+        return json_pack("{s:s,s:{s:{s:s},s:{s:s}}}", "type", "object", "properties", "amount",
+                         "type", "string", "currency", "type", "string");
+    case FIELD_TEXT_LIST:
+    case FIELD_MULTI_ENUM:
+        return json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "string");
+    default:
+        return json_pack("{s:s}", "type", "string");
+    }
+}
+
+static json_t *field_schema(const struct entity_field *f)
+{
+    json_t *s;
+    if (f->kind == FIELD_KIND_LINKS)
+        s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "integer");
+    else if (f->object_of_strings)
+        s = json_pack("{s:s,s:{s:s}}", "type", "object", "additionalProperties", "type", "string");
+    else
+        s = type_schema(f->type == FIELD_TEXT_LIST ? FIELD_TEXT_LIST : f->type);
+    if (f->options != NULL) {
+        json_t *values = json_array();
+        for (const char *const *o = f->options; *o; o++)
+            json_array_append_new(values, json_string(*o));
+        json_object_set_new(s, "enum", values);
+    }
+    if (f->kind == FIELD_KIND_SYSTEM)
+        json_object_set_new(s, "readOnly", json_true());
+    if (f->type == FIELD_TEXT && f->max_chars > 0 && !f->object_of_strings)
+        json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max_chars));
+    return s;
+}
+
+static const char *schema_name(struct arena *arena, const struct entity *entity)
+{
+    char *name = arena_strdup(arena, entity->singular);
+    name[0] = (char)toupper((unsigned char)name[0]);
+    return name;
+}
+
+static json_t *entity_schema(const struct entity *entity)
+{
+    json_t *props = json_object();
+    json_t *required = json_array();
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        json_object_set_new(props, f->name, field_schema(f));
+        if (f->flags & FIELD_REQUIRED)
+            json_array_append_new(required, json_string(f->name));
+    }
+    json_object_set_new(props, "custom",
+                        json_pack("{s:s,s:s}", "type", "object", "description",
+                                  "custom field values, keyed by field name (see /api/v1/fields)"));
+    if (entity->links != NULL)
+        json_object_set_new(
+            props, entity->links->expanded,
+            json_pack("{s:s,s:{s:s,s:{s:{s:s},s:{s:s},s:{s:[ss]}}}}", "type", "array", "items",
+                      "type", "object", "properties", "id", "type", "integer", "name", "type",
+                      "string", "role", "type", "string", "null"));
+    return json_pack("{s:s,s:o,s:o,s:b}", "type", "object", "properties", props, "required",
+                     required, "additionalProperties", 0);
+}
+
+static json_t *field_definition_schema(void)
+{
+    json_t *types = json_array();
+    for (size_t i = 0; i < custom_type_count(); i++)
+        json_array_append_new(types, json_string(custom_type_at(i)->name));
+    return json_pack(
+        "{s:s,s:{s:{s:s,s:b},s:{s:s,s:[ss]},s:{s:s,s:s},s:{s:s},s:{s:s,s:o},s:{s:s,s:{s:s}},"
+        "s:{s:s},s:{s:s}},s:[sss]}",
+        "type", "object", "properties", "id", "type", "integer", "readOnly", 1, "entity", "type",
+        "string", "enum", "companies", "contacts", "name", "type", "string", "pattern",
+        "^[a-z][a-z0-9_]{0,39}$", "label", "type", "string", "type", "type", "string", "enum",
+        types, "options", "type", "array", "items", "type", "string", "required", "type",
+        "boolean", "position", "type", "integer", "required", "entity", "name", "type");
+}
+
+static json_t *problem_response(const char *description)
+{
+    return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", description, "content",
+                     "application/problem+json", "schema", "$ref",
+                     "#/components/schemas/Problem");
+}
+
+static json_t *json_body_ref(const char *ref)
+{
+    return json_pack("{s:{s:{s:{s:s}}}}", "content", "application/json", "schema", "$ref", ref);
+}
+
+static json_t *list_parameters(void)
+{
+    static const char *const names[][2] = {
+        {"q", "full-text search (prefix match, accents and case folded)"},
+        {"filter", "the filter language, e.g. industry = \"Retail\" and tags contains \"vip\""},
+        {"sort", "comma-separated fields, '-' for descending, e.g. -created_at,name"},
+        {"limit", "page size, 1 to 500 (default 50)"},
+        {"cursor", "next_cursor of the previous page"},
+        {"fields", "comma-separated fields to return"},
+        {"count", "true: also return the total number of matches"},
+        {"trash", "true: list the records in the trash"},
+    };
+    json_t *params = json_array();
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", names[i][0], "in",
+                                                "query", "description", names[i][1], "schema",
+                                                "type", "string"));
+    return params;
+}
+
+static json_t *operation(struct arena *arena, const struct route *route)
+{
+    json_t *op = json_pack("{s:s,s:[s]}", "summary", route->summary, "tags", route->tag);
+    json_t *responses = json_object();
+    json_t *params = json_array();
+    const struct entity *entity = entity_find(route->tag);
+    const char *ref = NULL;
+    if (entity != NULL)
+        ref = arena_printf(arena, "#/components/schemas/%s", schema_name(arena, entity));
+    else if (strcmp(route->tag, "fields") == 0)
+        ref = "#/components/schemas/FieldDefinition";
+    if (strstr(route->pattern, "{id}") != NULL) {
+        json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "id", "in",
+                                                "path", "required", 1, "schema", "type",
+                                                "integer"));
+        json_object_set_new(responses, "404", problem_response("absent or not visible"));
+    }
+    bool is_list = ref != NULL && strcmp(route->method, "GET") == 0 &&
+                   strstr(route->pattern, "{id}") == NULL;
+    if (is_list && entity != NULL) {
+        json_array_extend(params, list_parameters());
+        json_object_set_new(responses, "400", problem_response("bad filter, sort or cursor"));
+    }
+    if (strcmp(route->method, "PATCH") == 0)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
+                                                "header", "schema", "type", "string"));
+    if (json_array_size(params) > 0)
+        json_object_set(op, "parameters", params);
+    json_decref(params);
+    if (ref != NULL && (strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0) &&
+        strstr(route->pattern, "/restore") == NULL) {
+        json_t *body = json_body_ref(ref);
+        json_object_set_new(body, "required", json_true());
+        json_object_set_new(op, "requestBody", body);
+        json_object_set_new(responses, "422", problem_response("validation failed"));
+    }
+    if (strcmp(route->method, "PATCH") == 0)
+        json_object_set_new(responses, "412", problem_response("stale If-Match version"));
+    const char *ok = strcmp(route->method, "DELETE") == 0  ? "204"
+                     : strcmp(route->method, "POST") == 0 && strstr(route->pattern, "/restore") == NULL
+                         ? "201"
+                         : "200";
+    json_t *success = json_pack("{s:s}", "description", "success");
+    if (strcmp(ok, "204") != 0 && ref != NULL) {
+        json_t *schema = is_list ? json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:[ss]},s:{s:s}}}",
+                                             "type", "object", "properties", "data", "type",
+                                             "array", "items", "$ref", ref, "next_cursor", "type",
+                                             "string", "null", "total", "type", "integer")
+                                 : json_pack("{s:s}", "$ref", ref);
+        json_object_set_new(success, "content",
+                            json_pack("{s:{s:o}}", "application/json", "schema", schema));
+    }
+    json_object_set_new(responses, ok, success);
+    json_object_set_new(op, "responses", responses);
+    return op;
+}
+
+static json_t *problem_schema(void)
+{
+    return json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:{s:s,s:{s:{s:s},s:{s:s}}}}}}",
+                     "type", "object", "properties", "type", "type", "string", "title", "type",
+                     "string", "status", "type", "integer", "detail", "type", "string", "errors",
+                     "type", "array", "items", "type", "object", "properties", "field", "type",
+                     "string", "message", "type", "string");
+}
+
+int openapi_get(struct http_request *req, struct http_response *res)
+{
+    size_t n_routes;
+    const struct route *routes = api_routes(&n_routes);
+    json_t *paths = json_object();
+    for (size_t i = 0; i < n_routes; i++) {
+        json_t *item = json_object_get(paths, routes[i].pattern);
+        if (item == NULL) {
+            item = json_object();
+            json_object_set_new(paths, routes[i].pattern, item);
+        }
+        char method[16];
+        size_t len = strlen(routes[i].method);
+        for (size_t c = 0; c < len && c < sizeof(method) - 1; c++)
+            method[c] = (char)tolower((unsigned char)routes[i].method[c]);
+        method[len < sizeof(method) ? len : sizeof(method) - 1] = '\0';
+        json_object_set_new(item, method, operation(req->arena, &routes[i]));
+    }
+    json_t *schemas = json_object();
+    for (size_t i = 0; i < entity_count(); i++)
+        json_object_set_new(schemas, schema_name(req->arena, entity_at(i)),
+                            entity_schema(entity_at(i)));
+    json_object_set_new(schemas, "FieldDefinition", field_definition_schema());
+    json_object_set_new(schemas, "Problem", problem_schema());
+    json_t *doc = api_keep(
+        req, json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.1.0", "info",
+                       "title", "CRM API", "version", "1", "description",
+                       "The REST API of the CRM. Errors are application/problem+json (RFC 9457).",
+                       "servers", "url", "/", "paths", paths, "components", "schemas", schemas));
+    return http_respond_json(res, 200, doc);
+}

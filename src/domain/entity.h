@@ -1,0 +1,83 @@
+/*
+ * Entities as tables of fields. Each CRM entity (company, contact, ...) is a
+ * struct entity: its fields with their type, rules and flags, and the
+ * relations the filter language may follow. Validation, the filter schema,
+ * the store's SQL and the OpenAPI document are all derived from these
+ * tables, so adding a field is adding a row.
+ */
+#ifndef CRM_DOMAIN_ENTITY_H
+#define CRM_DOMAIN_ENTITY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "query/filter.h"
+
+struct arena;
+
+enum entity_field_kind {
+    FIELD_KIND_COLUMN,   /* written by clients, stored in its own column */
+    FIELD_KIND_SYSTEM,   /* read-only column kept by the server: id, version, created_at... */
+    FIELD_KIND_LINKS,    /* many-to-many through a link table (contact.company_ids) */
+};
+
+enum entity_field_flags {
+    FIELD_REQUIRED = 1 << 0,
+    FIELD_SORTABLE = 1 << 1,
+    FIELD_SEARCHED = 1 << 2, /* its text goes into the full-text index */
+    FIELD_TRIMMED = 1 << 3,  /* surrounding white space removed on write */
+};
+
+struct entity_field {
+    const char *name; /* API name; also the column for FIELD_KIND_COLUMN / SYSTEM */
+    enum field_type type;
+    enum entity_field_kind kind;
+    unsigned flags;
+    size_t max_chars;              /* for text; 0: the default limit */
+    const char *const *options;    /* enum values, NULL-terminated */
+    const char *references;        /* entity name an id must point to ("companies") */
+    enum field_type item_type;     /* for FIELD_TEXT_LIST: FIELD_TEXT, FIELD_EMAIL or FIELD_PHONE */
+    bool object_of_strings;        /* a JSON object of short strings (contact.social) */
+};
+
+struct entity_links {
+    const char *field;        /* "company_ids" */
+    const char *table;        /* "contact_companies" */
+    const char *this_column;  /* "contact_id" */
+    const char *other_column; /* "company_id" */
+    const char *role_column;  /* "role" or NULL */
+    const char *expanded;     /* key of the expanded form in responses: "companies" */
+};
+
+struct entity {
+    const char *name;     /* collection and table: "companies" */
+    const char *singular; /* "company" */
+    const struct entity_field *fields;
+    size_t n_fields;
+    const struct schema_relation *relations;
+    size_t n_relations;
+    const struct entity_links *links; /* NULL when none */
+    const char *default_sort;         /* "name" */
+    /* Rules across fields, after each field was checked; may add field errors. */
+    void (*validate_record)(const json_t *merged, struct err *err);
+    /* Text for the full-text index, from the merged record. */
+    const char *(*search_text)(struct arena *arena, const json_t *record);
+    /* When set, the system column "name" is derived from the merged record (contact names). */
+    const char *(*derived_name)(struct arena *arena, const json_t *record);
+};
+
+extern const struct entity entity_companies;
+extern const struct entity entity_contacts;
+
+/* Looks an entity up by its collection name; NULL when unknown. */
+const struct entity *entity_find(const char *name);
+const struct entity_field *entity_field_find(const struct entity *entity, const char *name);
+size_t entity_count(void);
+const struct entity *entity_at(size_t index);
+
+#define ENTITY_TEXT_MAX_CHARS 1000
+#define ENTITY_LIST_MAX_ITEMS 50
+
+#endif

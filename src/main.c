@@ -1,0 +1,177 @@
+/*
+ * crm: arguments -> config -> wire the modules -> run. Each subcommand is a
+ * row of the table below and one function.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "http/http.h"
+#include "store/demo_data.h"
+#include "store/store.h"
+
+#ifndef CRM_VERSION
+#define CRM_VERSION "0.0.0"
+#endif
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static int fail(const char *what, const struct err *err)
+{
+    fprintf(stderr, "crm: %s: %s\n", what, err->detail[0] ? err->detail : err_title(err->code));
+    return 1;
+}
+
+static int load_config(struct config *config, int argc, char **argv)
+{
+    struct err err;
+    err_clear(&err);
+    if (config_load(config, argc, argv, &err) < 0)
+        return fail("configuration", &err);
+    int level = log_level_parse(config->log_level);
+    if (level < 0) {
+        fprintf(stderr, "crm: --log-level must be debug, info, warn or error\n");
+        return 1;
+    }
+    log_set_level((enum log_level)level);
+    return 0;
+}
+
+static struct store *open_and_migrate(const struct config *config, struct err *err)
+{
+    struct store_options options = {config->db, config->pool_size};
+    struct store *store = store_open(&options, err);
+    if (store == NULL)
+        return NULL;
+    int applied = 0;
+    if (store_migrate(store, &applied, err) < 0) {
+        store_close(store);
+        return NULL;
+    }
+    return store;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    struct config config;
+    struct err err;
+    err_clear(&err);
+    if (load_config(&config, argc, argv) != 0)
+        return 1;
+    struct store *store = open_and_migrate(&config, &err);
+    if (store == NULL)
+        return fail("migrate", &err);
+    printf("database at schema version %d (%s)\n", store_schema_version_known(),
+           store_backend_name(store));
+    store_close(store);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    struct config config;
+    struct err err;
+    err_clear(&err);
+    if (load_config(&config, argc, argv) != 0)
+        return 1;
+    char host[256];
+    unsigned port;
+    if (config_split_listen(config.listen, host, &port, &err) < 0)
+        return fail("configuration", &err);
+
+    /* Block the stop signals before any thread starts, so only sigwait below sees them. */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct store *store = open_and_migrate(&config, &err);
+    if (store == NULL)
+        return fail("database", &err);
+    if (config.demo) {
+        int seeded = 0;
+        if (demo_data_seed(store, &seeded, &err) < 0) {
+            store_close(store);
+            return fail("demo data", &err);
+        }
+        if (seeded > 0)
+            log_info("demo_data_seeded", "records=%d", seeded);
+    }
+    struct app app = {store};
+    size_t n_routes;
+    const struct route *routes = api_routes(&n_routes);
+    struct http_server_config http = {
+        .listen_host = host,
+        .listen_port = port,
+        .threads = config.threads,
+        .max_body_bytes = config.max_body_bytes,
+        .max_header_bytes = config.max_header_bytes,
+        .max_json_depth = config.max_json_depth,
+        .request_timeout_s = config.request_timeout_s,
+        .static_dir = config.static_dir,
+    };
+    struct http_server *server = http_server_start(&http, routes, n_routes, &app, &err);
+    if (server == NULL) {
+        store_close(store);
+        return fail("listen", &err);
+    }
+    const char *shown_host = strchr(host, ':') ? "[::1]" : host;
+    log_info("listening", "url=http://%s:%u db=%s", shown_host, http_server_port(server),
+             store_backend_name(store));
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_info("stopping", "signal=%d", sig);
+    http_server_stop(server, config.shutdown_grace_ms);
+    store_close(store);
+    log_info("stopped", "status=0");
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("crm %s\n", CRM_VERSION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    config_print_help(stdout);
+    return 0;
+}
+
+static const struct command commands[] = {
+    {"serve", cmd_serve, "run the HTTP server"},
+    {"migrate", cmd_migrate, "apply pending database migrations"},
+    {"version", cmd_version, "print the version"},
+    {"help", cmd_help, "print the options"},
+    {"--help", cmd_help, "print the options"},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        config_print_help(stderr);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    }
+    fprintf(stderr, "crm: unknown command '%s' (see crm help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,114 @@
+/*
+ * The filter language (see docs/filter-language.md):
+ *
+ *     stage in ("proposal", "negotiation") and amount >= 1000 and owner_id = me()
+ *     and close_date within last 30 days and company.industry = "retail"
+ *
+ * filter_parse() turns text into an AST, checking every name against a
+ * schema of declared fields (nothing the caller writes ever becomes SQL
+ * text). filter_to_sql() compiles the AST to a parameterised predicate for
+ * one dialect; filter_eval() evaluates it on a JSON record, for workflow
+ * conditions. Errors carry the byte position.
+ */
+#ifndef CRM_QUERY_FILTER_H
+#define CRM_QUERY_FILTER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "query/sql.h"
+
+struct arena;
+
+enum field_type {
+    FIELD_TEXT,
+    FIELD_NUMBER,   /* decimal; JSON number in the API */
+    FIELD_INTEGER,  /* ids, counts */
+    FIELD_MONEY,    /* {"amount","currency"} */
+    FIELD_DATE,     /* "YYYY-MM-DD" stored as text */
+    FIELD_DATETIME, /* "YYYY-MM-DDTHH:MM:SS.sssZ" stored as text */
+    FIELD_BOOL,
+    FIELD_ENUM,
+    FIELD_MULTI_ENUM, /* JSON array of strings */
+    FIELD_EMAIL,
+    FIELD_PHONE,
+    FIELD_URL,
+    FIELD_TEXT_LIST, /* JSON array of strings: emails[], phones[], tags[] */
+};
+
+enum field_storage {
+    FIELD_IN_COLUMN, /* its own column; JSON array text for list types */
+    FIELD_IN_CUSTOM, /* a key of the record's "custom" JSON column */
+};
+
+struct schema;
+
+struct schema_field {
+    const char *name;   /* as written in filters and the API: "industry", "custom.region" */
+    const char *column; /* column name (FIELD_IN_COLUMN) or JSON key (FIELD_IN_CUSTOM) */
+    enum field_type type;
+    enum field_storage storage;
+    bool sortable;
+};
+
+enum relation_kind {
+    RELATION_FOREIGN_KEY, /* this.local_column = target.id */
+    RELATION_LINK_TABLE,  /* link_table(link_this_column = this.id, link_target_column = target.id) */
+};
+
+struct schema_relation {
+    const char *name; /* "company", "parent" */
+    enum relation_kind kind;
+    const char *local_column;
+    const char *link_table;
+    const char *link_this_column;
+    const char *link_target_column;
+    const struct schema *target;
+};
+
+struct schema {
+    const char *table;       /* "contacts" */
+    const char *custom_column; /* "custom", or NULL */
+    const struct schema_field *fields;
+    size_t n_fields;
+    const struct schema_relation *relations;
+    size_t n_relations;
+};
+
+const struct schema_field *schema_find_field(const struct schema *schema, const char *name,
+                                             size_t name_len);
+
+/* What me(), today and "now" mean for one evaluation. */
+struct filter_context {
+    int64_t user_id; /* 0: nobody is signed in; me() matches nothing */
+    int64_t now_ms;
+};
+
+struct filter_node; /* the AST; see filter_ast.h for its shape */
+
+/*
+ * Parses text against schema. On error returns NULL and fills err with
+ * ERR_BAD_FILTER and a detail such as "at 17: unknown field 'stagee'".
+ */
+struct filter_node *filter_parse(struct arena *arena, const struct schema *schema,
+                                 const char *text, size_t len, struct err *err);
+
+/*
+ * Appends a boolean SQL expression for node to sql. Columns of the root table
+ * are qualified with root_alias ("t"); relations use sub-selects.
+ */
+int filter_to_sql(const struct filter_node *node, const struct schema *schema,
+                  const char *root_alias, const struct filter_context *ctx,
+                  struct sql_builder *sql, struct err *err);
+
+/*
+ * Evaluates node on a record shaped as the API shows it (custom values under
+ * "custom", a relation as a nested object or array of objects under its name).
+ */
+int filter_eval(const struct filter_node *node, const struct schema *schema, const json_t *record,
+                const struct filter_context *ctx, bool *result, struct err *err);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * Demo data generator. Names, industries and cities come from small lists
+ * written here; combinations are chosen by a fixed-seed generator, so every
+ * fresh database looks the same.
+ */
+#include "store/demo_data.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "domain/custom_field.h"
+#include "domain/entity.h"
+#include "domain/record.h"
+#include "store/store.h"
+
+struct demo_company {
+    const char *name;
+    const char *industry;
+    const char *size;
+    const char *domain;
+    const char *city;
+    int parent; /* index + 1 of the parent company, 0: none */
+};
+
+static const struct demo_company companies[] = {
+    {"Acme Logistics", "Logistics", "201-500", "acme-logistics.example", "Rotterdam", 0},
+    {"Acme Logistics Hamburg", "Logistics", "51-200", "acme-logistics.example", "Hamburg", 1},
+    {"Nordwind Maschinenbau GmbH", "Manufacturing", "501-1000", "nordwind.example", "Bremen", 0},
+    {"Blue Harbor Foods", "Retail", "1001-5000", "blueharbor.example", "Boston", 0},
+    {"Blue Harbor Foods Canada", "Retail", "201-500", "blueharbor.example", "Toronto", 4},
+    {"Café Lumière SARL", "Hospitality", "11-50", "cafe-lumiere.example", "Lyon", 0},
+    {"ООО «Северный ветер»", "Логистика", "51-200", "severveter.example", "Санкт-Петербург", 0},
+    {"АО «Ромашка»", "Розничная торговля", "501-1000", "romashka.example", "Москва", 0},
+    {"АО «Ромашка» Казань", "Розничная торговля", "51-200", "romashka.example", "Казань", 8},
+    {"ТехноСфера", "Информационные технологии", "201-500", "technosfera.example", "Новосибирск", 0},
+    {"Müller & Söhne KG", "Manufacturing", "11-50", "mueller-soehne.example", "Stuttgart", 0},
+    {"Sunrise Dental Clinics", "Healthcare", "51-200", "sunrise-dental.example", "Austin", 0},
+    {"Greenfield Agro", "Agriculture", "201-500", "greenfield-agro.example", "Kyiv", 0},
+    {"Orbital Analytics", "Information technology", "11-50", "orbital.example", "Berlin", 0},
+    {"Vela Yachts", "Manufacturing", "51-200", "vela-yachts.example", "Genoa", 0},
+    {"Studio Kappa", "Media", "1-10", "studio-kappa.example", "Milan", 0},
+    {"ПромСтройМонтаж", "Строительство", "1001-5000", "psm.example", "Екатеринбург", 0},
+    {"Медицинский центр «Здоровье»", "Здравоохранение", "51-200", "zdorovie.example", "Самара", 0},
+    {"Cedar & Pine Realty", "Real estate", "11-50", "cedarpine.example", "Denver", 0},
+    {"Łódź Textile Works", "Manufacturing", "201-500", "lodz-textile.example", "Łódź", 0},
+    {"Helios Solar", "Energy", "501-1000", "helios-solar.example", "Seville", 0},
+    {"Байкал Тур", "Туризм", "11-50", "baikal-tour.example", "Иркутск", 0},
+    {"Brightpath Education", "Education", "51-200", "brightpath.example", "Dublin", 0},
+    {"Kestrel Security", "Information technology", "201-500", "kestrel.example", "Tallinn", 0},
+    {"Fjord Fisheries AS", "Food production", "51-200", "fjord-fish.example", "Bergen", 0},
+    {"Урал-Авто", "Автомобили", "201-500", "ural-auto.example", "Челябинск", 0},
+    {"Atlas Freight", "Logistics", "1001-5000", "atlas-freight.example", "Chicago", 0},
+    {"Atlas Freight Mexico", "Logistics", "201-500", "atlas-freight.example", "Monterrey", 27},
+    {"Quill & Ink Publishing", "Media", "11-50", "quill-ink.example", "London", 0},
+    {"Северсталь-Трейд", "Металлургия", "5000+", "severstal-trade.example", "Череповец", 0},
+};
+
+struct demo_name {
+    const char *first;
+    const char *mail; /* the name as written in an e-mail address */
+    bool female;
+    bool cyrillic;
+};
+
+static const struct demo_name first_names[] = {
+    {"Anna", "anna", true, false},        {"James", "james", false, false},
+    {"María", "maria", true, false},      {"Lukas", "lukas", false, false},
+    {"Sofia", "sofia", true, false},      {"Mateo", "mateo", false, false},
+    {"Chloé", "chloe", true, false},      {"Jürgen", "juergen", false, false},
+    {"Zoë", "zoe", true, false},          {"François", "francois", false, false},
+    {"Иван", "ivan", false, true},        {"Мария", "maria", true, true},
+    {"Алексей", "alexey", false, true},   {"Ольга", "olga", true, true},
+    {"Дмитрий", "dmitry", false, true},   {"Елена", "elena", true, true},
+    {"Сергей", "sergey", false, true},    {"Наталья", "natalia", true, true},
+};
+
+static const char *const latin_last[] = {"Müller", "Smith",  "García", "Rossi",  "Dubois",
+                                         "Novak",  "Larsen", "Kowalski", "O'Brien", "Schmidt"};
+/* Male form; the female form adds "а". */
+static const char *const cyrillic_last[] = {"Иванов", "Петров", "Смирнов", "Кузнецов",
+                                            "Соколов", "Попов", "Лебедев", "Волков"};
+static const char *const positions[] = {"CEO", "Purchasing manager", "CFO", "Head of sales",
+                                        "Office manager", "Engineer", "Директор",
+                                        "Менеджер по закупкам", "Главный бухгалтер"};
+static const char *const tags[] = {"vip", "partner", "newsletter", "trade-show", "referral"};
+
+/* A small fixed-seed generator (xorshift), enough to vary demo records. */
+static unsigned next_random(unsigned *state)
+{
+    unsigned x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    return x;
+}
+
+#define PICK(list, state) (list)[next_random(state) % (sizeof(list) / sizeof((list)[0]))]
+
+static int insert_record(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                         json_t *body, int64_t *id, struct err *err)
+{
+    json_t *changes = NULL;
+    static const struct custom_fields no_custom = {NULL, 0};
+    int rc = record_validate(arena, entity, &no_custom, body, NULL, &changes, err);
+    if (rc == 0)
+        rc = store_record_insert(conn, arena, entity, changes, changes, id, err);
+    json_decref(changes);
+    json_decref(body);
+    return rc;
+}
+
+static bool database_is_empty(struct store_conn *conn, struct arena *arena, struct err *err)
+{
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT 1 FROM \"companies\" LIMIT 1");
+    return store_query(conn, arena, &sql, &rows, err) == 0 && rows.n_rows == 0;
+}
+
+int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
+{
+    struct arena *arena = arena_new();
+    struct store_conn *conn = store_acquire(store, err);
+    int64_t company_ids[sizeof(companies) / sizeof(companies[0])];
+    unsigned state = 20261123;
+    int seeded = 0;
+    int rc = store_begin(conn, err);
+    if (rc < 0 || !database_is_empty(conn, arena, err))
+        goto out;
+    for (size_t i = 0; i < sizeof(companies) / sizeof(companies[0]) && rc == 0; i++) {
+        const struct demo_company *c = &companies[i];
+        json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", c->name, "industry",
+                                 c->industry, "size", c->size, "website", c->domain, "address",
+                                 c->city);
+        json_object_set_new(body, "emails",
+                            json_pack("[s]", arena_printf(arena, "info@%s", c->domain)));
+        json_object_set_new(body, "phones",
+                            json_pack("[s]", arena_printf(arena, "+%u %03u %03u-%02u-%02u",
+                                                          1 + next_random(&state) % 49,
+                                                          100 + next_random(&state) % 900,
+                                                          100 + next_random(&state) % 900,
+                                                          next_random(&state) % 100,
+                                                          next_random(&state) % 100)));
+        if (c->parent > 0)
+            json_object_set_new(body, "parent_id", json_integer(company_ids[c->parent - 1]));
+        if (next_random(&state) % 3 == 0)
+            json_object_set_new(body, "tags", json_pack("[s]", PICK(tags, &state)));
+        rc = insert_record(conn, arena, &entity_companies, body, &company_ids[i], err);
+        seeded++;
+    }
+    for (int i = 0; i < 60 && rc == 0; i++) {
+        const struct demo_name *n = &first_names[next_random(&state) % (sizeof(first_names) /
+                                                                        sizeof(first_names[0]))];
+        const char *last;
+        if (n->cyrillic) {
+            size_t k = next_random(&state) % (sizeof(cyrillic_last) / sizeof(cyrillic_last[0]));
+            last = n->female ? arena_printf(arena, "%sа", cyrillic_last[k]) : cyrillic_last[k];
+        } else {
+            last = PICK(latin_last, &state);
+        }
+        size_t company = next_random(&state) % (sizeof(companies) / sizeof(companies[0]));
+        json_t *body = json_pack(
+            "{s:s,s:s,s:s,s:[{s:I,s:s}],s:[s],s:[s]}", "first_name", n->first, "last_name", last,
+            "position", PICK(positions, &state), "companies", "id",
+            (json_int_t)company_ids[company], "role", "Contact person", "emails",
+            arena_printf(arena, "%s.%d@%s", n->mail, i, companies[company].domain), "phones",
+            arena_printf(arena, "+%u %03u %03u %04u", 1 + next_random(&state) % 49,
+                         100 + next_random(&state) % 900, 100 + next_random(&state) % 900,
+                         next_random(&state) % 10000));
+        if (i % 4 == 0)
+            json_object_set_new(body, "birthday",
+                                json_string(arena_printf(arena, "19%02u-%02u-%02u",
+                                                         60 + next_random(&state) % 40,
+                                                         1 + next_random(&state) % 12,
+                                                         1 + next_random(&state) % 28)));
+        if (i % 5 == 0)
+            json_object_set_new(body, "tags", json_pack("[s]", PICK(tags, &state)));
+        json_object_set_new(body, "source", json_string(i % 3 ? "referral" : "website"));
+        int64_t id;
+        rc = insert_record(conn, arena, &entity_contacts, body, &id, err);
+        seeded++;
+    }
+    if (rc == 0)
+        rc = store_commit(conn, err);
+out:
+    store_release(conn);
+    arena_free(arena);
+    *seeded_out = rc == 0 ? seeded : 0;
+    return rc;
+}

@@ -1,0 +1,732 @@
+/*
+ * Records of any entity, driven by the entity's field table: reading rows
+ * into API JSON (links attached with one query per page, never one per
+ * row), keyset-paged lists with filter, search and sort, inserts and
+ * updates with reference checks, and the trash. One SQL text per
+ * operation serves both backends; the few dialect differences are the
+ * named helpers at the top.
+ *
+ * Sorting treats NULL as the smallest value in both databases (ASC NULLS
+ * FIRST, DESC NULLS LAST), and the keyset predicate follows the same rule,
+ * so a page boundary never skips or repeats a row.
+ */
+#include "store/store.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/clock.h"
+#include "domain/custom_field.h"
+#include "domain/entity.h"
+#include "domain/record.h"
+#include "query/filter.h"
+
+#define SEARCH_MAX_TOKENS 8
+#define SEARCH_MAX_TOKEN_BYTES 64
+
+/* ---- dialect helpers ---- */
+
+/* The SQL expression of a schema field on the row aliased `alias`. */
+static void field_expr(struct sql_builder *sql, const struct schema_field *f, const char *alias)
+{
+    if (f->storage == FIELD_IN_COLUMN) {
+        sql_addf(sql, "%s.", alias);
+        sql_ident(sql, f->column);
+        return;
+    }
+    /* Custom field names are checked against ^[a-z][a-z0-9_]*$ when defined. */
+    if (sql->dialect == SQL_SQLITE) {
+        sql_addf(sql, "json_extract(%s.\"custom\", '$.\"%s\"')", alias, f->column);
+        return;
+    }
+    const char *cast = "";
+    switch (f->type) {
+    case FIELD_NUMBER:
+        cast = "::numeric";
+        break;
+    case FIELD_INTEGER:
+        cast = "::bigint";
+        break;
+    case FIELD_BOOL:
+        cast = "::boolean";
+        break;
+    default:
+        break;
+    }
+    sql_addf(sql, "((%s.\"custom\"::jsonb ->> '%s')%s)", alias, f->column, cast);
+}
+
+/*
+ * Folds what neither full-text engine folds by itself: Cyrillic ё/Ё to е/Е
+ * (written either way in Russian names). Applied to the indexed text and to
+ * queries alike; both letters take two bytes in UTF-8, so it works in place.
+ */
+static const char *search_fold(struct arena *arena, const char *text)
+{
+    char *out = arena_strdup(arena, text);
+    for (char *p = out; p[0] != '\0' && p[1] != '\0'; p++) {
+        unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1];
+        if (a == 0xD1 && b == 0x91) { /* ё -> е */
+            p[0] = (char)0xD0;
+            p[1] = (char)0xB5;
+            p++;
+        } else if (a == 0xD0 && b == 0x81) { /* Ё -> Е */
+            p[1] = (char)0x95;
+            p++;
+        }
+    }
+    return out;
+}
+
+/* Turns q into a full-text query: each word a prefix, all words required. */
+static const char *search_query(struct arena *arena, enum sql_dialect dialect, const char *q)
+{
+    q = search_fold(arena, q);
+    char *out = arena_alloc(arena, strlen(q) * 3 + 16 * SEARCH_MAX_TOKENS + 1);
+    size_t len = 0, n_tokens = 0;
+    const char *p = q;
+    while (*p != '\0' && n_tokens < SEARCH_MAX_TOKENS) {
+        while (*p != '\0' && !(isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+            p++;
+        const char *start = p;
+        while (*p != '\0' && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+            p++;
+        size_t token_len = (size_t)(p - start);
+        if (token_len == 0)
+            break;
+        if (token_len > SEARCH_MAX_TOKEN_BYTES)
+            token_len = SEARCH_MAX_TOKEN_BYTES;
+        if (n_tokens > 0) {
+            const char *sep = dialect == SQL_SQLITE ? " " : " & ";
+            memcpy(out + len, sep, strlen(sep));
+            len += strlen(sep);
+        }
+        if (dialect == SQL_SQLITE)
+            out[len++] = '"';
+        memcpy(out + len, start, token_len);
+        len += token_len;
+        if (dialect == SQL_SQLITE) {
+            memcpy(out + len, "\"*", 2);
+            len += 2;
+        } else {
+            memcpy(out + len, ":*", 2);
+            len += 2;
+        }
+        n_tokens++;
+    }
+    out[len] = '\0';
+    return n_tokens > 0 ? out : NULL;
+}
+
+static void search_predicate(struct sql_builder *sql, const struct entity *entity,
+                             const char *fts_query)
+{
+    if (sql->dialect == SQL_SQLITE) {
+        sql_addf(sql, "t.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+                 entity->name, entity->name);
+        sql_param_cstr(sql, fts_query);
+        sql_add(sql, ")");
+    } else {
+        sql_add(sql, "t.\"search_vector\" @@ to_tsquery('simple', crm_fold(");
+        sql_param_cstr(sql, fts_query);
+        sql_add(sql, "))");
+    }
+}
+
+/* ---- reading rows ---- */
+
+static bool is_read_column(const struct entity_field *f)
+{
+    return f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM;
+}
+
+static void select_list(struct sql_builder *sql, const struct entity *entity)
+{
+    bool first = true;
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (!is_read_column(f))
+            continue;
+        sql_add(sql, first ? "t." : ", t.");
+        sql_ident(sql, f->name);
+        first = false;
+    }
+    sql_add(sql, ", t.\"custom\"");
+}
+
+static json_t *json_of_text(const struct store_value *v, const char *fallback)
+{
+    json_error_t jerr;
+    json_t *parsed = v->type == STORE_TEXT ? json_loadb(v->text, v->len, 0, &jerr) : NULL;
+    return parsed ? parsed : json_loads(fallback, 0, &jerr);
+}
+
+static json_t *value_json(const struct entity_field *f, const struct store_value *v)
+{
+    if (f->type == FIELD_TEXT_LIST)
+        return json_of_text(v, "[]");
+    if (f->object_of_strings)
+        return json_of_text(v, "{}");
+    switch (v->type) {
+    case STORE_NULL:
+        return json_null();
+    case STORE_INT:
+        return json_integer(v->i);
+    case STORE_REAL:
+        return json_real(v->r);
+    case STORE_TEXT:
+        if (f->type == FIELD_INTEGER)
+            return json_integer(strtoll(v->text, NULL, 10));
+        return json_stringn(v->text, v->len);
+    }
+    return json_null();
+}
+
+static json_t *row_json(const struct entity *entity, const struct store_rows *rows, size_t r)
+{
+    json_t *record = json_object();
+    size_t c = 0;
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (!is_read_column(f))
+            continue;
+        json_object_set_new(record, f->name, value_json(f, store_rows_at(rows, r, c++)));
+    }
+    json_object_set_new(record, "custom", json_of_text(store_rows_at(rows, r, c), "{}"));
+    if (entity->links != NULL) {
+        json_object_set_new(record, entity->links->field, json_array());
+        json_object_set_new(record, entity->links->expanded, json_array());
+    }
+    return record;
+}
+
+/* Fills the links of every record in data with one query. */
+static int attach_links(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        json_t *data, struct err *err)
+{
+    const struct entity_links *links = entity->links;
+    if (links == NULL || json_array_size(data) == 0)
+        return 0;
+    const struct entity_field *f = entity_field_find(entity, links->field);
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT l.\"%s\", o.\"id\", o.\"name\", l.\"%s\" FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\" "
+                   "WHERE o.\"deleted_at\" IS NULL AND l.\"%s\" IN (",
+             links->this_column, links->role_column, links->table, f->references,
+             links->other_column, links->this_column);
+    size_t i;
+    json_t *record;
+    json_array_foreach(data, i, record)
+    {
+        if (i > 0)
+            sql_add(&sql, ", ");
+        sql_param_int(&sql, json_integer_value(json_object_get(record, "id")));
+    }
+    sql_add(&sql, ") ORDER BY o.\"name\", o.\"id\"");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    for (size_t r = 0; r < rows.n_rows; r++) {
+        int64_t owner = store_rows_at(&rows, r, 0)->i;
+        json_array_foreach(data, i, record)
+        {
+            if (json_integer_value(json_object_get(record, "id")) != owner)
+                continue;
+            const struct store_value *role = store_rows_at(&rows, r, 3);
+            json_t *other = value_json(f, store_rows_at(&rows, r, 1));
+            json_array_append(json_object_get(record, links->field), other);
+            json_array_append_new(
+                json_object_get(record, links->expanded),
+                json_pack("{s:o,s:s%,s:o}", "id", other, "name", store_rows_at(&rows, r, 2)->text,
+                          store_rows_at(&rows, r, 2)->len, "role",
+                          role->type == STORE_TEXT ? json_stringn(role->text, role->len)
+                                                   : json_null()));
+        }
+    }
+    return 0;
+}
+
+int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                     int64_t id, enum record_state state, json_t **out, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT ");
+    select_list(&sql, entity);
+    sql_addf(&sql, " FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
+    sql_param_int(&sql, id);
+    if (state == RECORD_LIVE)
+        sql_add(&sql, " AND t.\"deleted_at\" IS NULL");
+    else if (state == RECORD_TRASHED)
+        sql_add(&sql, " AND t.\"deleted_at\" IS NOT NULL");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    if (rows.n_rows == 0)
+        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
+    json_t *data = json_array();
+    json_array_append_new(data, row_json(entity, &rows, 0));
+    rc = attach_links(conn, arena, entity, data, err);
+    if (rc == 0)
+        *out = json_incref(json_array_get(data, 0));
+    json_decref(data);
+    return rc;
+}
+
+/* ---- lists ---- */
+
+static void bind_json_scalar(struct sql_builder *sql, const json_t *v)
+{
+    if (json_is_integer(v))
+        sql_param_int(sql, json_integer_value(v));
+    else if (json_is_real(v))
+        sql_param_real(sql, json_real_value(v));
+    else if (json_is_boolean(v))
+        sql_param_int(sql, json_is_true(v) ? 1 : 0);
+    else if (json_is_string(v))
+        sql_param_text(sql, json_string_value(v), json_string_length(v));
+    else
+        sql_param_null(sql);
+}
+
+/* key "equals" the cursor value (NULL equals NULL). */
+static void key_equal(struct sql_builder *sql, const struct sort_key *key, const json_t *v)
+{
+    field_expr(sql, key->field, "t");
+    if (json_is_null(v)) {
+        sql_add(sql, " IS NULL");
+        return;
+    }
+    sql_add(sql, " = ");
+    bind_json_scalar(sql, v);
+}
+
+/* key comes strictly after the cursor value, NULL being the smallest value. */
+static void key_after(struct sql_builder *sql, const struct sort_key *key, const json_t *v)
+{
+    if (json_is_null(v)) {
+        if (key->descending) {
+            sql_add(sql, "1 = 0");
+        } else {
+            field_expr(sql, key->field, "t");
+            sql_add(sql, " IS NOT NULL");
+        }
+        return;
+    }
+    sql_add(sql, "(");
+    field_expr(sql, key->field, "t");
+    sql_add(sql, key->descending ? " < " : " > ");
+    bind_json_scalar(sql, v);
+    if (key->descending) {
+        sql_add(sql, " OR ");
+        field_expr(sql, key->field, "t");
+        sql_add(sql, " IS NULL");
+    }
+    sql_add(sql, ")");
+}
+
+static void keyset_predicate(struct sql_builder *sql, const struct list_query *q)
+{
+    sql_add(sql, "(");
+    for (size_t i = 0; i < q->n_keys; i++) {
+        if (i > 0)
+            sql_add(sql, " OR ");
+        sql_add(sql, "(");
+        for (size_t j = 0; j < i; j++) {
+            key_equal(sql, &q->keys[j], json_array_get(q->after, j));
+            sql_add(sql, " AND ");
+        }
+        key_after(sql, &q->keys[i], json_array_get(q->after, i));
+        sql_add(sql, ")");
+    }
+    sql_add(sql, ")");
+}
+
+static int where_clause(struct sql_builder *sql, const struct entity *entity,
+                        const struct list_query *q, struct err *err)
+{
+    sql_add(sql, q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
+    const char *fts = q->search ? search_query(sql->arena, sql->dialect, q->search) : NULL;
+    if (fts != NULL) {
+        sql_add(sql, " AND ");
+        search_predicate(sql, entity, fts);
+    }
+    if (q->filter != NULL) {
+        sql_add(sql, " AND (");
+        int rc = filter_to_sql(q->filter, q->schema, "t", q->ctx, sql, err);
+        if (rc < 0)
+            return rc;
+        sql_add(sql, ")");
+    }
+    return 0;
+}
+
+/* The value of a sort key in a record as the API shows it. */
+static json_t *key_value(const struct sort_key *key, const json_t *record)
+{
+    const json_t *v = key->field->storage == FIELD_IN_CUSTOM
+                          ? json_object_get(json_object_get(record, "custom"), key->field->column)
+                          : json_object_get(record, key->field->name);
+    return v ? json_deep_copy(v) : json_null();
+}
+
+int store_record_list(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                      const struct list_query *q, struct list_page *page, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    page->data = NULL;
+    page->last_keys = NULL;
+    page->total = -1;
+    sql_add(&sql, "SELECT ");
+    select_list(&sql, entity);
+    sql_addf(&sql, " FROM \"%s\" t", entity->name);
+    int rc = where_clause(&sql, entity, q, err);
+    if (rc < 0)
+        return rc;
+    if (q->after != NULL) {
+        sql_add(&sql, " AND ");
+        keyset_predicate(&sql, q);
+    }
+    sql_add(&sql, " ORDER BY ");
+    for (size_t i = 0; i < q->n_keys; i++) {
+        if (i > 0)
+            sql_add(&sql, ", ");
+        field_expr(&sql, q->keys[i].field, "t");
+        sql_add(&sql, q->keys[i].descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+    }
+    sql_add(&sql, " LIMIT ");
+    sql_param_int(&sql, (int64_t)q->limit + 1);
+    struct store_rows rows;
+    rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    json_t *data = json_array();
+    size_t n = rows.n_rows > q->limit ? q->limit : rows.n_rows;
+    for (size_t r = 0; r < n; r++)
+        json_array_append_new(data, row_json(entity, &rows, r));
+    rc = attach_links(conn, arena, entity, data, err);
+    if (rc < 0) {
+        json_decref(data);
+        return rc;
+    }
+    if (rows.n_rows > q->limit && n > 0) {
+        json_t *last = json_array_get(data, n - 1);
+        page->last_keys = json_array();
+        for (size_t i = 0; i < q->n_keys; i++)
+            json_array_append_new(page->last_keys, key_value(&q->keys[i], last));
+    }
+    page->data = data;
+    if (q->count) {
+        struct sql_builder count;
+        sql_init(&count, arena, store_conn_dialect(conn));
+        sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity->name);
+        rc = where_clause(&count, entity, q, err);
+        if (rc == 0)
+            rc = store_query(conn, arena, &count, &rows, err);
+        if (rc < 0) {
+            json_decref(page->data);
+            json_decref(page->last_keys);
+            page->data = page->last_keys = NULL;
+            return rc;
+        }
+        const struct store_value *v = store_rows_at(&rows, 0, 0);
+        page->total = v->type == STORE_INT ? v->i : strtoll(v->text ? v->text : "0", NULL, 10);
+    }
+    return 0;
+}
+
+/* ---- writes ---- */
+
+static void bind_column_value(struct sql_builder *sql, const struct entity_field *f,
+                              const json_t *v)
+{
+    if (v == NULL || json_is_null(v)) {
+        sql_param_null(sql);
+    } else if (json_is_array(v) || json_is_object(v)) {
+        char *text = json_dumps(v, JSON_COMPACT);
+        sql_param_cstr(sql, arena_strdup(sql->arena, text ? text : "null"));
+        free(text);
+    } else {
+        bind_json_scalar(sql, v);
+    }
+    (void)f;
+}
+
+static int reference_exists(struct store_conn *conn, struct arena *arena, const char *table,
+                            int64_t id, bool *exists, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT 1 FROM \"%s\" WHERE \"id\" = ", table);
+    sql_param_int(&sql, id);
+    sql_add(&sql, " AND \"deleted_at\" IS NULL");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    *exists = rc == 0 && rows.n_rows > 0;
+    return rc;
+}
+
+/* True when making `parent` the parent of `id` would close a loop. */
+static int makes_cycle(struct store_conn *conn, struct arena *arena, const char *table,
+                       const char *column, int64_t id, int64_t parent, bool *cycle,
+                       struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql,
+             "WITH RECURSIVE up(id, parent) AS (SELECT \"id\", \"%s\" FROM \"%s\" WHERE \"id\" = ",
+             column, table);
+    sql_param_int(&sql, parent);
+    sql_addf(&sql, " UNION ALL SELECT c.\"id\", c.\"%s\" FROM \"%s\" c JOIN up ON c.\"id\" = up.parent) "
+                   "SELECT 1 FROM up WHERE id = ",
+             column, table);
+    sql_param_int(&sql, id);
+    sql_add(&sql, " LIMIT 1");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    *cycle = rc == 0 && rows.n_rows > 0;
+    return rc;
+}
+
+/* The links in changes, under the key the client used (company_ids or companies). */
+static const json_t *changed_links(const struct entity *entity, const json_t *changes,
+                                   const char **key)
+{
+    const struct entity_links *links = entity->links;
+    if (links == NULL)
+        return NULL;
+    *key = links->field;
+    const json_t *list = json_object_get(changes, links->field);
+    if (list == NULL) {
+        *key = links->expanded;
+        list = json_object_get(changes, links->expanded);
+    }
+    return list;
+}
+
+static int check_references(struct store_conn *conn, struct arena *arena,
+                            const struct entity *entity, int64_t id, const json_t *changes,
+                            struct err *err)
+{
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        const char *key = f->name;
+        const json_t *v = f->kind == FIELD_KIND_LINKS ? changed_links(entity, changes, &key)
+                                                      : json_object_get(changes, f->name);
+        if (f->references == NULL || v == NULL || entity_find(f->references) == NULL)
+            continue;
+        size_t n = f->kind == FIELD_KIND_LINKS ? json_array_size(v) : 1;
+        for (size_t j = 0; j < n; j++) {
+            const json_t *ref = f->kind == FIELD_KIND_LINKS
+                                    ? json_object_get(json_array_get(v, j), "id")
+                                    : v;
+            if (!json_is_integer(ref))
+                continue;
+            int64_t ref_id = json_integer_value(ref);
+            char path[96];
+            if (f->kind == FIELD_KIND_LINKS)
+                snprintf(path, sizeof(path), "%s[%zu]", key, j);
+            else
+                snprintf(path, sizeof(path), "%s", key);
+            bool exists = false, cycle = false;
+            int rc = reference_exists(conn, arena, f->references, ref_id, &exists, err);
+            if (rc < 0)
+                return rc;
+            if (!exists) {
+                err_field(err, path, "no %s with id %lld", entity_find(f->references)->singular,
+                          (long long)ref_id);
+                continue;
+            }
+            if (strcmp(f->references, entity->name) == 0 && f->kind == FIELD_KIND_COLUMN) {
+                if (ref_id == id) {
+                    err_field(err, path, "cannot point to the record itself");
+                    continue;
+                }
+                if (id > 0) {
+                    rc = makes_cycle(conn, arena, entity->name, f->name, id, ref_id, &cycle, err);
+                    if (rc < 0)
+                        return rc;
+                    if (cycle)
+                        err_field(err, path, "would make a cycle");
+                }
+            }
+        }
+    }
+    return err->code == ERR_OK ? 0 : -err->code;
+}
+
+static int write_links(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                       int64_t id, const json_t *changes, struct err *err)
+{
+    const struct entity_links *links = entity->links;
+    const char *key;
+    const json_t *list = changed_links(entity, changes, &key);
+    if (list == NULL)
+        return 0;
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "DELETE FROM \"%s\" WHERE \"%s\" = ", links->table, links->this_column);
+    sql_param_int(&sql, id);
+    int rc = store_query(conn, arena, &sql, NULL, err);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (rc < 0)
+            break;
+        sql_init(&sql, arena, store_conn_dialect(conn));
+        sql_addf(&sql, "INSERT INTO \"%s\" (\"%s\", \"%s\", \"%s\") VALUES (", links->table,
+                 links->this_column, links->other_column, links->role_column);
+        sql_param_int(&sql, id);
+        sql_add(&sql, ", ");
+        sql_param_int(&sql, json_integer_value(json_object_get(item, "id")));
+        sql_add(&sql, ", ");
+        bind_json_scalar(&sql, json_object_get(item, "role"));
+        sql_add(&sql, ")");
+        rc = store_query(conn, arena, &sql, NULL, err);
+    }
+    return rc;
+}
+
+int store_record_insert(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        const json_t *changes, const json_t *merged, int64_t *id_out,
+                        struct err *err)
+{
+    int rc = check_references(conn, arena, entity, 0, changes, err);
+    if (rc < 0)
+        return rc;
+    char now[CLOCK_DATETIME_LEN + 1];
+    clock_format_datetime(clock_now_ms(), now);
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "INSERT INTO \"%s\" (", entity->name);
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (f->kind == FIELD_KIND_COLUMN && json_object_get(changes, f->name) != NULL) {
+            sql_ident(&sql, f->name);
+            sql_add(&sql, ", ");
+        }
+    }
+    if (entity->derived_name != NULL)
+        sql_add(&sql, "\"name\", ");
+    sql_add(&sql, "\"custom\", \"search_text\", \"created_at\", \"updated_at\", \"version\") VALUES (");
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        const json_t *v = json_object_get(changes, f->name);
+        if (f->kind == FIELD_KIND_COLUMN && v != NULL) {
+            bind_column_value(&sql, f, v);
+            sql_add(&sql, ", ");
+        }
+    }
+    if (entity->derived_name != NULL) {
+        sql_param_cstr(&sql, entity->derived_name(arena, merged));
+        sql_add(&sql, ", ");
+    }
+    const json_t *custom = json_object_get(changes, "custom");
+    json_t *empty = json_object();
+    bind_column_value(&sql, NULL, custom ? custom : empty);
+    json_decref(empty);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, search_fold(arena, entity->search_text(arena, merged)));
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, now);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, now);
+    sql_add(&sql, ", 1) RETURNING \"id\"");
+    struct store_rows rows;
+    rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    const struct store_value *v = store_rows_at(&rows, 0, 0);
+    *id_out = v->type == STORE_INT ? v->i : strtoll(v->text, NULL, 10);
+    return write_links(conn, arena, entity, *id_out, changes, err);
+}
+
+int store_record_update(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        int64_t id, const json_t *changes, const json_t *merged, struct err *err)
+{
+    int rc = check_references(conn, arena, entity, id, changes, err);
+    if (rc < 0)
+        return rc;
+    char now[CLOCK_DATETIME_LEN + 1];
+    clock_format_datetime(clock_now_ms(), now);
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "UPDATE \"%s\" SET ", entity->name);
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        const json_t *v = json_object_get(changes, f->name);
+        if (f->kind == FIELD_KIND_COLUMN && v != NULL) {
+            sql_ident(&sql, f->name);
+            sql_add(&sql, " = ");
+            bind_column_value(&sql, f, v);
+            sql_add(&sql, ", ");
+        }
+    }
+    const json_t *custom = json_object_get(changes, "custom");
+    if (custom != NULL) {
+        sql_add(&sql, "\"custom\" = ");
+        bind_column_value(&sql, NULL, custom);
+        sql_add(&sql, ", ");
+    }
+    if (entity->derived_name != NULL) {
+        sql_add(&sql, "\"name\" = ");
+        sql_param_cstr(&sql, entity->derived_name(arena, merged));
+        sql_add(&sql, ", ");
+    }
+    sql_add(&sql, "\"search_text\" = ");
+    sql_param_cstr(&sql, search_fold(arena, entity->search_text(arena, merged)));
+    sql_add(&sql, ", \"updated_at\" = ");
+    sql_param_cstr(&sql, now);
+    sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
+    sql_param_int(&sql, id);
+    sql_add(&sql, " AND \"deleted_at\" IS NULL RETURNING \"id\"");
+    struct store_rows rows;
+    rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    if (rows.n_rows == 0)
+        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
+    return write_links(conn, arena, entity, id, changes, err);
+}
+
+int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
+                             const struct entity *entity, int64_t id, bool trashed,
+                             struct err *err)
+{
+    json_t *live = NULL;
+    char now[CLOCK_DATETIME_LEN + 1];
+    clock_format_datetime(clock_now_ms(), now);
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "UPDATE \"%s\" SET \"deleted_at\" = ", entity->name);
+    if (trashed)
+        sql_param_cstr(&sql, now);
+    else
+        sql_param_null(&sql);
+    sql_add(&sql, ", \"updated_at\" = ");
+    sql_param_cstr(&sql, now);
+    sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
+    sql_param_int(&sql, id);
+    sql_add(&sql, trashed ? " AND \"deleted_at\" IS NULL" : " AND \"deleted_at\" IS NOT NULL");
+    sql_add(&sql, " RETURNING \"id\"");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    if (rows.n_rows == 0 && !trashed &&
+        store_record_get(conn, arena, entity, id, RECORD_LIVE, &live, err) == 0) {
+        json_decref(live);
+        err_clear(err);
+        return err_set(err, ERR_CONFLICT, "the %s is not in the trash", entity->singular);
+    }
+    if (rows.n_rows == 0)
+        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
+                       (long long)id);
+    return 0;
+}

@@ -1,0 +1,457 @@
+/*
+ * PostgreSQL backend over libpq: one connection per pool slot, opened with a
+ * connect timeout, UTF-8, UTC and a statement timeout. Each connection keeps
+ * a small cache of server-side prepared statements keyed by their SQL text;
+ * parameters travel in text format. SQLSTATE codes become base/err.h codes
+ * here and nowhere else. The URL (which may hold a password) never appears
+ * in a message or a log line: only host:port does.
+ *
+ * DESIGN: a lost connection (SQLSTATE class 08 or CONNECTION_BAD) fails the
+ * statement with ERR_UNAVAILABLE and marks the connection; the next
+ * statement first tries PQreset() once, which also forgets the prepared
+ * statements (they lived in the old session). Callers roll back on any
+ * error, so a transaction aborted by a failed statement never lingers.
+ */
+#include "store/store.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/log.h"
+
+#define STMT_CACHE_SLOTS 128
+#define STMT_NAME_BYTES 24
+#define CONNECT_TIMEOUT_SECONDS "5"
+#define STATEMENT_TIMEOUT "30s"
+#define NUMBER_TEXT_BYTES 32
+
+/* Type OIDs from the pg_type catalogue (stable since PostgreSQL 7). */
+enum pg_type_oid {
+    PG_OID_BOOL = 16,
+    PG_OID_INT8 = 20,
+    PG_OID_INT2 = 21,
+    PG_OID_INT4 = 23,
+    PG_OID_OID = 26,
+    PG_OID_FLOAT4 = 700,
+    PG_OID_FLOAT8 = 701,
+};
+
+struct pg_stmt_slot {
+    char *sql;
+    char name[STMT_NAME_BYTES];
+    uint64_t last_used;
+};
+
+struct pg_conn {
+    PGconn *pg;
+    bool needs_reset;
+    char where[160]; /* "host:port", for messages */
+    struct pg_stmt_slot cache[STMT_CACHE_SLOTS];
+    uint64_t uses;
+    uint64_t next_stmt_id;
+};
+
+/* Server notices (e.g. "relation already exists, skipping") go to the debug log. */
+static void pg_notice(void *arg, const char *message)
+{
+    char quoted[512];
+    size_t len = strlen(message);
+    char text[480];
+    (void)arg;
+    while (len > 0 && message[len - 1] == '\n')
+        len--;
+    if (len >= sizeof(text))
+        len = sizeof(text) - 1;
+    memcpy(text, message, len);
+    text[len] = '\0';
+    log_debug("pg_notice", "message=%s", log_quote(quoted, sizeof(quoted), text));
+}
+
+/* Copies libpq's message without the trailing newline, lines joined by "; ". */
+static void pg_message(PGconn *pg, char *out, size_t out_size)
+{
+    const char *msg = pg != NULL ? PQerrorMessage(pg) : "out of memory";
+    size_t len = 0;
+    for (const char *p = msg; *p != '\0' && len + 3 < out_size; p++) {
+        if (*p == '\n') {
+            while (p[1] == ' ' || p[1] == '\t' || p[1] == '\n')
+                p++;
+            if (p[1] == '\0')
+                break;
+            out[len++] = ';';
+            out[len++] = ' ';
+        } else {
+            out[len++] = *p == '\t' ? ' ' : *p;
+        }
+    }
+    out[len] = '\0';
+}
+
+static void pg_remember_where(struct pg_conn *conn)
+{
+    const char *host = conn->pg ? PQhost(conn->pg) : NULL;
+    const char *port = conn->pg ? PQport(conn->pg) : NULL;
+    snprintf(conn->where, sizeof(conn->where), "%s:%s", host && *host ? host : "localhost",
+             port && *port ? port : "5432");
+}
+
+static void pg_cache_forget(struct pg_conn *conn)
+{
+    for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
+        free(conn->cache[i].sql);
+        conn->cache[i].sql = NULL;
+        conn->cache[i].last_used = 0;
+    }
+}
+
+static int pg_connect(const char *location, void **conn_out, struct err *err)
+{
+    struct pg_conn *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    /*
+     * Our defaults come before dbname, which holds the URL: keywords are
+     * applied in order, so anything the URL sets itself wins.
+     */
+    const char *const keys[] = {"connect_timeout",  "client_encoding", "options",
+                                "application_name", "dbname",          NULL};
+    const char *const values[] = {CONNECT_TIMEOUT_SECONDS,
+                                  "UTF8",
+                                  "-c TimeZone=UTC -c statement_timeout=" STATEMENT_TIMEOUT,
+                                  "crm",
+                                  location,
+                                  NULL};
+    conn->pg = PQconnectdbParams(keys, values, 1);
+    pg_remember_where(conn);
+    if (conn->pg == NULL || PQstatus(conn->pg) != CONNECTION_OK) {
+        char msg[256];
+        pg_message(conn->pg, msg, sizeof(msg));
+        err_set(err, ERR_UNAVAILABLE, "cannot connect to PostgreSQL at %s: %s", conn->where, msg);
+        PQfinish(conn->pg);
+        free(conn);
+        return -ERR_UNAVAILABLE;
+    }
+    PQsetNoticeProcessor(conn->pg, pg_notice, NULL);
+    *conn_out = conn;
+    return 0;
+}
+
+static void pg_disconnect(void *opaque)
+{
+    struct pg_conn *conn = opaque;
+    if (conn == NULL)
+        return;
+    pg_cache_forget(conn);
+    PQfinish(conn->pg);
+    free(conn);
+}
+
+/* Tries once to reconnect a connection that was lost. */
+static int pg_ensure_connected(struct pg_conn *conn, struct err *err)
+{
+    if (!conn->needs_reset && PQstatus(conn->pg) == CONNECTION_OK)
+        return 0;
+    pg_cache_forget(conn);
+    PQreset(conn->pg);
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        char msg[256];
+        pg_message(conn->pg, msg, sizeof(msg));
+        conn->needs_reset = true;
+        log_warn("pg_reconnect_failed", "at=%s", conn->where);
+        return err_set(err, ERR_UNAVAILABLE, "cannot connect to PostgreSQL at %s: %s", conn->where,
+                       msg);
+    }
+    conn->needs_reset = false;
+    log_info("pg_reconnected", "at=%s", conn->where);
+    return 0;
+}
+
+static bool sqlstate_is(const char *state, const char *code)
+{
+    return strcmp(state, code) == 0;
+}
+
+static bool sqlstate_class_is(const char *state, const char *cls)
+{
+    return strncmp(state, cls, 2) == 0;
+}
+
+/* Translates a failed result (res may be NULL) into an error code. */
+static int pg_error(struct pg_conn *conn, const PGresult *res, struct err *err)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char detail[256];
+    pg_message(conn->pg, detail, sizeof(detail));
+    if (PQstatus(conn->pg) == CONNECTION_BAD || (state != NULL && sqlstate_class_is(state, "08"))) {
+        conn->needs_reset = true;
+        log_warn("pg_connection_lost", "at=%s sqlstate=%s", conn->where, state ? state : "none");
+        return err_set(err, ERR_UNAVAILABLE, "lost the connection to PostgreSQL at %s: %s",
+                       conn->where, detail);
+    }
+    if (state == NULL) {
+        /* Raised by libpq itself (out of memory, a protocol problem). */
+        char quoted[320];
+        log_error("pg_error", "sqlstate=none message=%s",
+                  log_quote(quoted, sizeof(quoted), detail));
+        return err_set(err, ERR_INTERNAL, "database error: %s", detail);
+    }
+    if (msg == NULL)
+        msg = "unknown error";
+    if (sqlstate_is(state, "23505"))
+        return err_set(err, ERR_CONFLICT, "a record with the same unique value exists");
+    if (sqlstate_is(state, "23503"))
+        return err_set(err, ERR_VALIDATION, "a referenced record does not exist");
+    if (sqlstate_is(state, "23502") || sqlstate_is(state, "23514"))
+        return err_set(err, ERR_VALIDATION, "constraint failed: %s", msg);
+    if (sqlstate_class_is(state, "22"))
+        return err_set(err, ERR_VALIDATION, "invalid value: %s", msg);
+    if (sqlstate_is(state, "40001") || sqlstate_is(state, "40P01") || sqlstate_is(state, "55P03"))
+        return err_set(err, ERR_UNAVAILABLE, "the database is busy");
+    if (sqlstate_is(state, "57014"))
+        return err_set(err, ERR_TIMEOUT, "the query was cancelled after too long");
+    char quoted[320];
+    log_error("pg_error", "sqlstate=%s message=%s", state, log_quote(quoted, sizeof(quoted), msg));
+    return err_set(err, ERR_INTERNAL, "database error: %s", msg);
+}
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Drops a statement from the server; harmless if it fails (the name is never reused). */
+static void pg_deallocate(struct pg_conn *conn, const char *name)
+{
+    if (PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
+        return;
+    char sql[STMT_NAME_BYTES + 32];
+    snprintf(sql, sizeof(sql), "DEALLOCATE \"%s\"", name);
+    PQclear(PQexec(conn->pg, sql));
+}
+
+/* Finds or prepares the statement for sql; *name_out points into the cache. */
+static int statement_for(struct pg_conn *conn, const char *sql, const char **name_out,
+                         struct err *err)
+{
+    size_t home = (size_t)(hash_text(sql) % STMT_CACHE_SLOTS);
+    size_t victim = home;
+    conn->uses++;
+    for (size_t probe = 0; probe < 4; probe++) {
+        struct pg_stmt_slot *slot = &conn->cache[(home + probe) % STMT_CACHE_SLOTS];
+        if (slot->sql != NULL && strcmp(slot->sql, sql) == 0) {
+            slot->last_used = conn->uses;
+            *name_out = slot->name;
+            return 0;
+        }
+        if (slot->sql == NULL || slot->last_used < conn->cache[victim].last_used)
+            victim = (home + probe) % STMT_CACHE_SLOTS;
+        if (slot->sql == NULL)
+            break;
+    }
+    char name[STMT_NAME_BYTES];
+    snprintf(name, sizeof(name), "crm_%llu", (unsigned long long)++conn->next_stmt_id);
+    char *copy = strdup(sql);
+    if (copy == NULL)
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    PGresult *res = PQprepare(conn->pg, name, sql, 0, NULL);
+    if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int rc = pg_error(conn, res, err);
+        PQclear(res);
+        free(copy);
+        return rc;
+    }
+    PQclear(res);
+    struct pg_stmt_slot *slot = &conn->cache[victim];
+    if (slot->sql != NULL)
+        pg_deallocate(conn, slot->name);
+    free(slot->sql);
+    slot->sql = copy;
+    memcpy(slot->name, name, sizeof(name));
+    slot->last_used = conn->uses;
+    *name_out = slot->name;
+    return 0;
+}
+
+/*
+ * Writes every parameter as text into one heap block: values[i] points at
+ * its text, or is NULL for SQL NULL. The caller frees *block.
+ */
+static int format_params(const struct sql_param *params, size_t n_params, const char ***values,
+                         char **block, struct err *err)
+{
+    size_t bytes = n_params * sizeof(char *);
+    for (size_t i = 0; i < n_params; i++)
+        bytes += params[i].type == SQL_PARAM_TEXT ? params[i].len + 1 : NUMBER_TEXT_BYTES;
+    *block = malloc(bytes ? bytes : 1);
+    if (*block == NULL)
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    const char **ptrs = (const char **)(void *)*block;
+    char *text = *block + n_params * sizeof(char *);
+    for (size_t i = 0; i < n_params; i++) {
+        const struct sql_param *p = &params[i];
+        ptrs[i] = text;
+        switch (p->type) {
+        case SQL_PARAM_NULL:
+            ptrs[i] = NULL;
+            text += NUMBER_TEXT_BYTES;
+            break;
+        case SQL_PARAM_INT:
+            snprintf(text, NUMBER_TEXT_BYTES, "%lld", (long long)p->i);
+            text += NUMBER_TEXT_BYTES;
+            break;
+        case SQL_PARAM_REAL:
+            snprintf(text, NUMBER_TEXT_BYTES, "%.17g", p->r);
+            text += NUMBER_TEXT_BYTES;
+            break;
+        case SQL_PARAM_TEXT:
+            if (p->len > 0)
+                memcpy(text, p->text, p->len);
+            text[p->len] = '\0';
+            text += p->len + 1;
+            break;
+        }
+    }
+    *values = ptrs;
+    return 0;
+}
+
+static void read_value(struct arena *arena, const PGresult *res, int row, int col, Oid type,
+                       struct store_value *v)
+{
+    if (PQgetisnull(res, row, col)) {
+        v->type = STORE_NULL;
+        return;
+    }
+    const char *text = PQgetvalue(res, row, col);
+    switch (type) {
+    case PG_OID_INT2:
+    case PG_OID_INT4:
+    case PG_OID_INT8:
+    case PG_OID_OID:
+        v->type = STORE_INT;
+        v->i = strtoll(text, NULL, 10);
+        break;
+    case PG_OID_FLOAT4:
+    case PG_OID_FLOAT8:
+        v->type = STORE_REAL;
+        v->r = strtod(text, NULL);
+        break;
+    case PG_OID_BOOL:
+        v->type = STORE_INT;
+        v->i = text[0] == 't' ? 1 : 0;
+        break;
+    default:
+        v->type = STORE_TEXT;
+        v->len = (size_t)PQgetlength(res, row, col);
+        v->text = arena_strndup(arena, text, v->len);
+        break;
+    }
+}
+
+/* Copies a result into the arena. */
+static void read_rows(struct arena *arena, const PGresult *res, struct store_rows *rows)
+{
+    size_t n_cols = (size_t)PQnfields(res);
+    size_t n_rows = (size_t)PQntuples(res);
+    memset(rows, 0, sizeof(*rows));
+    rows->n_cols = n_cols;
+    rows->n_rows = n_rows;
+    rows->names = arena_alloc_array(arena, n_cols ? n_cols : 1, sizeof(char *));
+    size_t n_values = n_rows * n_cols;
+    rows->values =
+        arena_alloc_array(arena, n_values > 0 ? n_values : 1, sizeof(struct store_value));
+    for (size_t c = 0; c < n_cols; c++)
+        rows->names[c] = arena_strdup(arena, PQfname(res, (int)c));
+    for (size_t r = 0; r < n_rows; r++) {
+        for (size_t c = 0; c < n_cols; c++)
+            read_value(arena, res, (int)r, (int)c, PQftype(res, (int)c),
+                       &rows->values[r * n_cols + c]);
+    }
+}
+
+static int pg_query(void *opaque, struct arena *arena, const char *sql,
+                    const struct sql_param *params, size_t n_params, struct store_rows *rows_out,
+                    struct err *err)
+{
+    struct pg_conn *conn = opaque;
+    const char *name = NULL;
+    const char **values = NULL;
+    char *block = NULL;
+    PGresult *res = NULL;
+    ExecStatusType status;
+    int rc = pg_ensure_connected(conn, err);
+    if (rc < 0)
+        return rc;
+    rc = statement_for(conn, sql, &name, err);
+    if (rc < 0)
+        return rc;
+    rc = format_params(params, n_params, &values, &block, err);
+    if (rc < 0)
+        goto out;
+    res = PQexecPrepared(conn->pg, name, (int)n_params, values, NULL, NULL, 0);
+    status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        rc = pg_error(conn, res, err);
+        goto out;
+    }
+    if (rows_out != NULL)
+        read_rows(arena, res, rows_out);
+out:
+    PQclear(res);
+    free(block);
+    return rc;
+}
+
+/* Runs one fixed statement; 0 or an error. */
+static int pg_exec_plain(struct pg_conn *conn, const char *sql, struct err *err)
+{
+    PGresult *res = PQexec(conn->pg, sql);
+    ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    int rc = 0;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        rc = pg_error(conn, res, err);
+    PQclear(res);
+    return rc;
+}
+
+/*
+ * Runs a multi-statement script. Migrations may rewrite large tables, so
+ * the statement timeout is lifted for the script: SET LOCAL inside a
+ * transaction (it ends with it), otherwise set and restored around it.
+ */
+static int pg_exec_script(void *opaque, const char *sql, struct err *err)
+{
+    struct pg_conn *conn = opaque;
+    int rc = pg_ensure_connected(conn, err);
+    if (rc < 0)
+        return rc;
+    bool in_transaction = PQtransactionStatus(conn->pg) == PQTRANS_INTRANS;
+    rc = pg_exec_plain(
+        conn, in_transaction ? "SET LOCAL statement_timeout = 0" : "SET statement_timeout = 0",
+        err);
+    if (rc < 0)
+        return rc;
+    rc = pg_exec_plain(conn, sql, err);
+    if (!in_transaction) {
+        struct err ignored;
+        err_clear(&ignored);
+        (void)pg_exec_plain(conn, "SET statement_timeout = '" STATEMENT_TIMEOUT "'", &ignored);
+    }
+    return rc;
+}
+
+const struct store_backend store_pg_backend = {
+    .name = "postgresql",
+    .dialect = SQL_POSTGRES,
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .query = pg_query,
+    .exec_script = pg_exec_script,
+};

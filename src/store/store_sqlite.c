@@ -1,0 +1,290 @@
+/*
+ * SQLite backend: one connection per pool slot, opened in WAL mode with
+ * synchronous=FULL (an acknowledged write survives power loss), foreign keys
+ * on and a busy timeout. Each connection keeps a small cache of prepared
+ * statements keyed by their SQL text, so the hot paths never re-parse SQL.
+ * SQLite result codes become base/err.h codes here and nowhere else.
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/arena.h"
+#include "base/log.h"
+
+#define STMT_CACHE_SLOTS 128
+#define BUSY_TIMEOUT_MS 5000
+
+struct stmt_slot {
+    char *sql;
+    sqlite3_stmt *stmt;
+    uint64_t last_used;
+};
+
+struct sqlite_conn {
+    sqlite3 *db;
+    struct stmt_slot cache[STMT_CACHE_SLOTS];
+    uint64_t uses;
+};
+
+static int sqlite_error(sqlite3 *db, int rc, struct err *err)
+{
+    int ext = db ? sqlite3_extended_errcode(db) : rc;
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+        if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return err_set(err, ERR_CONFLICT, "a record with the same unique value exists");
+        if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return err_set(err, ERR_VALIDATION, "a referenced record does not exist");
+        return err_set(err, ERR_VALIDATION, "constraint failed: %s", msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return err_set(err, ERR_UNAVAILABLE, "the database is busy");
+    case SQLITE_FULL:
+        return err_set(err, ERR_UNAVAILABLE, "the disk is full");
+    case SQLITE_INTERRUPT:
+        return err_set(err, ERR_TIMEOUT, "the query was interrupted");
+    default:
+        log_error("sqlite_error", "rc=%d ext=%d", rc, ext);
+        return err_set(err, ERR_INTERNAL, "database error: %s", msg);
+    }
+}
+
+static int sqlite_connect(const char *location, void **conn_out, struct err *err)
+{
+    struct sqlite_conn *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(location, &conn->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        const char *slash = strrchr(location, '/');
+        struct stat st;
+        if (slash != NULL && slash != location) {
+            char dir[4096];
+            size_t len = (size_t)(slash - location);
+            if (len < sizeof(dir)) {
+                memcpy(dir, location, len);
+                dir[len] = '\0';
+                if (stat(dir, &st) != 0) {
+                    err_set(err, ERR_UNAVAILABLE,
+                            "cannot open database %s: directory %s does not exist", location, dir);
+                    goto fail;
+                }
+            }
+        }
+        err_set(err, ERR_UNAVAILABLE, "cannot open database %s: %s", location,
+                conn->db ? sqlite3_errmsg(conn->db) : sqlite3_errstr(rc));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(conn->db, 1);
+    sqlite3_busy_timeout(conn->db, BUSY_TIMEOUT_MS);
+    static const char *const pragmas = "PRAGMA journal_mode=WAL;"
+                                       "PRAGMA synchronous=FULL;"
+                                       "PRAGMA foreign_keys=ON;"
+                                       "PRAGMA temp_store=MEMORY;"
+                                       "PRAGMA cache_size=-8000;";
+    char *msg = NULL;
+    rc = sqlite3_exec(conn->db, pragmas, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        err_set(err, ERR_UNAVAILABLE, "cannot open database %s: %s", location,
+                msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        goto fail;
+    }
+    *conn_out = conn;
+    return 0;
+fail:
+    sqlite3_close(conn->db);
+    free(conn);
+    return -err->code;
+}
+
+static void sqlite_disconnect(void *opaque)
+{
+    struct sqlite_conn *conn = opaque;
+    if (conn == NULL)
+        return;
+    for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
+        sqlite3_finalize(conn->cache[i].stmt);
+        free(conn->cache[i].sql);
+    }
+    sqlite3_close(conn->db);
+    free(conn);
+}
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Finds or prepares the statement for sql; the cache owns it. */
+static int statement_for(struct sqlite_conn *conn, const char *sql, sqlite3_stmt **out,
+                         struct err *err)
+{
+    size_t home = (size_t)(hash_text(sql) % STMT_CACHE_SLOTS);
+    size_t victim = home;
+    conn->uses++;
+    for (size_t probe = 0; probe < 4; probe++) {
+        struct stmt_slot *slot = &conn->cache[(home + probe) % STMT_CACHE_SLOTS];
+        if (slot->sql != NULL && strcmp(slot->sql, sql) == 0) {
+            slot->last_used = conn->uses;
+            *out = slot->stmt;
+            return 0;
+        }
+        if (slot->sql == NULL || slot->last_used < conn->cache[victim].last_used)
+            victim = (home + probe) % STMT_CACHE_SLOTS;
+        if (slot->sql == NULL)
+            break;
+    }
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite_prepare", "rc=%d msg=\"%s\"", rc, sqlite3_errmsg(conn->db));
+        return sqlite_error(conn->db, rc, err);
+    }
+    struct stmt_slot *slot = &conn->cache[victim];
+    sqlite3_finalize(slot->stmt);
+    free(slot->sql);
+    slot->sql = strdup(sql);
+    if (slot->sql == NULL) {
+        sqlite3_finalize(stmt);
+        slot->stmt = NULL;
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    }
+    slot->stmt = stmt;
+    slot->last_used = conn->uses;
+    *out = stmt;
+    return 0;
+}
+
+static int bind_params(sqlite3_stmt *stmt, const struct sql_param *params, size_t n_params)
+{
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < n_params && rc == SQLITE_OK; i++) {
+        const struct sql_param *p = &params[i];
+        int at = (int)i + 1;
+        switch (p->type) {
+        case SQL_PARAM_NULL:
+            rc = sqlite3_bind_null(stmt, at);
+            break;
+        case SQL_PARAM_INT:
+            rc = sqlite3_bind_int64(stmt, at, p->i);
+            break;
+        case SQL_PARAM_REAL:
+            rc = sqlite3_bind_double(stmt, at, p->r);
+            break;
+        case SQL_PARAM_TEXT:
+            rc = sqlite3_bind_text64(stmt, at, p->text, p->len, SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        }
+    }
+    return rc;
+}
+
+static int grow_rows(struct arena *arena, struct store_rows *rows, size_t *cap_rows)
+{
+    size_t new_cap = *cap_rows ? *cap_rows * 2 : 16;
+    size_t row_bytes = rows->n_cols * sizeof(struct store_value);
+    rows->values = arena_grow(arena, rows->values, *cap_rows * row_bytes, new_cap * row_bytes);
+    *cap_rows = new_cap;
+    return 0;
+}
+
+static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
+                        const struct sql_param *params, size_t n_params,
+                        struct store_rows *rows_out, struct err *err)
+{
+    struct sqlite_conn *conn = opaque;
+    sqlite3_stmt *stmt = NULL;
+    int rc = statement_for(conn, sql, &stmt, err);
+    if (rc < 0)
+        return rc;
+    int result = 0;
+    rc = bind_params(stmt, params, n_params);
+    if (rc != SQLITE_OK) {
+        result = sqlite_error(conn->db, rc, err);
+        goto out;
+    }
+    size_t n_cols = (size_t)sqlite3_column_count(stmt);
+    size_t cap_rows = 0;
+    if (rows_out != NULL) {
+        memset(rows_out, 0, sizeof(*rows_out));
+        rows_out->n_cols = n_cols;
+        rows_out->names = arena_alloc_array(arena, n_cols ? n_cols : 1, sizeof(char *));
+        for (size_t c = 0; c < n_cols; c++)
+            rows_out->names[c] = arena_strdup(arena, sqlite3_column_name(stmt, (int)c));
+    }
+    for (;;) {
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_DONE)
+            break;
+        if (rc != SQLITE_ROW) {
+            result = sqlite_error(conn->db, rc, err);
+            goto out;
+        }
+        if (rows_out == NULL)
+            continue;
+        if (rows_out->n_rows == cap_rows)
+            grow_rows(arena, rows_out, &cap_rows);
+        struct store_value *row = &rows_out->values[rows_out->n_rows * n_cols];
+        for (size_t c = 0; c < n_cols; c++) {
+            struct store_value *v = &row[c];
+            switch (sqlite3_column_type(stmt, (int)c)) {
+            case SQLITE_NULL:
+                v->type = STORE_NULL;
+                break;
+            case SQLITE_INTEGER:
+                v->type = STORE_INT;
+                v->i = sqlite3_column_int64(stmt, (int)c);
+                break;
+            case SQLITE_FLOAT:
+                v->type = STORE_REAL;
+                v->r = sqlite3_column_double(stmt, (int)c);
+                break;
+            default: {
+                const unsigned char *text = sqlite3_column_text(stmt, (int)c);
+                v->type = STORE_TEXT;
+                v->len = (size_t)sqlite3_column_bytes(stmt, (int)c);
+                v->text = arena_strndup(arena, text ? (const char *)text : "", v->len);
+                break;
+            }
+            }
+        }
+        rows_out->n_rows++;
+    }
+out:
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return result;
+}
+
+static int sqlite_exec_script(void *opaque, const char *sql, struct err *err)
+{
+    struct sqlite_conn *conn = opaque;
+    char *msg = NULL;
+    int rc = sqlite3_exec(conn->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        err_set(err, rc == SQLITE_BUSY ? ERR_UNAVAILABLE : ERR_INTERNAL, "%s",
+                msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return -err->code;
+    }
+    return 0;
+}
+
+const struct store_backend store_sqlite_backend = {
+    .name = "sqlite",
+    .dialect = SQL_SQLITE,
+    .connect = sqlite_connect,
+    .disconnect = sqlite_disconnect,
+    .query = sqlite_query,
+    .exec_script = sqlite_exec_script,
+};

@@ -1,0 +1,203 @@
+// Browser test of the web UI against the real server: starts `crm serve` (CRM_BIN, default
+// build/crm) on a free loopback port with a temporary SQLite database and web/dist, drives
+// Debian's Chromium (/usr/bin/chromium, or CHROMIUM) with playwright-core, and checks the
+// main flows: create company, create linked contact, search, validation error, Russian UI.
+// Run: (cd web && npm ci && npx vite build) && node --test tests/e2e/
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WEB = path.join(ROOT, 'web');
+const DIST = path.join(WEB, 'dist');
+const BIN = process.env.CRM_BIN ? path.resolve(process.env.CRM_BIN) : path.join(ROOT, 'build', 'crm');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const { chromium } = createRequire(path.join(WEB, 'package.json'))('playwright-core');
+
+const UNIQUE = Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+const COMPANY = `Acme ${UNIQUE}`;
+const LAST_NAME = `Zubrov${UNIQUE}`;
+const TIMEOUT = 10_000;
+
+let tmpDir;
+let server;
+let serverLog = '';
+let baseUrl;
+let browser;
+let context;
+let page;
+let companyId;
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const probe = net.createServer();
+        probe.on('error', reject);
+        probe.listen(0, '127.0.0.1', () => {
+            const { port } = probe.address();
+            probe.close(() => resolve(port));
+        });
+    });
+}
+
+async function waitForHealth(url, child, ms) {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+        if (child.exitCode !== null) {
+            throw new Error(`server exited with ${child.exitCode}:\n${serverLog}`);
+        }
+        try {
+            const res = await fetch(`${url}/healthz`);
+            if (res.ok) return;
+        } catch {
+            /* not up yet */
+        }
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not answer /healthz within ${ms} ms:\n${serverLog}`);
+}
+
+/* Runs one scenario; on failure saves a screenshot to /tmp and rethrows. */
+async function scenario(name, fn) {
+    try {
+        await fn();
+    } catch (e) {
+        const file = path.join(os.tmpdir(), `crm-e2e-${name}-${Date.now()}.png`);
+        try {
+            await page.screenshot({ path: file, fullPage: true });
+            e.message += `\n(screenshot: ${file}; page: ${page.url()})`;
+        } catch {
+            /* the page may be gone */
+        }
+        throw e;
+    }
+}
+
+before(async () => {
+    assert.ok(fs.existsSync(BIN), `server binary not found: ${BIN} (build it or set CRM_BIN)`);
+    if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+        const vite = path.join(WEB, 'node_modules', '.bin', 'vite');
+        const built = spawnSync(vite, ['build'], { cwd: WEB, stdio: 'inherit' });
+        assert.equal(built.status, 0, 'vite build failed (run npm ci in web/ first)');
+    }
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(BIN, ['serve', '--db', path.join(tmpDir, 'crm.db'), '--listen', `127.0.0.1:${port}`,
+                         '--static-dir', DIST], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout.on('data', (d) => { serverLog += d; });
+    server.stderr.on('data', (d) => { serverLog += d; });
+    await waitForHealth(baseUrl, server, 15_000);
+
+    browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+               '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    context.setDefaultTimeout(TIMEOUT);
+    page = await context.newPage();
+    page.on('pageerror', (e) => { serverLog += `\n[page error] ${e.message}`; });
+});
+
+after(async () => {
+    if (browser) await browser.close().catch(() => {});
+    if (server && server.exitCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+    }
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+});
+
+test('a company is created through the form', () => scenario('create-company', async () => {
+    await page.goto(`${baseUrl}/companies`);
+    await page.getByTestId('new').click();
+    await page.waitForURL(/\/companies\/new$/);
+    await page.getByRole('textbox', { name: /^Name/ }).fill(COMPANY);
+    await page.getByLabel('Industry').fill('Retail');
+    await page.getByLabel('E-mails').fill('info@acme.example');
+    await page.getByLabel('E-mails').press('Enter');
+    await page.getByTestId('save').click();
+    await page.waitForURL(/\/companies\/\d+$/);
+    companyId = Number(new URL(page.url()).pathname.split('/').pop());
+    await assertText(page.getByTestId('record-title'), COMPANY);
+    await assertText(page.getByTestId('prop-emails'), 'info@acme.example');
+}));
+
+test('an empty company shows the error under Name', () => scenario('validation', async () => {
+    await page.goto(`${baseUrl}/companies/new`);
+    await page.getByTestId('save').click();
+    const error = page.getByTestId('error-name');
+    await error.waitFor({ state: 'visible' });
+    const row = page.locator('.form-row[data-field="name"]');
+    assert.equal(await row.locator('[data-testid="error-name"]').count(), 1, 'error sits in the Name row');
+    assert.equal(await page.locator('#name').getAttribute('aria-invalid'), 'true');
+    assert.match(page.url(), /\/companies\/new$/);
+}));
+
+test('a contact linked to the company is created through the form', () => scenario('create-contact', async () => {
+    assert.ok(companyId, 'the company was created');
+    await page.goto(`${baseUrl}/contacts/new`);
+    await page.getByLabel('First name').fill('Ivan');
+    await page.getByLabel('Last name').fill(LAST_NAME);
+    await page.getByLabel('Position').fill('Buyer');
+    const picker = page.getByRole('combobox', { name: 'Companies' });
+    await picker.fill(COMPANY);
+    await page.getByRole('option', { name: COMPANY }).click();
+    await page.getByLabel(`Role at ${COMPANY}`).fill('Purchasing');
+    await page.getByTestId('save').click();
+    await page.waitForURL(/\/contacts\/\d+$/);
+    await assertText(page.getByTestId('record-title'), `Ivan ${LAST_NAME}`);
+}));
+
+test('the contact is found by the search box and links to its company', () => scenario('search', async () => {
+    await page.goto(`${baseUrl}/contacts`);
+    await page.getByTestId('search').fill(LAST_NAME);
+    const rows = page.getByTestId('record-row');
+    await page.waitForFunction((name) => {
+        const r = document.querySelectorAll('[data-testid="record-row"]');
+        return r.length === 1 && r[0].textContent.includes(name);
+    }, LAST_NAME, { timeout: TIMEOUT });
+    assert.equal(await rows.count(), 1);
+    await rows.first().getByRole('link', { name: `Ivan ${LAST_NAME}` }).click();
+    await page.waitForURL(/\/contacts\/\d+$/);
+    const link = page.getByTestId('company-link');
+    await assertText(link, COMPANY);
+    assert.equal(await link.getAttribute('href'), `/companies/${companyId}`);
+    await assertText(page.getByTestId('contact-companies'), 'Purchasing');
+    await link.click();
+    await page.waitForURL(new RegExp(`/companies/${companyId}$`));
+    await assertText(page.getByTestId('company-contacts'), `Ivan ${LAST_NAME}`);
+}));
+
+test('the language switch shows Russian labels and is remembered', () => scenario('language', async () => {
+    await page.goto(`${baseUrl}/companies/new`);
+    await page.getByTestId('lang-select').selectOption('ru');
+    await page.getByRole('textbox', { name: /^Название/ }).waitFor();
+    await assertText(page.getByRole('navigation'), 'Компании');
+    await page.reload();
+    await page.getByRole('textbox', { name: /^Название/ }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
+    await page.getByTestId('lang-select').selectOption('en');
+    await page.getByRole('textbox', { name: /^Name/ }).waitFor();
+}));
+
+async function assertText(locator, text) {
+    await locator.first().waitFor({ state: 'visible' });
+    const deadline = Date.now() + TIMEOUT;
+    let seen = '';
+    while (Date.now() < deadline) {
+        seen = await locator.first().textContent();
+        if (seen && seen.includes(text)) return;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`expected "${text}" in "${seen}"`);
+}

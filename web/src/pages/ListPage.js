@@ -1,0 +1,69 @@
+// List of companies or contacts: debounced search box (q), filter builder, sortable
+// columns, total count and infinite scroll. q, filter and sort live in the URL's query.
+import { html } from 'htm/preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { FilterBuilder } from '../components/FilterBuilder.js';
+import { RecordTable } from '../components/RecordTable.js';
+import { errorText } from '../components/errors.js';
+import { useFieldDefs } from '../components/useFieldDefs.js';
+import { usePagedList } from '../components/usePagedList.js';
+import { ENTITIES, customFilterType } from '../entities.js';
+import { t } from '../i18n/index.js';
+import { Link, setSearchParams } from '../router.js';
+import { useTitle } from './title.js';
+
+export function ListPage({ entity }) {
+    const cfg = ENTITIES[entity];
+    const initial = useMemo(() => new URLSearchParams(window.location.search), [entity]);
+    const [text, setText] = useState(initial.get('q') || '');
+    const [q, setQ] = useState(text);
+    const [filter, setFilter] = useState(initial.get('filter') || '');
+    const [sort, setSort] = useState(initial.get('sort') || cfg.defaultSort);
+    const { defs } = useFieldDefs(entity);
+    useTitle(t(`nav.${entity}`));
+
+    useEffect(() => {
+        const timer = setTimeout(() => setQ(text.trim()), 300);
+        return () => clearTimeout(timer);
+    }, [text]);
+
+    useEffect(() => {
+        setSearchParams({ q, filter, sort: sort === cfg.defaultSort ? '' : sort });
+    }, [q, filter, sort]);
+
+    const list = usePagedList(entity, { q: q || undefined, filter: filter || undefined, sort });
+    const filterFields = [
+        ...cfg.filterFields.map((f) => ({ ...f, label: t(`field.${f.name}`) })),
+        ...defs.map((d) => ({ name: `custom.${d.name}`, type: customFilterType(d.type),
+                              options: d.options, label: d.label || d.name })),
+    ];
+    const badFilter = list.error && list.error.status === 400 && filter ? list.error.detail || list.error.message : null;
+
+    return html`<section class="page list-page" data-testid=${`${entity}-list`}>
+        <header class="page-header">
+            <h1>${t(`nav.${entity}`)}</h1>
+            <div class="page-actions">
+                <${Link} href=${`/${entity}/new`} class="btn btn-primary" data-testid="new">${t('action.new')}<//>
+            </div>
+        </header>
+        <div class="toolbar">
+            <div class="search">
+                <label for="search" class="visually-hidden">${t(cfg.searchKey)}</label>
+                <input id="search" type="search" value=${text} placeholder=${t(cfg.searchKey)}
+                    onInput=${(e) => setText(e.currentTarget.value)} data-testid="search"
+                    onKeyDown=${(e) => { if (e.key === 'Enter') setQ(text.trim()); }} />
+            </div>
+            <${FilterBuilder} fields=${filterFields} value=${filter} error=${badFilter}
+                onApply=${(f) => setFilter(f)} />
+        </div>
+        ${list.total !== null && html`<p class="total muted" aria-live="polite" data-testid="total">
+            ${t(`list.total.${entity}`, { n: list.total })}</p>`}
+        ${list.error && !badFilter && html`<div class="alert alert-error" role="alert">${errorText(list.error)}</div>`}
+        ${!list.error && !list.loading && !list.items.length && html`<p class="empty" data-testid="empty">
+            ${q || filter ? t('list.noMatches') : t('list.empty')}</p>`}
+        ${list.items.length > 0 && html`<${RecordTable} entity=${entity} columns=${cfg.columns} items=${list.items}
+            sort=${sort} onSort=${setSort} hasMore=${!list.done} loading=${list.loading}
+            onLoadMore=${list.loadMore} />`}
+        ${list.loading && !list.items.length && html`<p class="muted">${t('common.loading')}</p>`}
+    </section>`;
+}
