@@ -47,7 +47,11 @@ run() {
     local status=$?
     count_output "$out" "$name" "$status"
     if [ "$status" -ne 0 ]; then
-        echo "---- last lines of $name ($out) ----"
+        echo "---- $name ----"
+        if grep -q '^# Subtest' "$out"; then
+            # node --test: the failing tests with their errors, then the last lines
+            grep -aE '^\s*not ok|^\s+(error|location):|^\s+(expected|actual):' "$out" | head -n 80
+        fi
         tail -n 40 "$out"
         echo "----"
     fi

@@ -159,7 +159,9 @@ static json_t *operation(struct arena *arena, const struct route *route)
     bool is_list = ref != NULL && strcmp(route->method, "GET") == 0 &&
                    strstr(route->pattern, "{id}") == NULL;
     if (is_list && entity != NULL) {
-        json_array_extend(params, list_parameters());
+        json_t *list = list_parameters();
+        json_array_extend(params, list);
+        json_decref(list);
         json_object_set_new(responses, "400", problem_response("bad filter, sort or cursor"));
     }
     if (strcmp(route->method, "PATCH") == 0)

@@ -20,7 +20,9 @@
  *     that do not fit it at all get MHD's own 431 with an HTML body and a
  *     closed connection (0.9.75 cannot customise that answer).
  *   - Bodies: a Content-Length past the cap gets 413 before any body is
- *     read, and MHD closes the connection. A chunked body that grows past
+ *     read when the client sent "Expect: 100-continue" or the length is past
+ *     HTTP_DRAIN_MAX_BYTES (MHD closes the connection); otherwise the body is
+ *     read and dropped and 413 answered at its end. A chunked body that grows past
  *     the cap cannot be answered early (0.9.75 refuses to queue a response
  *     mid-body), so the rest is read and dropped, up to HTTP_DRAIN_MAX_BYTES
  *     more before the connection is cut, and 413 is answered at its end.
@@ -285,8 +287,19 @@ static enum MHD_Result server_on_headers(struct http_exchange *ex)
     if (length != NULL) {
         char *end = NULL;
         unsigned long long n = strtoull(length, &end, 10);
-        if (end != length && n > server->max_body_bytes)
-            return server_send_problem(ex, ERR_TOO_LARGE, "The request body is too large");
+        if (end != length && n > server->max_body_bytes) {
+            /*
+             * Answer at once when the client waits for "100 Continue" or the
+             * body is too big to drain; otherwise read and drop it first, so
+             * the client is not cut off mid-upload before it reads the 413.
+             */
+            const char *expect = http_exchange_header(ex, MHD_HTTP_HEADER_EXPECT);
+            if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
+                n > HTTP_DRAIN_MAX_BYTES)
+                return server_send_problem(ex, ERR_TOO_LARGE, "The request body is too large");
+            ex->body_too_large = true;
+            buf_release(&ex->body);
+        }
     }
     return MHD_YES;
 }

@@ -190,9 +190,12 @@ describe('the static web UI', () => {
 describe('stopping', () => {
     test('on SIGTERM the server exits 0 within 10 s, also right after answering', async () => {
         const srv = await startServer();
-        const created = await srv.api('POST', '/api/v1/companies', { name: 'Before Stop' });
-        expectStatus(created, 201);
-        await srv.stop(); /* asserts exit code 0 within 10 s */
+        try {
+            const created = await srv.api('POST', '/api/v1/companies', { name: 'Before Stop' });
+            expectStatus(created, 201);
+        } finally {
+            await srv.stop(); /* asserts exit code 0 within 10 s */
+        }
         assert.match(srv.stderr(), /listening/, 'the server logged that it was listening');
     });
 });

@@ -226,6 +226,10 @@ export async function startServer({ staticDir, args = [], env, database: given }
         stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(child);
+    /* A server a failed test forgot to stop must not keep this process alive; exit kills it. */
+    child.unref();
+    child.stdout.unref();
+    child.stderr.unref();
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (d) => { stderr += d; });

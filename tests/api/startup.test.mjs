@@ -140,8 +140,11 @@ test('migrate creates the SQLite schema and a second run is a no-op', async () =
         assert.equal(hash2, hash1, 'the second migrate wrote nothing to the database file');
 
         const srv = await startServer({ database: db });
-        expectStatus(await srv.api('GET', '/api/v1/companies'), 200, 'serve works on the migrated database');
-        await srv.stop();
+        try {
+            expectStatus(await srv.api('GET', '/api/v1/companies'), 200, 'serve works on the migrated database');
+        } finally {
+            await srv.stop();
+        }
     } finally {
         await db.drop();
     }

@@ -666,9 +666,11 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
     int64_t acme = create_ok(&fx, &entity_companies, "{\"name\":\"Acme\"}");
     int64_t beta = create_ok(&fx, &entity_companies, "{\"name\":\"Beta\"}");
 
+    /* Restoring a live record is a conflict: it exists but is not in the trash. */
     EXPECT_INT_EQ(
         store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, false, &fx.err),
-        -ERR_NOT_FOUND);
+        -ERR_CONFLICT);
+    err_clear(&fx.err);
     EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, true, &fx.err));
     EXPECT(get_record(&fx, &entity_companies, acme, RECORD_LIVE) == NULL);
     EXPECT_INT_EQ(fx.err.code, ERR_NOT_FOUND);
@@ -706,7 +708,8 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
     err_clear(&fx.err);
     EXPECT_INT_EQ(
         store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, false, &fx.err),
-        -ERR_NOT_FOUND);
+        -ERR_CONFLICT);
+    err_clear(&fx.err);
     EXPECT_INT_EQ(
         store_record_set_trashed(fx.conn, fx.arena, &entity_companies, 424242, true, &fx.err),
         -ERR_NOT_FOUND);

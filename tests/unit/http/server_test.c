@@ -448,13 +448,13 @@ TEST(server_answers_400_for_json_nested_too_deep)
     server_finish(server);
 }
 
-TEST(server_answers_413_when_content_length_exceeds_the_cap)
+TEST(server_answers_413_at_once_when_content_length_exceeds_the_cap_and_the_client_waits)
 {
     struct http_server *server = server_start();
     char request[256];
     int n = snprintf(request, sizeof(request),
                      "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: %d\r\n\r\n",
+                     "Expect: 100-continue\r\nContent-Length: %d\r\n\r\n",
                      TEST_MAX_BODY * 100);
     static struct reply r;
     client_raw(port_of(server), request, (size_t)n, &r);
