@@ -25,6 +25,10 @@ const struct route *api_routes(size_t *n_routes);
 
 /* Borrows a database connection for the rest of the request. */
 int api_conn(struct http_request *req, struct store_conn **conn);
+/* Borrows a connection and opens the request's one transaction. */
+int api_begin(struct http_request *req, struct store_conn **conn);
+/* Commits when rc is 0, rolls back otherwise; returns the outcome. */
+int api_commit(struct http_request *req, struct store_conn *conn, int rc);
 /* The {id} path parameter as a positive integer; 404 otherwise. */
 int api_path_id(struct http_request *req, int64_t *id);
 /* The entity named by the path's collection segment ("/api/v1/contacts/..."). */

@@ -27,6 +27,23 @@ int api_conn(struct http_request *req, struct store_conn **conn)
     return 0;
 }
 
+int api_begin(struct http_request *req, struct store_conn **conn)
+{
+    int rc = api_conn(req, conn);
+    if (rc == 0)
+        rc = store_begin(*conn, &req->err);
+    return rc;
+}
+
+int api_commit(struct http_request *req, struct store_conn *conn, int rc)
+{
+    if (rc == 0)
+        rc = store_commit(conn, &req->err);
+    if (rc < 0)
+        store_rollback(conn);
+    return rc;
+}
+
 int api_path_id(struct http_request *req, int64_t *id)
 {
     const char *text = http_path_param(req, "id");

@@ -28,6 +28,15 @@ int fields_list(struct http_request *req, struct http_response *res)
     return http_respond_json(res, 200, body);
 }
 
+/* Reads a definition, kept until the request ends. */
+static int get_field(struct http_request *req, struct store_conn *conn, int64_t id, json_t **field)
+{
+    int rc = store_field_get(conn, req->arena, id, field, &req->err);
+    if (rc == 0)
+        api_keep(req, *field);
+    return rc;
+}
+
 int fields_get(struct http_request *req, struct http_response *res)
 {
     struct store_conn *conn;
@@ -37,10 +46,10 @@ int fields_get(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = api_conn(req, &conn);
     if (rc == 0)
-        rc = store_field_get(conn, req->arena, id, &field, &req->err);
+        rc = get_field(req, conn, id, &field);
     if (rc < 0)
         return rc;
-    return api_respond_record(req, res, 200, api_keep(req, field));
+    return api_respond_record(req, res, 200, field);
 }
 
 int fields_create(struct http_request *req, struct http_response *res)
@@ -51,27 +60,21 @@ int fields_create(struct http_request *req, struct http_response *res)
     int rc = http_request_json(req, &body);
     if (rc == 0)
         rc = custom_field_validate_definition(body, NULL, &clean, &req->err);
-    if (rc < 0)
-        return rc;
-    api_keep(req, clean);
-    rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
+    if (rc == 0) {
+        api_keep(req, clean);
+        rc = api_begin(req, &conn);
+    }
     if (rc < 0)
         return rc;
     rc = store_field_insert(conn, req->arena, clean, &id, &req->err);
     if (rc == 0)
-        rc = store_field_get(conn, req->arena, id, &field, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
-        json_decref(field);
+        rc = get_field(req, conn, id, &field);
+    rc = api_commit(req, conn, rc);
+    if (rc < 0)
         return rc;
-    }
     http_response_header(res, "Location",
                          arena_printf(req->arena, "/api/v1/fields/%lld", (long long)id));
-    return api_respond_record(req, res, 201, api_keep(req, field));
+    return api_respond_record(req, res, 201, field);
 }
 
 int fields_update(struct http_request *req, struct http_response *res)
@@ -83,14 +86,11 @@ int fields_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = http_request_json(req, &body);
     if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
+        rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = store_field_get(conn, req->arena, id, &current, &req->err);
+    rc = get_field(req, conn, id, &current);
     if (rc == 0) {
-        api_keep(req, current);
         const struct custom_type *type =
             custom_type_find(json_string_value(json_object_get(current, "type")));
         rc = custom_field_validate_definition(body, type, &clean, &req->err);
@@ -100,15 +100,11 @@ int fields_update(struct http_request *req, struct http_response *res)
         rc = store_field_update(conn, req->arena, id, clean, &req->err);
     }
     if (rc == 0)
-        rc = store_field_get(conn, req->arena, id, &field, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
-        json_decref(field);
+        rc = get_field(req, conn, id, &field);
+    rc = api_commit(req, conn, rc);
+    if (rc < 0)
         return rc;
-    }
-    return api_respond_record(req, res, 200, api_keep(req, field));
+    return api_respond_record(req, res, 200, field);
 }
 
 int fields_delete(struct http_request *req, struct http_response *res)
@@ -117,17 +113,12 @@ int fields_delete(struct http_request *req, struct http_response *res)
     int64_t id;
     int rc = api_path_id(req, &id);
     if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
-    if (rc == 0)
-        rc = store_field_delete(conn, req->arena, id, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
+        rc = api_begin(req, &conn);
+    if (rc < 0)
         return rc;
-    }
+    rc = api_commit(req, conn, store_field_delete(conn, req->arena, id, &req->err));
+    if (rc < 0)
+        return rc;
     http_respond_empty(res, 204);
     return 0;
 }

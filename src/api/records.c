@@ -133,6 +133,16 @@ int records_list(struct http_request *req, struct http_response *res)
     return http_respond_json(res, 200, body);
 }
 
+/* Reads a live record, kept until the request ends. */
+static int get_live(struct http_request *req, struct store_conn *conn, const struct entity *entity,
+                    int64_t id, json_t **record)
+{
+    int rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, record, &req->err);
+    if (rc == 0)
+        api_keep(req, *record);
+    return rc;
+}
+
 int records_get(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
@@ -143,10 +153,10 @@ int records_get(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = api_conn(req, &conn);
     if (rc == 0)
-        rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, &record, &req->err);
+        rc = get_live(req, conn, entity, id, &record);
     if (rc < 0)
         return rc;
-    return api_respond_record(req, res, 200, api_keep(req, record));
+    return api_respond_record(req, res, 200, record);
 }
 
 /* Accepts "3", "\"3\"", W/"3" and "*"; -1 when the header is absent or "*". */
@@ -194,24 +204,17 @@ int records_create(struct http_request *req, struct http_response *res)
     int64_t id = 0;
     int rc = http_request_json(req, &body);
     if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
+        rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
     rc = validate(req, conn, entity, body, NULL, &changes, &merged);
     if (rc == 0)
         rc = store_record_insert(conn, req->arena, entity, changes, merged, &id, &req->err);
     if (rc == 0)
-        rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, &record, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
-        json_decref(record);
+        rc = get_live(req, conn, entity, id, &record);
+    rc = api_commit(req, conn, rc);
+    if (rc < 0)
         return rc;
-    }
-    api_keep(req, record);
     http_response_header(res, "Location",
                          arena_printf(req->arena, "/api/v1/%s/%lld", entity->name, (long long)id));
     return api_respond_record(req, res, 201, record);
@@ -229,14 +232,11 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = http_request_json(req, &body);
     if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
+        rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, &current, &req->err);
+    rc = get_live(req, conn, entity, id, &current);
     if (rc == 0) {
-        api_keep(req, current);
         int64_t version = json_integer_value(json_object_get(current, "version"));
         if (expected > 0 && expected != version)
             rc = err_set(&req->err, ERR_STALE_VERSION,
@@ -248,15 +248,11 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = store_record_update(conn, req->arena, entity, id, changes, merged, &req->err);
     if (rc == 0)
-        rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, &record, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
-        json_decref(record);
+        rc = get_live(req, conn, entity, id, &record);
+    rc = api_commit(req, conn, rc);
+    if (rc < 0)
         return rc;
-    }
-    return api_respond_record(req, res, 200, api_keep(req, record));
+    return api_respond_record(req, res, 200, record);
 }
 
 static int set_trashed(struct http_request *req, struct http_response *res, bool trashed)
@@ -267,26 +263,20 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
     int64_t id;
     int rc = api_path_id(req, &id);
     if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_begin(conn, &req->err);
+        rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
     rc = store_record_set_trashed(conn, req->arena, entity, id, trashed, &req->err);
     if (rc == 0 && !trashed)
-        rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, &record, &req->err);
-    if (rc == 0)
-        rc = store_commit(conn, &req->err);
-    if (rc < 0) {
-        store_rollback(conn);
-        json_decref(record);
+        rc = get_live(req, conn, entity, id, &record);
+    rc = api_commit(req, conn, rc);
+    if (rc < 0)
         return rc;
-    }
     if (trashed) {
         http_respond_empty(res, 204);
         return 0;
     }
-    return api_respond_record(req, res, 200, api_keep(req, record));
+    return api_respond_record(req, res, 200, record);
 }
 
 int records_delete(struct http_request *req, struct http_response *res)

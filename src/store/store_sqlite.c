@@ -13,10 +13,14 @@
 #include <sys/stat.h>
 
 #include "base/arena.h"
+#include "base/clock.h"
 #include "base/log.h"
 
 #define STMT_CACHE_SLOTS 128
 #define BUSY_TIMEOUT_MS 5000
+/* As PostgreSQL's statement_timeout: a statement running longer is interrupted. */
+#define STATEMENT_TIMEOUT_MS 30000
+#define PROGRESS_EVERY_OPS 10000
 
 struct stmt_slot {
     char *sql;
@@ -28,7 +32,15 @@ struct sqlite_conn {
     sqlite3 *db;
     struct stmt_slot cache[STMT_CACHE_SLOTS];
     uint64_t uses;
+    int64_t deadline_ms; /* monotonic; 0: no statement running */
 };
+
+/* SQLite's progress callback: a non-zero answer interrupts the statement. */
+static int statement_past_deadline(void *opaque)
+{
+    const struct sqlite_conn *conn = opaque;
+    return conn->deadline_ms != 0 && clock_monotonic_ms() > conn->deadline_ms;
+}
 
 static int sqlite_error(sqlite3 *db, int rc, struct err *err)
 {
@@ -83,6 +95,7 @@ static int sqlite_connect(const char *location, void **conn_out, struct err *err
     }
     sqlite3_extended_result_codes(conn->db, 1);
     sqlite3_busy_timeout(conn->db, BUSY_TIMEOUT_MS);
+    sqlite3_progress_handler(conn->db, PROGRESS_EVERY_OPS, statement_past_deadline, conn);
     static const char *const pragmas = "PRAGMA journal_mode=WAL;"
                                        "PRAGMA synchronous=FULL;"
                                        "PRAGMA foreign_keys=ON;"
@@ -208,6 +221,7 @@ static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
     if (rc < 0)
         return rc;
     int result = 0;
+    conn->deadline_ms = clock_monotonic_ms() + STATEMENT_TIMEOUT_MS;
     rc = bind_params(stmt, params, n_params);
     if (rc != SQLITE_OK) {
         result = sqlite_error(conn->db, rc, err);
@@ -261,6 +275,7 @@ static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
         rows_out->n_rows++;
     }
 out:
+    conn->deadline_ms = 0;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     return result;
