@@ -390,6 +390,12 @@ static json_t *check_links(struct checker *c, const char *key, const json_t *val
     return clean;
 }
 
+static bool value_missing(const json_t *v)
+{
+    return v == NULL || json_is_null(v) || (json_is_string(v) && is_blank(json_string_value(v))) ||
+           (json_is_array(v) && json_array_size(v) == 0);
+}
+
 static void check_custom(struct checker *c, const struct custom_fields *custom,
                          const json_t *value, const json_t *existing_custom, json_t *changes)
 {
@@ -412,9 +418,9 @@ static void check_custom(struct checker *c, const struct custom_fields *custom,
         json_t *clean = NULL;
         if (custom_value_validate(def, item, path, &clean, c->err) < 0)
             continue;
+        if (def->required && value_missing(clean))
+            err_field(c->err, path, "is required");
         if (json_is_null(clean)) {
-            if (def->required)
-                err_field(c->err, path, "is required");
             json_object_del(merged, key);
             json_decref(clean);
         } else {
@@ -422,12 +428,6 @@ static void check_custom(struct checker *c, const struct custom_fields *custom,
         }
     }
     json_object_set_new(changes, "custom", merged);
-}
-
-static bool value_missing(const json_t *v)
-{
-    return v == NULL || json_is_null(v) || (json_is_string(v) && is_blank(json_string_value(v))) ||
-           (json_is_array(v) && json_array_size(v) == 0);
 }
 
 int record_validate(struct arena *arena, const struct entity *entity,
@@ -532,7 +532,8 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
         const struct custom_field *def = &custom->items[i];
         fields[n++] = (struct schema_field){arena_printf(arena, "custom.%s", def->name),
                                             def->name, def->type->type, FIELD_IN_CUSTOM,
-                                            def->type->type != FIELD_MULTI_ENUM};
+                                            def->type->type != FIELD_MULTI_ENUM &&
+                                                def->type->type != FIELD_BOOL};
     }
     struct schema *schema = arena_alloc(arena, sizeof(*schema));
     *schema = (struct schema){entity->name, "custom", fields, n, entity->relations,
@@ -570,6 +571,8 @@ int record_parse_sort(struct arena *arena, const struct schema *schema, const ch
         keys[n++] = (struct sort_key){f, descending};
         if (strcmp(f->name, "id") == 0)
             has_id = true;
+        if (comma != NULL && comma[1] == '\0')
+            return err_set(err, ERR_BAD_REQUEST, "sort: empty key");
         p = comma ? comma + 1 : NULL;
     }
     if (!has_id) {

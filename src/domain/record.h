@@ -23,7 +23,8 @@ struct arena;
  * Validates body (a JSON object) for a create (existing == NULL) or an
  * update of existing. On success *changes holds the columns to write,
  * normalised: lists and objects as JSON values, custom as the whole merged
- * object, links under the entity's links field as [{"id","role"}]. Every
+ * object, links as [{"id","role"}] under the key the client used (the
+ * links field or its expanded form, "company_ids" or "companies"). Every
  * problem found is reported at once as field errors (ERR_VALIDATION).
  */
 int record_validate(struct arena *arena, const struct entity *entity,
@@ -41,7 +42,10 @@ struct sort_key {
     bool descending;
 };
 
-/* Parses "-amount,name" against the schema; always ends with id as tie-breaker. */
+/*
+ * Parses "-amount,name" against the schema; always ends with id as tie-breaker,
+ * so keys must hold RECORD_SORT_MAX_KEYS + 1 entries.
+ */
 int record_parse_sort(struct arena *arena, const struct schema *schema, const char *text,
                       struct sort_key *keys, size_t *n_keys, struct err *err);
 

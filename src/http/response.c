@@ -86,8 +86,24 @@ void http_respond_problem(struct http_response *res, const struct err *err)
     json_object_set_new(problem, "type", json_string(type));
     json_object_set_new(problem, "title", json_string(err_title(code)));
     json_object_set_new(problem, "status", json_integer(status));
-    if (err->detail[0] != '\0')
+    if (err->detail[0] != '\0') {
         json_object_set_new(problem, "detail", response_safe_string(err->detail));
+    } else if (err->n_fields > 0) {
+        /* A one-line summary for clients that show only the detail. */
+        char detail[256];
+        int len = snprintf(detail, sizeof(detail), "%s", err->fields[0].field);
+        for (size_t i = 1; i < err->n_fields && i < 4 && len > 0 && (size_t)len < sizeof(detail);
+             i++)
+            len += snprintf(detail + len, sizeof(detail) - (size_t)len, ", %s",
+                            err->fields[i].field);
+        if (len > 0 && (size_t)len < sizeof(detail) && err->n_fields > 4)
+            snprintf(detail + len, sizeof(detail) - (size_t)len, " and %zu more",
+                     err->n_fields - 4);
+        char summary[300];
+        snprintf(summary, sizeof(summary), "Check %s: %s",
+                 err->n_fields == 1 ? "this field" : "these fields", detail);
+        json_object_set_new(problem, "detail", response_safe_string(summary));
+    }
     if (err->n_fields > 0) {
         json_t *errors = json_array();
         size_t n = err->n_fields < ERR_MAX_FIELDS ? err->n_fields : ERR_MAX_FIELDS;

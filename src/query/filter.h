@@ -105,6 +105,13 @@ int filter_to_sql(const struct filter_node *node, const struct schema *schema,
                   struct sql_builder *sql, struct err *err);
 
 /*
+ * Appends the value of one root field as filters compare it (custom values
+ * extracted and, when numeric, cast); the store sorts and pages by it.
+ */
+void filter_sql_field_value(struct sql_builder *sql, const struct schema *schema,
+                            const struct schema_field *field, const char *alias);
+
+/*
  * Evaluates node on a record shaped as the API shows it (custom values under
  * "custom", a relation as a nested object or array of objects under its name).
  */

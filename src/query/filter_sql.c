@@ -76,20 +76,20 @@ static void filter_sql_column(struct filter_compiler *c, const char *alias, cons
     sql_ident(c->sql, column);
 }
 
-/* The path parameter for a custom key: '$."key"' for SQLite, the bare key for PostgreSQL. */
-static void filter_sql_custom_key(struct filter_compiler *c, const char *key)
+/*
+ * The path parameter for a custom key: '$."key"' for SQLite, the bare key
+ * for PostgreSQL. A money value {"amount","currency"} is reached at its
+ * amount (SQLite: '$."key".amount'; PostgreSQL callers add ->> 'amount').
+ */
+static void filter_sql_custom_key(struct filter_compiler *c, const char *key, bool money)
 {
     if (c->pg) {
         sql_param_cstr(c->sql, key);
         sql_add(c->sql, "::text");
         return;
     }
-    size_t len = strlen(key);
-    char *path = arena_alloc(c->sql->arena, len + 5);
-    memcpy(path, "$.\"", 3);
-    memcpy(path + 3, key, len);
-    memcpy(path + 3 + len, "\"", 2);
-    sql_param_text(c->sql, path, len + 4);
+    const char *path = arena_printf(c->sql->arena, "$.\"%s\"%s", key, money ? ".amount" : "");
+    sql_param_cstr(c->sql, path);
 }
 
 /* The scalar value of the field, cast to a number for numeric custom fields. */
@@ -101,19 +101,30 @@ static void filter_sql_scalar(struct filter_compiler *c, const struct filter_tar
         return;
     }
     bool numeric = filter_is_numeric(f->type);
+    bool money = f->type == FIELD_MONEY;
     if (c->pg) {
         sql_add(c->sql, numeric ? "((" : "(");
         filter_sql_column(c, t->alias, t->schema->custom_column);
-        sql_add(c->sql, "::jsonb ->> ");
-        filter_sql_custom_key(c, f->column);
+        sql_add(c->sql, money ? "::jsonb -> " : "::jsonb ->> ");
+        filter_sql_custom_key(c, f->column, money);
+        if (money)
+            sql_add(c->sql, " ->> 'amount'");
         sql_add(c->sql, numeric ? ")::numeric)" : ")");
         return;
     }
     sql_add(c->sql, numeric ? "CAST(json_extract(" : "json_extract(");
     filter_sql_column(c, t->alias, t->schema->custom_column);
     sql_add(c->sql, ", ");
-    filter_sql_custom_key(c, f->column);
+    filter_sql_custom_key(c, f->column, money);
     sql_add(c->sql, numeric ? ") AS REAL)" : ")");
+}
+
+void filter_sql_field_value(struct sql_builder *sql, const struct schema *schema,
+                            const struct schema_field *field, const char *alias)
+{
+    struct filter_compiler c = {NULL, sql, NULL, sql->dialect == SQL_POSTGRES, 0};
+    struct filter_target t = {schema, alias, field};
+    filter_sql_scalar(&c, &t);
 }
 
 /* SQLite: the json_each() source of a list field's elements. */
@@ -125,7 +136,7 @@ static void filter_sql_each(struct filter_compiler *c, const struct filter_targe
     } else {
         filter_sql_column(c, t->alias, t->schema->custom_column);
         sql_add(c->sql, ", ");
-        filter_sql_custom_key(c, t->field->column);
+        filter_sql_custom_key(c, t->field->column, false);
     }
     sql_add(c->sql, ")");
 }
@@ -141,7 +152,7 @@ static void filter_sql_jsonb_list(struct filter_compiler *c, const struct filter
         sql_add(c->sql, "(");
         filter_sql_column(c, t->alias, t->schema->custom_column);
         sql_add(c->sql, "::jsonb -> ");
-        filter_sql_custom_key(c, t->field->column);
+        filter_sql_custom_key(c, t->field->column, false);
         sql_add(c->sql, ")");
     }
     sql_add(c->sql, ", '[]'::jsonb)");

@@ -28,36 +28,6 @@
 
 /* ---- dialect helpers ---- */
 
-/* The SQL expression of a schema field on the row aliased `alias`. */
-static void field_expr(struct sql_builder *sql, const struct schema_field *f, const char *alias)
-{
-    if (f->storage == FIELD_IN_COLUMN) {
-        sql_addf(sql, "%s.", alias);
-        sql_ident(sql, f->column);
-        return;
-    }
-    /* Custom field names are checked against ^[a-z][a-z0-9_]*$ when defined. */
-    if (sql->dialect == SQL_SQLITE) {
-        sql_addf(sql, "json_extract(%s.\"custom\", '$.\"%s\"')", alias, f->column);
-        return;
-    }
-    const char *cast = "";
-    switch (f->type) {
-    case FIELD_NUMBER:
-        cast = "::numeric";
-        break;
-    case FIELD_INTEGER:
-        cast = "::bigint";
-        break;
-    case FIELD_BOOL:
-        cast = "::boolean";
-        break;
-    default:
-        break;
-    }
-    sql_addf(sql, "((%s.\"custom\"::jsonb ->> '%s')%s)", alias, f->column, cast);
-}
-
 /*
  * Folds what neither full-text engine folds by itself: Cyrillic ё/Ё to е/Е
  * (written either way in Russian names). Applied to the indexed text and to
@@ -294,9 +264,10 @@ static void bind_json_scalar(struct sql_builder *sql, const json_t *v)
 }
 
 /* key "equals" the cursor value (NULL equals NULL). */
-static void key_equal(struct sql_builder *sql, const struct sort_key *key, const json_t *v)
+static void key_equal(struct sql_builder *sql, const struct schema *schema,
+                      const struct sort_key *key, const json_t *v)
 {
-    field_expr(sql, key->field, "t");
+    filter_sql_field_value(sql, schema, key->field, "t");
     if (json_is_null(v)) {
         sql_add(sql, " IS NULL");
         return;
@@ -306,24 +277,25 @@ static void key_equal(struct sql_builder *sql, const struct sort_key *key, const
 }
 
 /* key comes strictly after the cursor value, NULL being the smallest value. */
-static void key_after(struct sql_builder *sql, const struct sort_key *key, const json_t *v)
+static void key_after(struct sql_builder *sql, const struct schema *schema,
+                      const struct sort_key *key, const json_t *v)
 {
     if (json_is_null(v)) {
         if (key->descending) {
             sql_add(sql, "1 = 0");
         } else {
-            field_expr(sql, key->field, "t");
+            filter_sql_field_value(sql, schema, key->field, "t");
             sql_add(sql, " IS NOT NULL");
         }
         return;
     }
     sql_add(sql, "(");
-    field_expr(sql, key->field, "t");
+    filter_sql_field_value(sql, schema, key->field, "t");
     sql_add(sql, key->descending ? " < " : " > ");
     bind_json_scalar(sql, v);
     if (key->descending) {
         sql_add(sql, " OR ");
-        field_expr(sql, key->field, "t");
+        filter_sql_field_value(sql, schema, key->field, "t");
         sql_add(sql, " IS NULL");
     }
     sql_add(sql, ")");
@@ -337,10 +309,10 @@ static void keyset_predicate(struct sql_builder *sql, const struct list_query *q
             sql_add(sql, " OR ");
         sql_add(sql, "(");
         for (size_t j = 0; j < i; j++) {
-            key_equal(sql, &q->keys[j], json_array_get(q->after, j));
+            key_equal(sql, q->schema, &q->keys[j], json_array_get(q->after, j));
             sql_add(sql, " AND ");
         }
-        key_after(sql, &q->keys[i], json_array_get(q->after, i));
+        key_after(sql, q->schema, &q->keys[i], json_array_get(q->after, i));
         sql_add(sql, ")");
     }
     sql_add(sql, ")");
@@ -371,6 +343,12 @@ static json_t *key_value(const struct sort_key *key, const json_t *record)
     const json_t *v = key->field->storage == FIELD_IN_CUSTOM
                           ? json_object_get(json_object_get(record, "custom"), key->field->column)
                           : json_object_get(record, key->field->name);
+    /* Money sorts by its amount, as filter_sql_field_value extracts it. */
+    if (key->field->type == FIELD_MONEY && json_is_object(v))
+    {
+        const char *amount = json_string_value(json_object_get(v, "amount"));
+        return amount ? json_real(strtod(amount, NULL)) : json_null();
+    }
     return v ? json_deep_copy(v) : json_null();
 }
 
@@ -396,7 +374,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
     for (size_t i = 0; i < q->n_keys; i++) {
         if (i > 0)
             sql_add(&sql, ", ");
-        field_expr(&sql, q->keys[i].field, "t");
+        filter_sql_field_value(&sql, q->schema, q->keys[i].field, "t");
         sql_add(&sql, q->keys[i].descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
     }
     sql_add(&sql, " LIMIT ");
