@@ -41,7 +41,7 @@ static const struct entity_field company_fields[] = {
      FIELD_TEXT, false},
     LIST_FIELD("phones", FIELD_PHONE, FIELD_SEARCHED),
     LIST_FIELD("emails", FIELD_EMAIL, FIELD_SEARCHED),
-    TEXT_FIELD("address", FIELD_SEARCHED, 500),
+    TEXT_FIELD("address", FIELD_SEARCHED | FIELD_MULTILINE, 500),
     {"parent_id", FIELD_INTEGER, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, "companies",
      FIELD_TEXT, false},
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),

@@ -28,6 +28,7 @@ enum entity_field_flags {
     FIELD_SORTABLE = 1 << 1,
     FIELD_SEARCHED = 1 << 2, /* its text goes into the full-text index */
     FIELD_TRIMMED = 1 << 3,  /* surrounding white space removed on write */
+    FIELD_MULTILINE = 1 << 4, /* may hold line breaks (addresses) */
 };
 
 struct entity_field {

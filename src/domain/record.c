@@ -320,7 +320,7 @@ static json_t *check_column(struct checker *c, const struct entity_field *f, con
     default: {
         bool empty;
         const char *s = check_text(c, value, f->name, f->max_chars, (f->flags & FIELD_TRIMMED) != 0,
-                                   f->type == FIELD_TEXT, &empty);
+                                   (f->flags & FIELD_MULTILINE) != 0, &empty);
         if (empty)
             return json_null();
         if (s == NULL)
