@@ -128,6 +128,9 @@ static int cmd_serve(int argc, char **argv)
     const char *shown_host = strchr(host, ':') ? "[::1]" : host;
     log_info("listening", "url=http://%s:%u db=%s", shown_host, http_server_port(server),
              store_backend_name(store));
+    printf("CRM is running at http://%s:%u (%s database; Ctrl-C stops it)\n", shown_host,
+           http_server_port(server), store_backend_name(store));
+    fflush(stdout);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
