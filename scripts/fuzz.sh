@@ -12,11 +12,11 @@ if [ ! -f build-fuzz/build.ninja ]; then
         -Db_sanitize=address,undefined -Db_lundef=false \
         -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
 fi
-ninja -C build-fuzz >/dev/null
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    for f in build-fuzz/fuzz/*_fuzz; do targets+=("$(basename "$f" _fuzz)"); done
+    for f in fuzz/*_fuzz.c; do targets+=("$(basename "$f" _fuzz.c)"); done
 fi
+ninja -C build-fuzz $(printf 'fuzz/%s_fuzz ' "${targets[@]}")
 scratch=$(mktemp -d /tmp/crm-fuzz.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 for t in "${targets[@]}"; do
