@@ -166,11 +166,16 @@ const TYPES = [
     { type: 'integer', good: [42, -7, 0], bad: [4.5, '42', true, [1]] },
     {
         type: 'money',
-        good: [{ amount: '10.50', currency: 'EUR' }, { amount: '-3.00', currency: 'RUB' }, { amount: '1234567.89', currency: 'USD' }],
+        good: [{ amount: '10.50', currency: 'EUR' }, { amount: '-3.00', currency: 'RUB' },
+            { amount: '1234567.89', currency: 'USD' }],
         bad: [{ amount: 10.5, currency: 'EUR' }, { amount: 'abc', currency: 'EUR' }, { amount: '10.50' },
             { amount: '10.50', currency: 'euro' }, { amount: '10.50', currency: 'EUR', extra: 1 }, '10.50 EUR', 10.5],
     },
-    { type: 'date', good: ['2026-11-23', '2024-02-29'], bad: ['2026-02-30', '2023-02-29', '23.11.2026', '2026-11-23T10:00:00Z', 20261123, '2026-1-2'] },
+    {
+        type: 'date',
+        good: ['2026-11-23', '2024-02-29'],
+        bad: ['2026-02-30', '2023-02-29', '23.11.2026', '2026-11-23T10:00:00Z', 20261123, '2026-1-2'],
+    },
     {
         type: 'datetime',
         good: ['2026-11-23T10:15:00.000Z'],
@@ -179,9 +184,17 @@ const TYPES = [
     { type: 'bool', good: [true, false], bad: ['true', 1, 0, 'yes'] },
     { type: 'enum', options: ['North', 'South'], good: ['North', 'South'], bad: ['East', '', 1, ['North']] },
     { type: 'multi_enum', options: ['a', 'b', 'c'], good: [['a', 'c'], [], ['b']], bad: [['a', 'z'], 'a', [1], [['a']]] },
-    { type: 'email', good: ['someone@example.com', 'first.last+tag@sub.example.org'], bad: ['not-an-email', 'a@', '@example.com', 'a b@example.com', 5] },
+    {
+        type: 'email',
+        good: ['someone@example.com', 'first.last+tag@sub.example.org'],
+        bad: ['not-an-email', 'a@', '@example.com', 'a b@example.com', 5],
+    },
     { type: 'phone', good: ['+7 495 123-45-67', '+1 (555) 010-0199', '84951234567'], bad: ['call me', 'abc', 5] },
-    { type: 'url', good: ['https://example.com/x?y=1', 'http://example.org'], bad: ['not a url', 'example', 'javascript:alert(1)', 5] },
+    {
+        type: 'url',
+        good: ['https://example.com/x?y=1', 'http://example.org'],
+        bad: ['not a url', 'example', 'javascript:alert(1)', 5],
+    },
 ];
 
 describe('custom field values', () => {
@@ -300,9 +313,9 @@ describe('filtering and sorting by custom fields', () => {
     const r = {};
 
     before(async () => {
-        for (const name of ['c_int', 'c_num', 'c_date', 'c_bool', 'c_enum', 'c_multi', 'c_text']) {
+        for (const name of ['c_int', 'c_num', 'c_date', 'c_bool', 'c_enum', 'c_multi', 'c_text', 'c_money']) {
             const type = { c_int: 'integer', c_num: 'number', c_date: 'date', c_bool: 'bool', c_enum: 'enum',
-                c_multi: 'multi_enum', c_text: 'text' }[name];
+                c_multi: 'multi_enum', c_text: 'text', c_money: 'money' }[name];
             const def = { entity: 'companies', name, label: name, type };
             if (type === 'enum') def.options = ['North', 'South'];
             if (type === 'multi_enum') def.options = ['x', 'y', 'z'];
@@ -313,9 +326,12 @@ describe('filtering and sorting by custom fields', () => {
             expectStatus(res, 201);
             r[key] = res.json;
         };
-        await mk('a', { c_int: 9, c_num: 2.5, c_date: '2026-01-15', c_bool: true, c_enum: 'North', c_multi: ['x', 'y'], c_text: 'apple' });
-        await mk('b', { c_int: 50, c_num: -1, c_date: '2025-06-01', c_bool: false, c_enum: 'South', c_multi: ['z'], c_text: 'Banana' });
-        await mk('c', { c_int: 500, c_num: 10.75, c_date: '2026-11-23', c_bool: true, c_enum: 'South', c_multi: [], c_text: 'cherry' });
+        await mk('a', { c_int: 9, c_num: 2.5, c_date: '2026-01-15', c_bool: true, c_enum: 'North',
+            c_multi: ['x', 'y'], c_text: 'apple', c_money: { amount: '9.99', currency: 'EUR' } });
+        await mk('b', { c_int: 50, c_num: -1, c_date: '2025-06-01', c_bool: false, c_enum: 'South',
+            c_multi: ['z'], c_text: 'Banana', c_money: { amount: '20.00', currency: 'EUR' } });
+        await mk('c', { c_int: 500, c_num: 10.75, c_date: '2026-11-23', c_bool: true, c_enum: 'South',
+            c_multi: [], c_text: 'cherry', c_money: { amount: '1500', currency: 'JPY' } });
         await mk('d', {});
     });
 
@@ -343,6 +359,23 @@ describe('filtering and sorting by custom fields', () => {
         assert.deepEqual(await matching('custom.c_enum in ("North")'), idsOf('a'));
         assert.deepEqual(await matching('custom.c_text = "apple"'), idsOf('a'));
         assert.deepEqual(await matching('custom.c_text is null'), idsOf('d'));
+    });
+
+    test('compare and sort money values by their amount', async () => {
+        assert.deepEqual(await matching('custom.c_money >= 10.5'), idsOf('b', 'c'));
+        assert.deepEqual(await matching('custom.c_money < 10'), idsOf('a'));
+        const filter = `tags contains "${tag}" and custom.c_money is not null`;
+        const res = await api('GET', `/api/v1/companies${qs({ filter, sort: '-custom.c_money', limit: 1 })}`);
+        expectStatus(res, 200);
+        const seen = [res.json.data[0].id];
+        let cursor = res.json.next_cursor;
+        while (cursor) {
+            const page = await api('GET', `/api/v1/companies${qs({ filter, sort: '-custom.c_money', limit: 1, cursor })}`);
+            expectStatus(page, 200);
+            seen.push(...page.json.data.map((x) => x.id));
+            cursor = page.json.next_cursor;
+        }
+        assert.deepEqual(seen, [r.c.id, r.b.id, r.a.id], '1500 > 20.00 > 9.99, paged one by one');
     });
 
     test('test membership in multi_enum values with contains', async () => {

@@ -177,6 +177,11 @@ async function concretePath(pathTemplate) {
 
 async function probe(method, pathTemplate) {
     const { path, known } = await concretePath(pathTemplate);
+    /* Only a record in the trash can be restored: put the fresh one there first. */
+    if (known && method === 'post' && /\/\{[^}/]+\}\/restore$/.test(pathTemplate)) {
+        const del = await api('DELETE', path.replace(/\/restore$/, ''));
+        expectStatus(del, 204, `DELETE before probing ${path}`);
+    }
     const body = ['post', 'put', 'patch'].includes(method) ? {} : undefined;
     const r = await api(method.toUpperCase(), path, body);
     return { r, path, known };

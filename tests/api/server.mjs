@@ -122,11 +122,19 @@ export function runCrm(args, { timeoutMs = 30_000, env } = {}) {
         child.stdout.on('data', (d) => { stdout += d; });
         child.stderr.on('data', (d) => { stderr += d; });
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-        child.on('close', (code, signal) => {
+        let finished = false;
+        const finish = (code, signal) => {
+            if (finished) return;
+            finished = true;
             clearTimeout(timer);
             running.delete(child);
+            child.stdout.destroy();
+            child.stderr.destroy();
             resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-        });
+        };
+        child.on('close', finish);
+        /* Normally 'close' follows; a grandchild holding the pipes open must not hang the test. */
+        child.on('exit', (code, signal) => setTimeout(() => finish(code, signal), 1000).unref());
     });
 }
 
