@@ -29,6 +29,10 @@ int api_conn(struct http_request *req, struct store_conn **conn);
 int api_begin(struct http_request *req, struct store_conn **conn);
 /* Commits when rc is 0, rolls back otherwise; returns the outcome. */
 int api_commit(struct http_request *req, struct store_conn *conn, int rc);
+/* The If-Match version ("3", "\"3\"", W/"3"); -1 when absent or "*". */
+int api_if_match(struct http_request *req, int64_t *version);
+/* 412 when expected (> 0) is not the version of current. */
+int api_check_version(struct http_request *req, const json_t *current, int64_t expected);
 /* The {id} path parameter as a positive integer; 404 otherwise. */
 int api_path_id(struct http_request *req, int64_t *id);
 /* The entity named by the path's collection segment ("/api/v1/contacts/..."). */

@@ -44,6 +44,35 @@ int api_commit(struct http_request *req, struct store_conn *conn, int rc)
     return rc;
 }
 
+int api_if_match(struct http_request *req, int64_t *version)
+{
+    const char *v = http_header(req, "If-Match");
+    *version = -1;
+    if (v == NULL || strcmp(v, "*") == 0)
+        return 0;
+    if (strncmp(v, "W/", 2) == 0)
+        v += 2;
+    size_t len = strlen(v);
+    if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+        v++;
+        len -= 2;
+    }
+    struct str s = {v, len};
+    if (str_to_int64(s, version) < 0 || *version < 1)
+        return err_set(&req->err, ERR_BAD_REQUEST, "If-Match must be an ETag such as \"3\"");
+    return 0;
+}
+
+int api_check_version(struct http_request *req, const json_t *current, int64_t expected)
+{
+    int64_t version = json_integer_value(json_object_get(current, "version"));
+    if (expected > 0 && expected != version)
+        return err_set(&req->err, ERR_STALE_VERSION,
+                       "the record is at version %lld, not %lld; reload it and try again",
+                       (long long)version, (long long)expected);
+    return 0;
+}
+
 int api_path_id(struct http_request *req, int64_t *id)
 {
     const char *text = http_path_param(req, "id");

@@ -17,8 +17,10 @@ int fields_list(struct http_request *req, struct http_response *res)
     const char *entity = http_query(req, "entity");
     struct store_conn *conn;
     json_t *list = NULL;
-    if (entity != NULL && entity_find(entity) == NULL)
+    if (entity != NULL && entity_find(entity) == NULL) {
+        err_set(&req->err, ERR_BAD_REQUEST, "entity must be companies or contacts");
         return err_field(&req->err, "entity", "must be companies or contacts");
+    }
     int rc = api_conn(req, &conn);
     if (rc == 0)
         rc = store_fields_list(conn, req->arena, entity, &list, &req->err);
@@ -81,8 +83,10 @@ int fields_update(struct http_request *req, struct http_response *res)
 {
     struct store_conn *conn;
     json_t *body, *clean = NULL, *current = NULL, *field = NULL;
-    int64_t id;
+    int64_t id, expected;
     int rc = api_path_id(req, &id);
+    if (rc == 0)
+        rc = api_if_match(req, &expected);
     if (rc == 0)
         rc = http_request_json(req, &body);
     if (rc == 0)
@@ -90,6 +94,8 @@ int fields_update(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     rc = get_field(req, conn, id, &current);
+    if (rc == 0)
+        rc = api_check_version(req, current, expected);
     if (rc == 0) {
         const struct custom_type *type =
             custom_type_find(json_string_value(json_object_get(current, "type")));

@@ -159,26 +159,6 @@ int records_get(struct http_request *req, struct http_response *res)
     return api_respond_record(req, res, 200, record);
 }
 
-/* Accepts "3", "\"3\"", W/"3" and "*"; -1 when the header is absent or "*". */
-static int parse_if_match(struct http_request *req, int64_t *version)
-{
-    const char *v = http_header(req, "If-Match");
-    *version = -1;
-    if (v == NULL || strcmp(v, "*") == 0)
-        return 0;
-    if (strncmp(v, "W/", 2) == 0)
-        v += 2;
-    size_t len = strlen(v);
-    if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-        v++;
-        len -= 2;
-    }
-    struct str s = {v, len};
-    if (str_to_int64(s, version) < 0 || *version < 1)
-        return err_set(&req->err, ERR_BAD_REQUEST, "If-Match must be an ETag such as \"3\"");
-    return 0;
-}
-
 /* Validates body against current (NULL on create); fills *changes and *merged. */
 static int validate(struct http_request *req, struct store_conn *conn, const struct entity *entity,
                     const json_t *body, const json_t *current, json_t **changes, json_t **merged)
@@ -228,7 +208,7 @@ int records_update(struct http_request *req, struct http_response *res)
     int64_t id, expected;
     int rc = api_path_id(req, &id);
     if (rc == 0)
-        rc = parse_if_match(req, &expected);
+        rc = api_if_match(req, &expected);
     if (rc == 0)
         rc = http_request_json(req, &body);
     if (rc == 0)
@@ -236,13 +216,8 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     rc = get_live(req, conn, entity, id, &current);
-    if (rc == 0) {
-        int64_t version = json_integer_value(json_object_get(current, "version"));
-        if (expected > 0 && expected != version)
-            rc = err_set(&req->err, ERR_STALE_VERSION,
-                         "the record is at version %lld, not %lld; reload it and try again",
-                         (long long)version, (long long)expected);
-    }
+    if (rc == 0)
+        rc = api_check_version(req, current, expected);
     if (rc == 0)
         rc = validate(req, conn, entity, body, current, &changes, &merged);
     if (rc == 0)

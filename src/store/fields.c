@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "domain/custom_field.h"
+#include "domain/entity.h"
 
 #define FIELD_COLUMNS "\"id\", \"entity\", \"name\", \"label\", \"type\", \"options\", \"required\", " \
                       "\"position\", \"created_at\", \"updated_at\", \"version\""
@@ -207,18 +208,41 @@ int store_field_update(struct store_conn *conn, struct arena *arena, int64_t id,
     return 0;
 }
 
+/*
+ * Removes a definition and its values from every record of its entity, so
+ * that a later field of the same name never inherits values of another type.
+ */
 int store_field_delete(struct store_conn *conn, struct arena *arena, int64_t id, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "DELETE FROM \"field_defs\" WHERE \"id\" = ");
     sql_param_int(&sql, id);
-    sql_add(&sql, " RETURNING \"id\"");
+    sql_add(&sql, " RETURNING \"entity\", \"name\"");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no field with id %lld", (long long)id);
-    return 0;
+    const struct entity *entity = entity_find(store_rows_at(&rows, 0, 0)->text);
+    const char *name = store_rows_at(&rows, 0, 1)->text;
+    if (entity == NULL)
+        return 0;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    if (sql.dialect == SQL_SQLITE) {
+        const char *path = arena_printf(arena, "$.\"%s\"", name);
+        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = json_remove(\"custom\", ", entity->name);
+        sql_param_cstr(&sql, path);
+        sql_add(&sql, ") WHERE json_extract(\"custom\", ");
+        sql_param_cstr(&sql, path);
+        sql_add(&sql, ") IS NOT NULL");
+    } else {
+        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = (\"custom\"::jsonb - ", entity->name);
+        sql_param_cstr(&sql, name);
+        sql_add(&sql, "::text)::text WHERE \"custom\"::jsonb ? ");
+        sql_param_cstr(&sql, name);
+        sql_add(&sql, "::text");
+    }
+    return store_query(conn, arena, &sql, NULL, err);
 }

@@ -25,6 +25,8 @@
 
 #define SEARCH_MAX_TOKENS 8
 #define SEARCH_MAX_TOKEN_BYTES 64
+/* A term matching at least this many rows is "common": see search_walks(). */
+#define SEARCH_COMMON_MATCHES 20000
 
 /* ---- dialect helpers ---- */
 
@@ -90,12 +92,17 @@ static const char *search_query(struct arena *arena, enum sql_dialect dialect, c
     return n_tokens > 0 ? out : NULL;
 }
 
+/*
+ * walk: SQLite writes "+t.id IN (...)"; the unary plus keeps the id from being
+ * looked up match by match, so the rows are read in sort order and each is
+ * tested against the matches (see search_walks()).
+ */
 static void search_predicate(struct sql_builder *sql, const struct entity *entity,
-                             const char *fts_query)
+                             const char *fts_query, bool walk)
 {
     if (sql->dialect == SQL_SQLITE) {
-        sql_addf(sql, "t.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
-                 entity->name, entity->name);
+        sql_addf(sql, "%st.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+                 walk ? "+" : "", entity->name, entity->name);
         sql_param_cstr(sql, fts_query);
         sql_add(sql, ")");
     } else {
@@ -219,6 +226,66 @@ static int attach_links(struct store_conn *conn, struct arena *arena, const stru
     return 0;
 }
 
+/*
+ * The links of the row t as one more column of JSON text, [[id, name, role],
+ * ...], so that reading one record is one statement and one read transaction
+ * instead of two. PostgreSQL orders them in the aggregate; SQLite 3.40 cannot,
+ * so links_from_json() sorts them as ORDER BY name, id does there (bytewise).
+ */
+static void links_column(struct sql_builder *sql, const struct entity *entity)
+{
+    const struct entity_links *links = entity->links;
+    const char *other_table = entity_field_find(entity, links->field)->references;
+    if (sql->dialect == SQL_POSTGRES)
+        sql_addf(sql, ", (SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
+                      "ORDER BY o.\"name\", o.\"id\")",
+                 links->role_column);
+    else
+        sql_addf(sql, ", (SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
+                 links->role_column);
+    sql_addf(sql, " FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\"", links->table,
+             other_table, links->other_column);
+    sql_addf(sql, " WHERE l.\"%s\" = t.\"id\" AND o.\"deleted_at\" IS NULL)",
+             links->this_column);
+}
+
+/* qsort order of [id, name, role] items: by name bytewise, then id. */
+static int link_order(const void *a, const void *b)
+{
+    const json_t *x = *(const json_t *const *)a;
+    const json_t *y = *(const json_t *const *)b;
+    const char *x_name = json_string_value(json_array_get(x, 1));
+    const char *y_name = json_string_value(json_array_get(y, 1));
+    int c = strcmp(x_name ? x_name : "", y_name ? y_name : "");
+    if (c != 0)
+        return c;
+    json_int_t x_id = json_integer_value(json_array_get(x, 0));
+    json_int_t y_id = json_integer_value(json_array_get(y, 0));
+    return (x_id > y_id) - (x_id < y_id);
+}
+
+/* Fills the record's links from links_column()'s text (NULL when there are none). */
+static void links_from_json(struct arena *arena, const struct entity *entity, json_t *record,
+                            const struct store_value *v)
+{
+    const struct entity_links *links = entity->links;
+    json_t *list = v->type == STORE_TEXT ? json_loadb(v->text, v->len, 0, NULL) : NULL;
+    size_t n = json_array_size(list);
+    const json_t **items = arena_alloc_array(arena, n ? n : 1, sizeof(*items));
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_array_get(list, i);
+    qsort(items, n, sizeof(*items), link_order);
+    for (size_t i = 0; i < n; i++) {
+        json_t *other = json_array_get(items[i], 0);
+        json_array_append(json_object_get(record, links->field), other);
+        json_array_append_new(json_object_get(record, links->expanded),
+                              json_pack("{s:O,s:O,s:O}", "id", other, "name",
+                                        json_array_get(items[i], 1), "role",
+                                        json_array_get(items[i], 2)));
+    }
+    json_decref(list);
+}
+
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
                      int64_t id, enum record_state state, json_t **out, struct err *err)
 {
@@ -226,6 +293,8 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT ");
     select_list(&sql, entity);
+    if (entity->links != NULL)
+        links_column(&sql, entity);
     sql_addf(&sql, " FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
     sql_param_int(&sql, id);
     if (state == RECORD_LIVE)
@@ -238,13 +307,10 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
-    json_t *data = json_array();
-    json_array_append_new(data, row_json(entity, &rows, 0));
-    rc = attach_links(conn, arena, entity, data, err);
-    if (rc == 0)
-        *out = json_incref(json_array_get(data, 0));
-    json_decref(data);
-    return rc;
+    *out = row_json(entity, &rows, 0);
+    if (entity->links != NULL)
+        links_from_json(arena, entity, *out, store_rows_at(&rows, 0, rows.n_cols - 1));
+    return 0;
 }
 
 /* ---- lists ---- */
@@ -263,11 +329,26 @@ static void bind_json_scalar(struct sql_builder *sql, const json_t *v)
         sql_param_null(sql);
 }
 
+/*
+ * A sort key inside the keyset predicate. SQLite gets "+t.col": the unary
+ * plus (a no-op on any value) keeps its planner from answering the OR of the
+ * predicate with one index search per branch (MULTI-INDEX OR), which then
+ * sorts every row after the cursor, seconds on a large table; the index
+ * serves keyset_seek() and the ORDER BY instead.
+ */
+static void key_expr(struct sql_builder *sql, const struct schema *schema,
+                     const struct sort_key *key)
+{
+    if (sql->dialect == SQL_SQLITE)
+        sql_add(sql, "+");
+    filter_sql_field_value(sql, schema, key->field, "t");
+}
+
 /* key "equals" the cursor value (NULL equals NULL). */
 static void key_equal(struct sql_builder *sql, const struct schema *schema,
                       const struct sort_key *key, const json_t *v)
 {
-    filter_sql_field_value(sql, schema, key->field, "t");
+    key_expr(sql, schema, key);
     if (json_is_null(v)) {
         sql_add(sql, " IS NULL");
         return;
@@ -284,21 +365,49 @@ static void key_after(struct sql_builder *sql, const struct schema *schema,
         if (key->descending) {
             sql_add(sql, "1 = 0");
         } else {
-            filter_sql_field_value(sql, schema, key->field, "t");
+            key_expr(sql, schema, key);
             sql_add(sql, " IS NOT NULL");
         }
         return;
     }
     sql_add(sql, "(");
-    filter_sql_field_value(sql, schema, key->field, "t");
+    key_expr(sql, schema, key);
     sql_add(sql, key->descending ? " < " : " > ");
     bind_json_scalar(sql, v);
     if (key->descending) {
         sql_add(sql, " OR ");
-        filter_sql_field_value(sql, schema, key->field, "t");
+        key_expr(sql, schema, key);
         sql_add(sql, " IS NULL");
     }
     sql_add(sql, ")");
+}
+
+/* The system columns every entity table declares NOT NULL. */
+static bool key_never_null(const struct sort_key *key)
+{
+    const struct schema_field *f = key->field;
+    return f->storage == FIELD_IN_COLUMN &&
+           (strcmp(f->column, "id") == 0 || strcmp(f->column, "created_at") == 0 ||
+            strcmp(f->column, "updated_at") == 0);
+}
+
+/*
+ * The bound on the first key that the keyset predicate implies, written so
+ * that an index can seek to the cursor instead of reading every row before
+ * it: key >= v ascending (NULLs, the smallest values, all come before a
+ * non-null v), key <= v descending when the key is never NULL (NULLs would
+ * come after v). Nothing when no such bound holds.
+ */
+static void keyset_seek(struct sql_builder *sql, const struct list_query *q)
+{
+    const struct sort_key *key = &q->keys[0];
+    const json_t *v = json_array_get(q->after, 0);
+    if (v == NULL || json_is_null(v) || (key->descending && !key_never_null(key)))
+        return;
+    filter_sql_field_value(sql, q->schema, key->field, "t");
+    sql_add(sql, key->descending ? " <= " : " >= ");
+    bind_json_scalar(sql, v);
+    sql_add(sql, " AND ");
 }
 
 static void keyset_predicate(struct sql_builder *sql, const struct list_query *q)
@@ -318,14 +427,60 @@ static void keyset_predicate(struct sql_builder *sql, const struct list_query *q
     sql_add(sql, ")");
 }
 
+/*
+ * SQLite: whether a search should walk the rows in sort order, testing each
+ * against the full-text matches, instead of reading every match and sorting
+ * them. For a rare term reading the matches is best. A very common one
+ * ("Anna", "gmail", a two-letter prefix typed in a search box) matches tens
+ * of thousands of rows and reading them all takes hundreds of milliseconds,
+ * while the walk usually stops after a few thousand index entries; it reads
+ * at most the whole sort index (~0.2 s for a million rows) when the matches
+ * all sort last. SQLite's planner cannot choose (the full-text index does not
+ * say how many rows match), so the matches are counted up to
+ * SEARCH_COMMON_MATCHES, and the walk is taken only when an index leads with
+ * the first sort key; without one it would read and sort the whole table.
+ * PostgreSQL estimates the matches from its statistics and chooses itself.
+ */
+static int search_walks(struct store_conn *conn, struct arena *arena,
+                        const struct entity *entity, const struct list_query *q, const char *fts,
+                        bool *walk, struct err *err)
+{
+    *walk = false;
+    const struct schema_field *first = q->keys[0].field;
+    if (store_conn_dialect(conn) != SQL_SQLITE || first->storage != FIELD_IN_COLUMN)
+        return 0;
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, SQL_SQLITE);
+    sql_add(&sql, "SELECT 1 FROM pragma_index_list(");
+    sql_param_cstr(&sql, entity->name);
+    sql_add(&sql, ") l JOIN pragma_index_info(l.name) i WHERE i.seqno = 0 AND i.name = ");
+    sql_param_cstr(&sql, first->column);
+    sql_add(&sql, q->trash ? " AND l.partial = 0 LIMIT 1" : " LIMIT 1");
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0 || rows.n_rows == 0)
+        return rc;
+    sql_init(&sql, arena, SQL_SQLITE);
+    sql_addf(&sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+             entity->name, entity->name);
+    sql_param_cstr(&sql, fts);
+    sql_add(&sql, " LIMIT ");
+    sql_param_int(&sql, SEARCH_COMMON_MATCHES);
+    sql_add(&sql, ")");
+    rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc == 0)
+        *walk = store_rows_at(&rows, 0, 0)->i >= SEARCH_COMMON_MATCHES;
+    return rc;
+}
+
+/* walk: see search_walks(); the count of all matches never walks. */
 static int where_clause(struct sql_builder *sql, const struct entity *entity,
-                        const struct list_query *q, struct err *err)
+                        const struct list_query *q, const char *fts, bool walk, struct err *err)
 {
     sql_add(sql, q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
-    const char *fts = q->search ? search_query(sql->arena, sql->dialect, q->search) : NULL;
     if (fts != NULL) {
         sql_add(sql, " AND ");
-        search_predicate(sql, entity, fts);
+        search_predicate(sql, entity, fts, walk);
     }
     if (q->filter != NULL) {
         sql_add(sql, " AND (");
@@ -360,14 +515,20 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
     page->data = NULL;
     page->last_keys = NULL;
     page->total = -1;
+    const char *fts = q->search ? search_query(arena, sql.dialect, q->search) : NULL;
+    bool walk = false;
+    int rc = fts ? search_walks(conn, arena, entity, q, fts, &walk, err) : 0;
+    if (rc < 0)
+        return rc;
     sql_add(&sql, "SELECT ");
     select_list(&sql, entity);
     sql_addf(&sql, " FROM \"%s\" t", entity->name);
-    int rc = where_clause(&sql, entity, q, err);
+    rc = where_clause(&sql, entity, q, fts, walk, err);
     if (rc < 0)
         return rc;
     if (q->after != NULL) {
         sql_add(&sql, " AND ");
+        keyset_seek(&sql, q);
         keyset_predicate(&sql, q);
     }
     sql_add(&sql, " ORDER BY ");
@@ -403,7 +564,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
         struct sql_builder count;
         sql_init(&count, arena, store_conn_dialect(conn));
         sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity->name);
-        rc = where_clause(&count, entity, q, err);
+        rc = where_clause(&count, entity, q, fts, false, err);
         if (rc == 0)
             rc = store_query(conn, arena, &count, &rows, err);
         if (rc < 0) {
@@ -546,13 +707,20 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
     const json_t *list = changed_links(entity, changes, &key);
     if (list == NULL)
         return 0;
+    /* Links not listed go; listed ones stay or come. Ids alone keep a link's role. */
+    bool with_roles = strcmp(key, links->expanded) == 0;
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_addf(&sql, "DELETE FROM \"%s\" WHERE \"%s\" = ", links->table, links->this_column);
     sql_param_int(&sql, id);
-    int rc = store_query(conn, arena, &sql, NULL, err);
     size_t i;
     const json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        sql_addf(&sql, " AND \"%s\" <> ", links->other_column);
+        sql_param_int(&sql, json_integer_value(json_object_get(item, "id")));
+    }
+    int rc = store_query(conn, arena, &sql, NULL, err);
     json_array_foreach(list, i, item)
     {
         if (rc < 0)
@@ -565,7 +733,13 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
         sql_param_int(&sql, json_integer_value(json_object_get(item, "id")));
         sql_add(&sql, ", ");
         bind_json_scalar(&sql, json_object_get(item, "role"));
-        sql_add(&sql, ")");
+        sql_addf(&sql, ") ON CONFLICT (\"%s\", \"%s\") DO ", links->this_column,
+                 links->other_column);
+        if (with_roles)
+            sql_addf(&sql, "UPDATE SET \"%s\" = excluded.\"%s\"", links->role_column,
+                     links->role_column);
+        else
+            sql_add(&sql, "NOTHING");
         rc = store_query(conn, arena, &sql, NULL, err);
     }
     return rc;

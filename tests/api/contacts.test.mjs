@@ -196,6 +196,15 @@ describe('contact links to companies', () => {
         assert.deepEqual(res.json.companies, [{ id: a.id, name: 'Link Alpha', role: 'CFO' }]);
     });
 
+    test('keep their roles when a patch lists company ids only', async () => {
+        const rec = await createContact({ first_name: 'Roles', companies: [{ id: a.id, role: 'Buyer' }] });
+        const res = await api('PATCH', `/api/v1/contacts/${rec.id}`, { company_ids: [a.id, b.id] });
+        expectStatus(res, 200);
+        const byId = Object.fromEntries(res.json.companies.map((c) => [c.id, c.role]));
+        assert.equal(byId[a.id], 'Buyer', 'the existing link keeps its role');
+        assert.equal(byId[b.id], null, 'a new link has no role');
+    });
+
     test('to a company that does not exist are rejected with 422', async () => {
         expectFieldError(await api('POST', '/api/v1/contacts', { first_name: 'X', company_ids: [987654321] }),
             /^company_ids/);

@@ -89,6 +89,27 @@ describe('a custom field definition', () => {
         expectProblem(await api('PATCH', `/api/v1/fields/${f.id}`, { label: 'x' }), 404);
     });
 
+    test('removed takes its values with it: a new field of the same name starts empty', async () => {
+        const f = await createField({ entity: 'companies', name: 'reborn', label: 'Reborn', type: 'text' });
+        const rec = await api('POST', '/api/v1/companies', { name: 'Reborn Co', custom: { reborn: 'old text' } });
+        expectStatus(rec, 201);
+        expectStatus(await api('DELETE', `/api/v1/fields/${f.id}`), 204);
+        const again = await createField({ entity: 'companies', name: 'reborn', label: 'Reborn', type: 'integer' });
+        assert.notEqual(again.id, f.id, 'ids of removed fields are not reused');
+        const read = await api('GET', `/api/v1/companies/${rec.json.id}`);
+        expectStatus(read, 200);
+        assert.deepEqual(read.json.custom, {}, 'the old text value is gone');
+    });
+
+    test('patched with a stale If-Match answers 412 and is not changed', async () => {
+        const f = await createField({ entity: 'contacts', name: 'versioned', label: 'Versioned', type: 'text' });
+        const ok = await api('PATCH', `/api/v1/fields/${f.id}`, { label: 'Second' }, { 'If-Match': `"${f.version}"` });
+        expectStatus(ok, 200);
+        expectProblem(await api('PATCH', `/api/v1/fields/${f.id}`, { label: 'Third' }, { 'If-Match': `"${f.version}"` }), 412);
+        const read = await api('GET', `/api/v1/fields/${f.id}`);
+        assert.equal(read.json.label, 'Second');
+    });
+
     test('that does not exist answers 404', async () => {
         expectProblem(await api('PATCH', '/api/v1/fields/987654321', { label: 'x' }), 404);
         expectProblem(await api('DELETE', '/api/v1/fields/987654321'), 404);

@@ -69,7 +69,7 @@ CREATE TABLE contact_companies (
 CREATE INDEX contact_companies_company ON contact_companies (company_id, contact_id);
 
 CREATE TABLE field_defs (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     entity TEXT NOT NULL,
     name TEXT NOT NULL,
     label TEXT NOT NULL,
