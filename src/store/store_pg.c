@@ -21,8 +21,8 @@
 
 #include "base/arena.h"
 #include "base/log.h"
+#include "store/stmt_cache.h"
 
-#define STMT_CACHE_SLOTS 128
 #define STMT_NAME_BYTES 24
 #define CONNECT_TIMEOUT_SECONDS "5"
 #define STATEMENT_TIMEOUT "30s"
@@ -39,18 +39,11 @@ enum pg_type_oid {
     PG_OID_FLOAT8 = 701,
 };
 
-struct pg_stmt_slot {
-    char *sql;
-    char name[STMT_NAME_BYTES];
-    uint64_t last_used;
-};
-
 struct pg_conn {
     PGconn *pg;
     bool needs_reset;
     char where[160]; /* "host:port", for messages */
-    struct pg_stmt_slot cache[STMT_CACHE_SLOTS];
-    uint64_t uses;
+    struct stmt_cache cache; /* handles are statement names (heap strings) */
     uint64_t next_stmt_id;
 };
 
@@ -98,13 +91,16 @@ static void pg_remember_where(struct pg_conn *conn)
              port && *port ? port : "5432");
 }
 
+static void free_statement_name(void *name, void *ctx)
+{
+    (void)ctx;
+    free(name);
+}
+
+/* Forgets every cached statement (after a reconnect the server has none). */
 static void pg_cache_forget(struct pg_conn *conn)
 {
-    for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
-        free(conn->cache[i].sql);
-        conn->cache[i].sql = NULL;
-        conn->cache[i].last_used = 0;
-    }
+    stmt_cache_clear(&conn->cache, free_statement_name, NULL);
 }
 
 static int pg_connect(const char *location, void **conn_out, struct err *err)
@@ -218,14 +214,6 @@ static int pg_error(struct pg_conn *conn, const PGresult *res, struct err *err)
     return err_set(err, ERR_INTERNAL, "database error: %s", msg);
 }
 
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* Drops a statement from the server; harmless if it fails (the name is never reused). */
 static void pg_deallocate(struct pg_conn *conn, const char *name)
 {
@@ -240,42 +228,34 @@ static void pg_deallocate(struct pg_conn *conn, const char *name)
 static int statement_for(struct pg_conn *conn, const char *sql, const char **name_out,
                          struct err *err)
 {
-    size_t home = (size_t)(hash_text(sql) % STMT_CACHE_SLOTS);
-    size_t victim = home;
-    conn->uses++;
-    for (size_t probe = 0; probe < 4; probe++) {
-        struct pg_stmt_slot *slot = &conn->cache[(home + probe) % STMT_CACHE_SLOTS];
-        if (slot->sql != NULL && strcmp(slot->sql, sql) == 0) {
-            slot->last_used = conn->uses;
-            *name_out = slot->name;
-            return 0;
-        }
-        if (slot->sql == NULL || slot->last_used < conn->cache[victim].last_used)
-            victim = (home + probe) % STMT_CACHE_SLOTS;
-        if (slot->sql == NULL)
-            break;
+    const char *cached = stmt_cache_get(&conn->cache, sql);
+    if (cached != NULL) {
+        *name_out = cached;
+        return 0;
     }
-    char name[STMT_NAME_BYTES];
-    snprintf(name, sizeof(name), "crm_%llu", (unsigned long long)++conn->next_stmt_id);
-    char *copy = strdup(sql);
-    if (copy == NULL)
+    char *name = malloc(STMT_NAME_BYTES);
+    if (name == NULL)
         return err_set(err, ERR_INTERNAL, "out of memory");
+    snprintf(name, STMT_NAME_BYTES, "crm_%llu", (unsigned long long)++conn->next_stmt_id);
     PGresult *res = PQprepare(conn->pg, name, sql, 0, NULL);
     if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
         int rc = pg_error(conn, res, err);
         PQclear(res);
-        free(copy);
+        free(name);
         return rc;
     }
     PQclear(res);
-    struct pg_stmt_slot *slot = &conn->cache[victim];
-    if (slot->sql != NULL)
-        pg_deallocate(conn, slot->name);
-    free(slot->sql);
-    slot->sql = copy;
-    memcpy(slot->name, name, sizeof(name));
-    slot->last_used = conn->uses;
-    *name_out = slot->name;
+    void *evicted = NULL;
+    if (stmt_cache_put(&conn->cache, sql, name, &evicted) < 0) {
+        pg_deallocate(conn, name);
+        free(name);
+        return err_set(err, ERR_INTERNAL, "out of memory");
+    }
+    if (evicted != NULL) {
+        pg_deallocate(conn, evicted);
+        free(evicted);
+    }
+    *name_out = name;
     return 0;
 }
 

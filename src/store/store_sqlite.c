@@ -15,23 +15,16 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "store/stmt_cache.h"
 
-#define STMT_CACHE_SLOTS 128
 #define BUSY_TIMEOUT_MS 5000
 /* As PostgreSQL's statement_timeout: a statement running longer is interrupted. */
 #define STATEMENT_TIMEOUT_MS 30000
 #define PROGRESS_EVERY_OPS 10000
 
-struct stmt_slot {
-    char *sql;
-    sqlite3_stmt *stmt;
-    uint64_t last_used;
-};
-
 struct sqlite_conn {
     sqlite3 *db;
-    struct stmt_slot cache[STMT_CACHE_SLOTS];
-    uint64_t uses;
+    struct stmt_cache cache;
     int64_t deadline_ms; /* monotonic; 0: no statement running */
 };
 
@@ -117,63 +110,42 @@ fail:
     return -err->code;
 }
 
+static void finalize_statement(void *stmt, void *ctx)
+{
+    (void)ctx;
+    sqlite3_finalize(stmt);
+}
+
 static void sqlite_disconnect(void *opaque)
 {
     struct sqlite_conn *conn = opaque;
     if (conn == NULL)
         return;
-    for (size_t i = 0; i < STMT_CACHE_SLOTS; i++) {
-        sqlite3_finalize(conn->cache[i].stmt);
-        free(conn->cache[i].sql);
-    }
+    stmt_cache_clear(&conn->cache, finalize_statement, NULL);
     sqlite3_close(conn->db);
     free(conn);
-}
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
 }
 
 /* Finds or prepares the statement for sql; the cache owns it. */
 static int statement_for(struct sqlite_conn *conn, const char *sql, sqlite3_stmt **out,
                          struct err *err)
 {
-    size_t home = (size_t)(hash_text(sql) % STMT_CACHE_SLOTS);
-    size_t victim = home;
-    conn->uses++;
-    for (size_t probe = 0; probe < 4; probe++) {
-        struct stmt_slot *slot = &conn->cache[(home + probe) % STMT_CACHE_SLOTS];
-        if (slot->sql != NULL && strcmp(slot->sql, sql) == 0) {
-            slot->last_used = conn->uses;
-            *out = slot->stmt;
-            return 0;
-        }
-        if (slot->sql == NULL || slot->last_used < conn->cache[victim].last_used)
-            victim = (home + probe) % STMT_CACHE_SLOTS;
-        if (slot->sql == NULL)
-            break;
+    sqlite3_stmt *stmt = stmt_cache_get(&conn->cache, sql);
+    if (stmt != NULL) {
+        *out = stmt;
+        return 0;
     }
-    sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK) {
         log_error("sqlite_prepare", "rc=%d msg=\"%s\"", rc, sqlite3_errmsg(conn->db));
         return sqlite_error(conn->db, rc, err);
     }
-    struct stmt_slot *slot = &conn->cache[victim];
-    sqlite3_finalize(slot->stmt);
-    free(slot->sql);
-    slot->sql = strdup(sql);
-    if (slot->sql == NULL) {
+    void *evicted = NULL;
+    if (stmt_cache_put(&conn->cache, sql, stmt, &evicted) < 0) {
         sqlite3_finalize(stmt);
-        slot->stmt = NULL;
         return err_set(err, ERR_INTERNAL, "out of memory");
     }
-    slot->stmt = stmt;
-    slot->last_used = conn->uses;
+    sqlite3_finalize(evicted);
     *out = stmt;
     return 0;
 }
