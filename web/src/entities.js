@@ -3,7 +3,7 @@
 
 export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5000+'];
 
-/* Filter-builder field types: text, number, integer, date, datetime, bool, enum, list. */
+/* Filter-builder field types: text, number, integer, date, datetime, bool, enum, list, multi. */
 export const ENTITIES = {
     companies: {
         singular: 'company',
@@ -72,6 +72,7 @@ export const ENTITIES = {
 export function customFilterType(type) {
     switch (type) {
     case 'number':
+    case 'money':
         return 'number';
     case 'integer':
         return 'integer';

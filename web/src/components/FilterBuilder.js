@@ -3,7 +3,7 @@
 // under the box.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { OPERATORS, filterText } from '../filter.js';
+import { OPERATORS, PERIODS, filterText, takesList, takesNoValue } from '../filter.js';
 import { t } from '../i18n/index.js';
 
 let nextRowId = 1;
@@ -17,22 +17,30 @@ function ValueInput({ field, row, onChange, index }) {
     const label = t('filter.value');
     const id = `filter-value-${index}`;
     const set = (e) => onChange(e.currentTarget.value);
+    if (takesNoValue(row.op)) return html`<span class="filter-novalue"></span>`;
+    if (row.op === 'within') {
+        return html`<select id=${id} aria-label=${label} value=${row.value} onChange=${set}>
+            <option value="">—</option>
+            ${PERIODS.map((p) => html`<option value=${p}>${t(`period.${p}`)}</option>`)}
+        </select>`;
+    }
     if (field.type === 'bool') {
         return html`<select id=${id} aria-label=${label} value=${row.value} onChange=${set}>
             <option value="true">${t('common.yes')}</option>
             <option value="false">${t('common.no')}</option>
         </select>`;
     }
-    if ((field.type === 'enum' || field.type === 'multi') && field.options && row.op !== 'in') {
+    if ((field.type === 'enum' || field.type === 'multi') && field.options && !takesList(row.op)) {
         return html`<select id=${id} aria-label=${label} value=${row.value} onChange=${set}>
             <option value="">—</option>
             ${field.options.map((o) => html`<option value=${o}>${o}</option>`)}
         </select>`;
     }
-    const type = { number: 'number', integer: 'number', date: 'date', datetime: 'datetime-local' }[field.type];
+    const type = takesList(row.op) ? 'text'
+        : { number: 'number', integer: 'number', date: 'date', datetime: 'datetime-local' }[field.type];
     return html`<input id=${id} type=${type || 'text'} aria-label=${label} value=${row.value}
         step=${field.type === 'number' ? 'any' : undefined}
-        placeholder=${row.op === 'in' ? t('filter.inHint') : ''} onInput=${set} />`;
+        placeholder=${takesList(row.op) ? t('filter.inHint') : ''} onInput=${set} />`;
 }
 
 export function FilterBuilder({ fields, value, onApply, error }) {
@@ -50,6 +58,7 @@ export function FilterBuilder({ fields, value, onApply, error }) {
         update(rows.map((r, i) => {
             if (i !== index) return r;
             const next = { ...r, ...part };
+            if (part.op && (part.op === 'within') !== (r.op === 'within')) next.value = '';
             if (part.field) {
                 const f = byName.get(part.field);
                 const ops = OPERATORS[f.type] || OPERATORS.text;
