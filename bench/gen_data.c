@@ -36,198 +36,186 @@ struct gen_name {
 
 /* ---- the lists ---- */
 
+/* Names come first in the order of their frequency: picks are skewed towards the start. */
+/* clang-format off */
 static const struct gen_name latin_female[] = {
-    {"Anna", "anna"},         {"Maria", "maria"},         {"Emma", "emma"},
-    {"Sophie", "sophie"},     {"Laura", "laura"},         {"Julia", "julia"},
-    {"María", "maria"},       {"Lucía", "lucia"},         {"Chloé", "chloe"},
-    {"Léa", "lea"},           {"Zoë", "zoe"},             {"Inès", "ines"},
-    {"Hanna", "hanna"},       {"Katarzyna", "katarzyna"}, {"Małgorzata", "malgorzata"},
-    {"Zofia", "zofia"},       {"Tereza", "tereza"},       {"Jana", "jana"},
-    {"Ágnes", "agnes"},       {"Åsa", "asa"},             {"Ingrid", "ingrid"},
-    {"Sinéad", "sinead"},     {"Aoife", "aoife"},         {"Giulia", "giulia"},
-    {"Francesca", "francesca"}, {"Beatriz", "beatriz"},   {"João", "joao"},
-    {"Ayşe", "ayse"},         {"Elif", "elif"},           {"Noémie", "noemie"},
-    {"Sarah", "sarah"},       {"Olivia", "olivia"},       {"Charlotte", "charlotte"},
-    {"Petra", "petra"},       {"Mónica", "monica"},       {"Björg", "bjorg"},
+    {"Anna", "anna"}, {"Maria", "maria"}, {"Emma", "emma"}, {"Sophie", "sophie"},
+    {"Laura", "laura"}, {"Julia", "julia"}, {"María", "maria"}, {"Lucía", "lucia"},
+    {"Chloé", "chloe"}, {"Léa", "lea"}, {"Zoë", "zoe"}, {"Inès", "ines"}, {"Hanna", "hanna"},
+    {"Katarzyna", "katarzyna"}, {"Małgorzata", "malgorzata"}, {"Zofia", "zofia"},
+    {"Tereza", "tereza"}, {"Jana", "jana"}, {"Ágnes", "agnes"}, {"Åsa", "asa"},
+    {"Ingrid", "ingrid"}, {"Sinéad", "sinead"}, {"Aoife", "aoife"}, {"Giulia", "giulia"},
+    {"Francesca", "francesca"}, {"Beatriz", "beatriz"}, {"João", "joao"}, {"Ayşe", "ayse"},
+    {"Elif", "elif"}, {"Noémie", "noemie"}, {"Sarah", "sarah"}, {"Olivia", "olivia"},
+    {"Charlotte", "charlotte"}, {"Petra", "petra"}, {"Mónica", "monica"}, {"Björg", "bjorg"},
 };
-
 static const struct gen_name latin_male[] = {
-    {"James", "james"},       {"John", "john"},           {"Michael", "michael"},
-    {"David", "david"},       {"Thomas", "thomas"},       {"Peter", "peter"},
-    {"Lukas", "lukas"},       {"Jürgen", "juergen"},      {"Jörg", "joerg"},
-    {"François", "francois"}, {"José", "jose"},           {"Søren", "soren"},
-    {"Björn", "bjorn"},       {"Łukasz", "lukasz"},       {"Paweł", "pawel"},
-    {"Tomáš", "tomas"},       {"Jiří", "jiri"},           {"Matteo", "matteo"},
-    {"Giuseppe", "giuseppe"}, {"Alejandro", "alejandro"}, {"Joaquín", "joaquin"},
-    {"Mehmet", "mehmet"},     {"Oğuz", "oguz"},           {"Seán", "sean"},
-    {"Liam", "liam"},         {"Noah", "noah"},           {"Pierre", "pierre"},
-    {"Jean", "jean"},         {"Hans", "hans"},           {"Erik", "erik"},
-    {"Mikael", "mikael"},     {"André", "andre"},         {"Ahmed", "ahmed"},
-    {"William", "william"},   {"Daniel", "daniel"},       {"Gérard", "gerard"},
+    {"James", "james"}, {"John", "john"}, {"Michael", "michael"}, {"David", "david"},
+    {"Thomas", "thomas"}, {"Peter", "peter"}, {"Lukas", "lukas"}, {"Jürgen", "juergen"},
+    {"Jörg", "joerg"}, {"François", "francois"}, {"José", "jose"}, {"Søren", "soren"},
+    {"Björn", "bjorn"}, {"Łukasz", "lukasz"}, {"Paweł", "pawel"}, {"Tomáš", "tomas"},
+    {"Jiří", "jiri"}, {"Matteo", "matteo"}, {"Giuseppe", "giuseppe"}, {"Alejandro", "alejandro"},
+    {"Joaquín", "joaquin"}, {"Mehmet", "mehmet"}, {"Oğuz", "oguz"}, {"Seán", "sean"},
+    {"Liam", "liam"}, {"Noah", "noah"}, {"Pierre", "pierre"}, {"Jean", "jean"}, {"Hans", "hans"},
+    {"Erik", "erik"}, {"Mikael", "mikael"}, {"André", "andre"}, {"Ahmed", "ahmed"},
+    {"William", "william"}, {"Daniel", "daniel"}, {"Gérard", "gerard"},
 };
-
 static const struct gen_name latin_last[] = {
-    {"Smith", "smith"},         {"Müller", "mueller"},     {"García", "garcia"},
-    {"Johnson", "johnson"},     {"Schmidt", "schmidt"},    {"Martin", "martin"},
-    {"Rossi", "rossi"},         {"Nowak", "nowak"},        {"Williams", "williams"},
-    {"Brown", "brown"},         {"Jones", "jones"},        {"Martínez", "martinez"},
-    {"Rodríguez", "rodriguez"}, {"López", "lopez"},        {"González", "gonzalez"},
-    {"Schneider", "schneider"}, {"Fischer", "fischer"},    {"Weber", "weber"},
-    {"Meyer", "meyer"},         {"Wagner", "wagner"},      {"Schäfer", "schaefer"},
-    {"Hoffmann", "hoffmann"},   {"Dubois", "dubois"},      {"Bernard", "bernard"},
-    {"Lefèvre", "lefevre"},     {"Moreau", "moreau"},      {"Girard", "girard"},
-    {"Russo", "russo"},         {"Ferrari", "ferrari"},    {"Esposito", "esposito"},
-    {"Bianchi", "bianchi"},     {"Kowalski", "kowalski"},  {"Wiśniewski", "wisniewski"},
-    {"Wójcik", "wojcik"},       {"Kamiński", "kaminski"},  {"Novák", "novak"},
-    {"Svoboda", "svoboda"},     {"Dvořák", "dvorak"},      {"Černý", "cerny"},
-    {"Nielsen", "nielsen"},     {"Jensen", "jensen"},      {"Hansen", "hansen"},
-    {"Sørensen", "sorensen"},   {"Johansson", "johansson"}, {"Lindqvist", "lindqvist"},
-    {"O'Brien", "obrien"},      {"Murphy", "murphy"},      {"Kelly", "kelly"},
-    {"Yılmaz", "yilmaz"},       {"Kaya", "kaya"},          {"Şahin", "sahin"},
-    {"Silva", "silva"},         {"Santos", "santos"},      {"Oliveira", "oliveira"},
-    {"Pereira", "pereira"},     {"Nagy", "nagy"},          {"Kovács", "kovacs"},
-    {"Szabó", "szabo"},         {"Tóth", "toth"},          {"de Jong", "dejong"},
-    {"van den Berg", "vandenberg"}, {"Jansen", "jansen"},  {"Østergaard", "ostergaard"},
+    {"Smith", "smith"}, {"Müller", "mueller"}, {"García", "garcia"}, {"Johnson", "johnson"},
+    {"Schmidt", "schmidt"}, {"Martin", "martin"}, {"Rossi", "rossi"}, {"Nowak", "nowak"},
+    {"Williams", "williams"}, {"Brown", "brown"}, {"Jones", "jones"}, {"Martínez", "martinez"},
+    {"Rodríguez", "rodriguez"}, {"López", "lopez"}, {"González", "gonzalez"},
+    {"Schneider", "schneider"}, {"Fischer", "fischer"}, {"Weber", "weber"}, {"Meyer", "meyer"},
+    {"Wagner", "wagner"}, {"Schäfer", "schaefer"}, {"Hoffmann", "hoffmann"}, {"Dubois", "dubois"},
+    {"Bernard", "bernard"}, {"Lefèvre", "lefevre"}, {"Moreau", "moreau"}, {"Girard", "girard"},
+    {"Russo", "russo"}, {"Ferrari", "ferrari"}, {"Esposito", "esposito"}, {"Bianchi", "bianchi"},
+    {"Kowalski", "kowalski"}, {"Wiśniewski", "wisniewski"}, {"Wójcik", "wojcik"},
+    {"Kamiński", "kaminski"}, {"Novák", "novak"}, {"Svoboda", "svoboda"}, {"Dvořák", "dvorak"},
+    {"Černý", "cerny"}, {"Nielsen", "nielsen"}, {"Jensen", "jensen"}, {"Hansen", "hansen"},
+    {"Sørensen", "sorensen"}, {"Johansson", "johansson"}, {"Lindqvist", "lindqvist"},
+    {"O'Brien", "obrien"}, {"Murphy", "murphy"}, {"Kelly", "kelly"}, {"Yılmaz", "yilmaz"},
+    {"Kaya", "kaya"}, {"Şahin", "sahin"}, {"Silva", "silva"}, {"Santos", "santos"},
+    {"Oliveira", "oliveira"}, {"Pereira", "pereira"}, {"Nagy", "nagy"}, {"Kovács", "kovacs"},
+    {"Szabó", "szabo"}, {"Tóth", "toth"}, {"de Jong", "dejong"}, {"van den Berg", "vandenberg"},
+    {"Jansen", "jansen"}, {"Østergaard", "ostergaard"},
 };
-
 static const struct gen_name cyrillic_female[] = {
-    {"Елена", "elena"},         {"Ольга", "olga"},          {"Наталья", "natalya"},
-    {"Анна", "anna"},           {"Мария", "maria"},         {"Татьяна", "tatyana"},
-    {"Ирина", "irina"},         {"Екатерина", "ekaterina"}, {"Светлана", "svetlana"},
-    {"Юлия", "yulia"},          {"Анастасия", "anastasia"}, {"Дарья", "darya"},
-    {"Ксения", "ksenia"},       {"Марина", "marina"},       {"Людмила", "lyudmila"},
-    {"Галина", "galina"},       {"Полина", "polina"},       {"Алёна", "alena"},
-    {"Вера", "vera"},           {"Надежда", "nadezhda"},    {"Софья", "sofya"},
-    {"Виктория", "viktoria"},   {"Евгения", "evgenia"},     {"Оксана", "oksana"},
+    {"Елена", "elena"}, {"Ольга", "olga"}, {"Наталья", "natalya"}, {"Анна", "anna"},
+    {"Мария", "maria"}, {"Татьяна", "tatyana"}, {"Ирина", "irina"}, {"Екатерина", "ekaterina"},
+    {"Светлана", "svetlana"}, {"Юлия", "yulia"}, {"Анастасия", "anastasia"}, {"Дарья", "darya"},
+    {"Ксения", "ksenia"}, {"Марина", "marina"}, {"Людмила", "lyudmila"}, {"Галина", "galina"},
+    {"Полина", "polina"}, {"Алёна", "alena"}, {"Вера", "vera"}, {"Надежда", "nadezhda"},
+    {"Софья", "sofya"}, {"Виктория", "viktoria"}, {"Евгения", "evgenia"}, {"Оксана", "oksana"},
 };
-
 static const struct gen_name cyrillic_male[] = {
-    {"Александр", "alexander"}, {"Сергей", "sergey"},     {"Дмитрий", "dmitry"},
-    {"Андрей", "andrey"},       {"Алексей", "alexey"},    {"Максим", "maxim"},
-    {"Евгений", "evgeny"},      {"Иван", "ivan"},         {"Михаил", "mikhail"},
-    {"Николай", "nikolay"},     {"Владимир", "vladimir"}, {"Павел", "pavel"},
-    {"Артём", "artem"},         {"Олег", "oleg"},         {"Юрий", "yury"},
-    {"Игорь", "igor"},          {"Роман", "roman"},       {"Виктор", "viktor"},
-    {"Кирилл", "kirill"},       {"Денис", "denis"},       {"Антон", "anton"},
-    {"Илья", "ilya"},           {"Фёдор", "fedor"},       {"Григорий", "grigory"},
+    {"Александр", "alexander"}, {"Сергей", "sergey"}, {"Дмитрий", "dmitry"}, {"Андрей", "andrey"},
+    {"Алексей", "alexey"}, {"Максим", "maxim"}, {"Евгений", "evgeny"}, {"Иван", "ivan"},
+    {"Михаил", "mikhail"}, {"Николай", "nikolay"}, {"Владимир", "vladimir"}, {"Павел", "pavel"},
+    {"Артём", "artem"}, {"Олег", "oleg"}, {"Юрий", "yury"}, {"Игорь", "igor"}, {"Роман", "roman"},
+    {"Виктор", "viktor"}, {"Кирилл", "kirill"}, {"Денис", "denis"}, {"Антон", "anton"},
+    {"Илья", "ilya"}, {"Фёдор", "fedor"}, {"Григорий", "grigory"},
 };
-
-/* Male forms; female forms are derived by surname_female(). */
+/* Male forms; gen_surname_female() derives the female ones. */
 static const struct gen_name cyrillic_last[] = {
-    {"Иванов", "ivanov"},         {"Смирнов", "smirnov"},       {"Кузнецов", "kuznetsov"},
-    {"Попов", "popov"},           {"Васильев", "vasilyev"},     {"Петров", "petrov"},
-    {"Соколов", "sokolov"},       {"Михайлов", "mikhailov"},    {"Новиков", "novikov"},
-    {"Фёдоров", "fedorov"},       {"Морозов", "morozov"},       {"Волков", "volkov"},
-    {"Алексеев", "alekseev"},     {"Лебедев", "lebedev"},       {"Семёнов", "semenov"},
-    {"Егоров", "egorov"},         {"Павлов", "pavlov"},         {"Козлов", "kozlov"},
-    {"Степанов", "stepanov"},     {"Николаев", "nikolaev"},     {"Орлов", "orlov"},
-    {"Андреев", "andreev"},       {"Макаров", "makarov"},       {"Никитин", "nikitin"},
-    {"Захаров", "zakharov"},      {"Зайцев", "zaitsev"},        {"Соловьёв", "solovyov"},
-    {"Борисов", "borisov"},       {"Ильин", "ilyin"},           {"Гусев", "gusev"},
-    {"Титов", "titov"},           {"Кудрявцев", "kudryavtsev"}, {"Баранов", "baranov"},
-    {"Куликов", "kulikov"},       {"Калинин", "kalinin"},       {"Голубев", "golubev"},
+    {"Иванов", "ivanov"}, {"Смирнов", "smirnov"}, {"Кузнецов", "kuznetsov"}, {"Попов", "popov"},
+    {"Васильев", "vasilyev"}, {"Петров", "petrov"}, {"Соколов", "sokolov"},
+    {"Михайлов", "mikhailov"}, {"Новиков", "novikov"}, {"Фёдоров", "fedorov"},
+    {"Морозов", "morozov"}, {"Волков", "volkov"}, {"Алексеев", "alekseev"}, {"Лебедев", "lebedev"},
+    {"Семёнов", "semenov"}, {"Егоров", "egorov"}, {"Павлов", "pavlov"}, {"Козлов", "kozlov"},
+    {"Степанов", "stepanov"}, {"Николаев", "nikolaev"}, {"Орлов", "orlov"}, {"Андреев", "andreev"},
+    {"Макаров", "makarov"}, {"Никитин", "nikitin"}, {"Захаров", "zakharov"}, {"Зайцев", "zaitsev"},
+    {"Соловьёв", "solovyov"}, {"Борисов", "borisov"}, {"Ильин", "ilyin"}, {"Гусев", "gusev"},
+    {"Титов", "titov"}, {"Кудрявцев", "kudryavtsev"}, {"Баранов", "baranov"},
+    {"Куликов", "kulikov"}, {"Калинин", "kalinin"}, {"Голубев", "golubev"},
     {"Вишневский", "vishnevskiy"}, {"Островский", "ostrovskiy"}, {"Жуковский", "zhukovskiy"},
-    {"Высоцкий", "vysotskiy"},    {"Трубецкой", "trubetskoy"},  {"Толстой", "tolstoy"},
-    {"Шевченко", "shevchenko"},   {"Бондаренко", "bondarenko"}, {"Коваленко", "kovalenko"},
-    {"Черных", "chernykh"},       {"Седых", "sedykh"},          {"Ковальчук", "kovalchuk"},
-    {"Мельник", "melnik"},        {"Ким", "kim"},               {"Цой", "tsoy"},
-    {"Пушкин", "pushkin"},        {"Голицын", "golitsyn"},      {"Щукин", "shchukin"},
+    {"Высоцкий", "vysotskiy"}, {"Трубецкой", "trubetskoy"}, {"Толстой", "tolstoy"},
+    {"Шевченко", "shevchenko"}, {"Бондаренко", "bondarenko"}, {"Коваленко", "kovalenko"},
+    {"Черных", "chernykh"}, {"Седых", "sedykh"}, {"Ковальчук", "kovalchuk"}, {"Мельник", "melnik"},
+    {"Ким", "kim"}, {"Цой", "tsoy"}, {"Пушкин", "pushkin"}, {"Голицын", "golitsyn"},
+    {"Щукин", "shchukin"},
 };
-
+/* Ordered by how often they are drawn (see gen_random_skewed). */
 static const char *const free_mail_domains[] = {
-    "gmail.com",  "yandex.ru",   "mail.ru",    "outlook.com", "yahoo.com", "hotmail.com",
-    "gmx.de",     "web.de",      "icloud.com", "orange.fr",   "libero.it", "wp.pl",
-    "seznam.cz",  "proton.me",   "t-online.de", "bk.ru",      "inbox.ru",  "free.fr",
+    "gmail.com", "yandex.ru", "mail.ru", "outlook.com", "yahoo.com", "hotmail.com", "gmx.de",
+    "web.de", "icloud.com", "orange.fr", "libero.it", "wp.pl", "seznam.cz", "proton.me",
+    "t-online.de", "bk.ru", "inbox.ru", "free.fr",
 };
-
 static const struct gen_name latin_company_first[] = {
-    {"Atlas", "atlas"},         {"Nordwind", "nordwind"},       {"Blue Harbor", "blueharbor"},
+    {"Atlas", "atlas"}, {"Nordwind", "nordwind"}, {"Blue Harbor", "blueharbor"},
     {"Green Valley", "greenvalley"}, {"Silver Oak", "silveroak"}, {"Apex", "apex"},
-    {"Vertex", "vertex"},       {"Orion", "orion"},             {"Helios", "helios"},
-    {"Granite", "granite"},     {"Cedar & Pine", "cedarpine"},  {"Summit", "summit"},
-    {"Pioneer", "pioneer"},     {"Horizon", "horizon"},         {"Evergreen", "evergreen"},
-    {"Crescent", "crescent"},   {"Falcon", "falcon"},           {"Meridian", "meridian"},
-    {"Polar", "polar"},         {"Zenith", "zenith"},           {"Lumière", "lumiere"},
-    {"Müller & Söhne", "mueller-soehne"}, {"Kestrel", "kestrel"}, {"Fjord", "fjord"},
-    {"Łódź", "lodz"},           {"Brightpath", "brightpath"},   {"Quill & Ink", "quill-ink"},
-    {"Vela", "vela"},           {"Orbital", "orbital"},         {"Sunrise", "sunrise"},
-    {"Nordlicht", "nordlicht"}, {"Bålstad", "balstad"},         {"Česká", "ceska"},
+    {"Vertex", "vertex"}, {"Orion", "orion"}, {"Helios", "helios"}, {"Granite", "granite"},
+    {"Cedar & Pine", "cedarpine"}, {"Summit", "summit"}, {"Pioneer", "pioneer"},
+    {"Horizon", "horizon"}, {"Evergreen", "evergreen"}, {"Crescent", "crescent"},
+    {"Falcon", "falcon"}, {"Meridian", "meridian"}, {"Polar", "polar"}, {"Zenith", "zenith"},
+    {"Lumière", "lumiere"}, {"Müller & Söhne", "mueller-soehne"}, {"Kestrel", "kestrel"},
+    {"Fjord", "fjord"}, {"Łódź", "lodz"}, {"Brightpath", "brightpath"},
+    {"Quill & Ink", "quill-ink"}, {"Vela", "vela"}, {"Orbital", "orbital"}, {"Sunrise", "sunrise"},
+    {"Nordlicht", "nordlicht"}, {"Bålstad", "balstad"}, {"Česká", "ceska"},
     {"Alpenglück", "alpenglueck"},
 };
 static const char *const latin_company_second[] = {
-    "Logistics", "Foods",     "Systems",    "Analytics", "Solar",    "Consulting", "Partners",
-    "Media",     "Dental",    "Realty",     "Textiles",  "Engineering", "Software", "Motors",
-    "Pharma",    "Robotics",  "Capital",    "Travel",    "Fisheries", "Construction", "Freight",
-    "Maschinenbau", "Agro",   "Security",   "Publishing", "Energy",  "Clinics",    "Yachts",
+    "Logistics", "Foods", "Systems", "Analytics", "Solar", "Consulting", "Partners", "Media",
+    "Dental", "Realty", "Textiles", "Engineering", "Software", "Motors", "Pharma", "Robotics",
+    "Capital", "Travel", "Fisheries", "Construction", "Freight", "Maschinenbau", "Agro", "Security",
+    "Publishing", "Energy", "Clinics", "Yachts",
 };
 static const char *const latin_company_legal[] = {
-    "",     "", "GmbH", "Ltd", "Inc.", "SARL", "S.p.A.", "AG", "B.V.", "AS", "sp. z o.o.", "s.r.o.",
-    "LLC",  "KG",
+    "", "", "GmbH", "Ltd", "Inc.", "SARL", "S.p.A.", "AG", "B.V.", "AS", "sp. z o.o.", "s.r.o.",
+    "LLC", "KG",
 };
 static const struct gen_name cyrillic_company_first[] = {
-    {"Техно", "techno"}, {"Пром", "prom"},   {"Агро", "agro"},   {"Строй", "stroy"},
-    {"Энерго", "energo"}, {"Гео", "geo"},    {"Нефте", "nefte"}, {"Инвест", "invest"},
-    {"Транс", "trans"},  {"Мед", "med"},     {"Био", "bio"},     {"Эко", "eco"},
-    {"Альфа", "alfa"},   {"Сиб", "sib"},     {"Урал", "ural"},   {"Волга", "volga"},
-    {"Север", "sever"},  {"Байкал", "baikal"}, {"Росс", "ross"}, {"Кама", "kama"},
+    {"Техно", "techno"}, {"Пром", "prom"}, {"Агро", "agro"}, {"Строй", "stroy"},
+    {"Энерго", "energo"}, {"Гео", "geo"}, {"Нефте", "nefte"}, {"Инвест", "invest"},
+    {"Транс", "trans"}, {"Мед", "med"}, {"Био", "bio"}, {"Эко", "eco"}, {"Альфа", "alfa"},
+    {"Сиб", "sib"}, {"Урал", "ural"}, {"Волга", "volga"}, {"Север", "sever"}, {"Байкал", "baikal"},
+    {"Росс", "ross"}, {"Кама", "kama"},
 };
 static const struct gen_name cyrillic_company_second[] = {
-    {"Сфера", "sfera"},     {"Строй", "stroy"},   {"Инвест", "invest"},   {"Сервис", "service"},
-    {"Торг", "torg"},       {"Монтаж", "montazh"}, {"Ресурс", "resurs"},  {"Снаб", "snab"},
-    {"Лайн", "line"},       {"Систем", "system"}, {"Групп", "group"},     {"Холдинг", "holding"},
-    {"Трейд", "trade"},     {"Логистик", "logistic"}, {"Тех", "tech"},    {"Маркет", "market"},
+    {"Сфера", "sfera"}, {"Строй", "stroy"}, {"Инвест", "invest"}, {"Сервис", "service"},
+    {"Торг", "torg"}, {"Монтаж", "montazh"}, {"Ресурс", "resurs"}, {"Снаб", "snab"},
+    {"Лайн", "line"}, {"Систем", "system"}, {"Групп", "group"}, {"Холдинг", "holding"},
+    {"Трейд", "trade"}, {"Логистик", "logistic"}, {"Тех", "tech"}, {"Маркет", "market"},
 };
-static const char *const cyrillic_company_legal[] = {"ООО", "ООО", "ООО", "АО", "ПАО", "ЗАО"};
-
+static const char *const cyrillic_company_legal[] = {
+    "ООО", "ООО", "ООО", "АО", "ПАО", "ЗАО",
+};
 static const char *const latin_industries[] = {
     "Logistics", "Manufacturing", "Retail", "Hospitality", "Healthcare", "Agriculture",
-    "Information technology", "Media", "Real estate", "Energy", "Education",
-    "Food production", "Finance", "Construction", "Automotive", "Telecommunications",
+    "Information technology", "Media", "Real estate", "Energy", "Education", "Food production",
+    "Finance", "Construction", "Automotive", "Telecommunications",
 };
 static const char *const cyrillic_industries[] = {
     "Логистика", "Розничная торговля", "Информационные технологии", "Строительство",
-    "Здравоохранение", "Туризм", "Автомобили", "Металлургия", "Сельское хозяйство",
-    "Производство", "Финансы", "Образование",
+    "Здравоохранение", "Туризм", "Автомобили", "Металлургия", "Сельское хозяйство", "Производство",
+    "Финансы", "Образование",
 };
 static const char *const latin_cities[] = {
-    "Berlin",  "Hamburg", "München", "Köln",    "Rotterdam", "Amsterdam", "Paris",  "Lyon",
-    "Zürich",  "Genève",  "Milan",   "Genoa",   "Madrid",    "Sevilla",   "Lisboa", "London",
-    "Dublin",  "Boston",  "Chicago", "Austin",  "Toronto",   "Kraków",    "Łódź",   "Praha",
-    "Brno",    "Wien",    "København", "Malmö", "Bergen",    "Tallinn",   "İstanbul", "Kyiv",
+    "Berlin", "Hamburg", "München", "Köln", "Rotterdam", "Amsterdam", "Paris", "Lyon", "Zürich",
+    "Genève", "Milan", "Genoa", "Madrid", "Sevilla", "Lisboa", "London", "Dublin", "Boston",
+    "Chicago", "Austin", "Toronto", "Kraków", "Łódź", "Praha", "Brno", "Wien", "København", "Malmö",
+    "Bergen", "Tallinn", "İstanbul", "Kyiv",
 };
 static const char *const cyrillic_cities[] = {
-    "Москва",  "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Нижний Новгород",
-    "Самара",  "Челябинск",       "Омск",        "Ростов-на-Дону", "Уфа",  "Красноярск",
-    "Пермь",   "Воронеж",         "Иркутск",     "Череповец",      "Тюмень", "Владивосток",
+    "Москва", "Санкт-Петербург", "Новосибирск", "Екатеринбург", "Казань", "Нижний Новгород",
+    "Самара", "Челябинск", "Омск", "Ростов-на-Дону", "Уфа", "Красноярск", "Пермь", "Воронеж",
+    "Иркутск", "Череповец", "Тюмень", "Владивосток",
 };
 static const char *const streets[] = {
     "Hauptstraße", "Rue de la Paix", "Main Street", "Via Roma", "Calle Mayor", "ul. Długa",
     "ул. Ленина", "пр. Мира", "ул. Садовая", "Baker Street", "Kungsgatan", "Náměstí Míru",
 };
-static const char *const company_sizes[] = {"1-10",     "11-50",     "51-200", "201-500",
-                                            "501-1000", "1001-5000", "5000+"};
+static const char *const company_sizes[] = {
+    "1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5000+",
+};
 static const char *const tags[] = {
-    "vip",       "partner",  "newsletter", "trade-show", "referral", "lead",
-    "customer",  "supplier", "prospect",   "webinar",    "дилер",    "ключевой клиент",
+    "vip", "partner", "newsletter", "trade-show", "referral", "lead", "customer", "supplier",
+    "prospect", "webinar", "дилер", "ключевой клиент",
 };
 static const char *const latin_positions[] = {
-    "CEO",      "CFO",         "CTO",            "Head of sales",    "Purchasing manager",
-    "Engineer", "Accountant",  "Office manager", "Marketing manager", "Product owner",
-    "Lawyer",   "HR manager",  "Logistics coordinator", "Sales representative", "Founder",
+    "CEO", "CFO", "CTO", "Head of sales", "Purchasing manager", "Engineer", "Accountant",
+    "Office manager", "Marketing manager", "Product owner", "Lawyer", "HR manager",
+    "Logistics coordinator", "Sales representative", "Founder",
 };
 static const char *const cyrillic_positions[] = {
-    "Генеральный директор", "Директор",         "Главный бухгалтер", "Менеджер по закупкам",
-    "Инженер",              "Руководитель отдела продаж", "Юрист", "Менеджер по персоналу",
-    "Коммерческий директор", "Снабженец",
+    "Генеральный директор", "Директор", "Главный бухгалтер", "Менеджер по закупкам", "Инженер",
+    "Руководитель отдела продаж", "Юрист", "Менеджер по персоналу", "Коммерческий директор",
+    "Снабженец",
 };
-static const char *const roles[] = {"Contact person", "Buyer", "Decision maker", "Accounting",
-                                    "Лицо, принимающее решение", "Закупки"};
-static const char *const sources[] = {"website", "referral", "trade-show", "cold-call",
-                                      "import",  "webinar",  "partner",    "выставка"};
-static const char *const interests[] = {"golf",  "sailing", "wine",   "football", "chess",
-                                        "hiking", "рыбалка", "теннис", "jazz",     "cycling"};
-static const char *const skills[] = {"negotiation", "SAP", "1С", "Excel", "German", "English",
-                                     "логистика",   "procurement"};
+static const char *const roles[] = {
+    "Contact person", "Buyer", "Decision maker", "Accounting", "Лицо, принимающее решение",
+    "Закупки",
+};
+static const char *const sources[] = {
+    "website", "referral", "trade-show", "cold-call", "import", "webinar", "partner", "выставка",
+};
+static const char *const interests[] = {
+    "golf", "sailing", "wine", "football", "chess", "hiking", "рыбалка", "теннис", "jazz",
+    "cycling",
+};
+static const char *const skills[] = {
+    "negotiation", "SAP", "1С", "Excel", "German", "English", "логистика", "procurement",
+};
+/* clang-format on */
 
 /* ---- random choices ---- */
 
@@ -275,7 +263,7 @@ static size_t gen_random_skewed(struct gen_random *r, size_t n, double skew)
 
 /* ---- names ---- */
 
-static bool ends_with(const char *s, const char *suffix)
+static bool gen_ends_with(const char *s, const char *suffix)
 {
     size_t len = strlen(s), n = strlen(suffix);
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
@@ -286,16 +274,16 @@ static bool ends_with(const char *s, const char *suffix)
  * Вишневский -> Вишневская, Толстой -> Толстая; Шевченко, Черных, Ким stay.
  * The ASCII form follows the same rule.
  */
-static struct gen_name surname_female(struct arena *arena, const struct gen_name *male)
+static struct gen_name gen_surname_female(struct arena *arena, const struct gen_name *male)
 {
     const char *t = male->text, *a = male->ascii;
     size_t tl = strlen(t), al = strlen(a);
     /* Short -ой names such as Цой (Korean) stay as they are. */
-    if (ends_with(t, "ий") || (ends_with(t, "ой") && tl > 6))
+    if (gen_ends_with(t, "ий") || (gen_ends_with(t, "ой") && tl > 6))
         return (struct gen_name){arena_printf(arena, "%.*sая", (int)(tl - 4), t),
                                  arena_printf(arena, "%.*saya", (int)(al - 2), a)};
-    if (ends_with(t, "ов") || ends_with(t, "ев") || ends_with(t, "ёв") || ends_with(t, "ин") ||
-        ends_with(t, "ын"))
+    if (gen_ends_with(t, "ов") || gen_ends_with(t, "ев") || gen_ends_with(t, "ёв") ||
+        gen_ends_with(t, "ин") || gen_ends_with(t, "ын"))
         return (struct gen_name){arena_printf(arena, "%sа", t), arena_printf(arena, "%sa", a)};
     return *male;
 }
@@ -320,8 +308,8 @@ struct gen {
     struct err err;
 };
 
-static json_t *string_array_of(struct gen_random *r, const char *const *list, size_t n_list,
-                               unsigned max_items)
+static json_t *gen_string_array(struct gen_random *r, const char *const *list, size_t n_list,
+                                unsigned max_items)
 {
     json_t *array = json_array();
     unsigned n = gen_random_below(r, max_items + 1);
@@ -330,7 +318,11 @@ static json_t *string_array_of(struct gen_random *r, const char *const *list, si
         bool seen = false;
         size_t k;
         json_t *existing;
-        json_array_foreach(array, k, existing) seen = seen || json_equal(existing, item);
+        json_array_foreach(array, k, existing)
+        {
+            if (json_equal(existing, item))
+                seen = true;
+        }
         if (seen)
             json_decref(item);
         else
@@ -340,7 +332,7 @@ static json_t *string_array_of(struct gen_random *r, const char *const *list, si
 }
 
 /* A phone number in one of the ways people write them in the country of the name. */
-static const char *phone_number(struct arena *arena, struct gen_random *r, bool russian)
+static const char *gen_phone_number(struct arena *arena, struct gen_random *r, bool russian)
 {
     unsigned a = gen_random_below(r, 900) + 100, b = gen_random_below(r, 900) + 100;
     unsigned c = gen_random_below(r, 100), d = gen_random_below(r, 100);
@@ -376,8 +368,8 @@ static const char *phone_number(struct arena *arena, struct gen_random *r, bool 
 }
 
 /* Validates body like an API create and writes it; the body is released. */
-static int gen_insert(struct gen *g, struct arena *arena, const struct entity *entity,
-                      json_t *body, int64_t *id)
+static int gen_insert(struct gen *g, struct arena *arena, const struct entity *entity, json_t *body,
+                      int64_t *id)
 {
     static const struct custom_fields no_custom = {NULL, 0};
     json_t *changes = NULL;
@@ -446,15 +438,15 @@ static int gen_company(struct gen *g, size_t index)
     json_object_set_new(body, "address",
                         json_string(arena_printf(arena, "%s %u, %s", PICK(r, streets),
                                                  1 + gen_random_below(r, 200), city)));
-    json_object_set_new(body, "emails",
-                        json_pack("[s]", arena_printf(arena, "%s@%s",
-                                                      company->cyrillic ? "office" : "info",
-                                                      company->domain)));
+    json_object_set_new(
+        body, "emails",
+        json_pack("[s]", arena_printf(arena, "%s@%s", company->cyrillic ? "office" : "info",
+                                      company->domain)));
     json_t *phones = json_array();
     for (unsigned n = 1 + gen_random_below(r, 2), i = 0; i < n; i++)
-        json_array_append_new(phones, json_string(phone_number(arena, r, company->cyrillic)));
+        json_array_append_new(phones, json_string(gen_phone_number(arena, r, company->cyrillic)));
     json_object_set_new(body, "phones", phones);
-    json_object_set_new(body, "tags", string_array_of(r, tags, COUNT(tags), 2));
+    json_object_set_new(body, "tags", gen_string_array(r, tags, COUNT(tags), 2));
     int rc = gen_insert(g, arena, &entity_companies, body, &company->id);
     /* Keep name and domain past this arena: they are copied once, for links. */
     company->name = strdup(company->name);
@@ -467,8 +459,8 @@ static int gen_company(struct gen *g, size_t index)
     return rc;
 }
 
-static const char *email_local(struct arena *arena, struct gen_random *r, const char *first,
-                               const char *last)
+static const char *gen_email_local(struct arena *arena, struct gen_random *r, const char *first,
+                                   const char *last)
 {
     switch (gen_random_below(r, 6)) {
     case 0:
@@ -494,10 +486,11 @@ static int gen_contact(struct gen *g)
     bool female = gen_random_chance(r, 50);
     struct gen_name first, last;
     if (cyrillic) {
-        first = female ? *PICK_SKEWED(r, cyrillic_female, 2.0) : *PICK_SKEWED(r, cyrillic_male, 2.0);
+        first =
+            female ? *PICK_SKEWED(r, cyrillic_female, 2.0) : *PICK_SKEWED(r, cyrillic_male, 2.0);
         last = *PICK_SKEWED(r, cyrillic_last, 1.5);
         if (female)
-            last = surname_female(arena, &last);
+            last = gen_surname_female(arena, &last);
     } else {
         first = female ? *PICK_SKEWED(r, latin_female, 2.0) : *PICK_SKEWED(r, latin_male, 2.0);
         last = *PICK_SKEWED(r, latin_last, 1.5);
@@ -513,7 +506,8 @@ static int gen_contact(struct gen *g)
     if (g->n_companies > 0 && gen_random_chance(r, 70)) {
         unsigned n = gen_random_chance(r, 7) ? 2 : 1;
         for (unsigned i = 0; i < n; i++) {
-            const struct gen_company *c = &g->companies[gen_random_below(r, (unsigned)g->n_companies)];
+            const struct gen_company *c =
+                &g->companies[gen_random_below(r, (unsigned)g->n_companies)];
             if (company == c)
                 continue;
             json_t *link = json_pack("{s:I}", "id", (json_int_t)c->id);
@@ -530,16 +524,16 @@ static int gen_contact(struct gen *g)
         json_decref(links);
 
     json_t *emails = json_array();
-    const char *local = email_local(arena, r, first.ascii, last.ascii);
+    const char *local = gen_email_local(arena, r, first.ascii, last.ascii);
     if (company != NULL)
         json_array_append_new(emails,
                               json_string(arena_printf(arena, "%s@%s", local, company->domain)));
     if (company == NULL || gen_random_chance(r, 25)) {
         const char *domain = free_mail_domains[gen_random_skewed(r, COUNT(free_mail_domains), 2.0)];
         json_array_append_new(
-            emails, json_string(arena_printf(arena, "%s@%s",
-                                             email_local(arena, r, first.ascii, last.ascii),
-                                             domain)));
+            emails,
+            json_string(arena_printf(arena, "%s@%s",
+                                     gen_email_local(arena, r, first.ascii, last.ascii), domain)));
     }
     if (gen_random_chance(r, 95))
         json_object_set_new(body, "emails", emails);
@@ -548,35 +542,35 @@ static int gen_contact(struct gen *g)
 
     json_t *phones = json_array();
     for (unsigned n = gen_random_below(r, 3), i = 0; i < n; i++)
-        json_array_append_new(phones, json_string(phone_number(arena, r, cyrillic)));
+        json_array_append_new(phones, json_string(gen_phone_number(arena, r, cyrillic)));
     json_object_set_new(body, "phones", phones);
 
     if (gen_random_chance(r, 40))
-        json_object_set_new(body, "birthday",
-                            json_string(arena_printf(arena, "%u-%02u-%02u",
-                                                     1950 + gen_random_below(r, 56),
-                                                     1 + gen_random_below(r, 12),
-                                                     1 + gen_random_below(r, 28))));
+        json_object_set_new(
+            body, "birthday",
+            json_string(arena_printf(arena, "%u-%02u-%02u", 1950 + gen_random_below(r, 56),
+                                     1 + gen_random_below(r, 12), 1 + gen_random_below(r, 28))));
     if (gen_random_chance(r, 80))
-        json_object_set_new(body, "position",
-                            json_string(cyrillic ? PICK(r, cyrillic_positions)
-                                                 : PICK(r, latin_positions)));
+        json_object_set_new(
+            body, "position",
+            json_string(cyrillic ? PICK(r, cyrillic_positions) : PICK(r, latin_positions)));
     json_object_set_new(body, "source", json_string(PICK(r, sources)));
-    json_object_set_new(body, "tags", string_array_of(r, tags, COUNT(tags), 3));
+    json_object_set_new(body, "tags", gen_string_array(r, tags, COUNT(tags), 3));
     if (gen_random_chance(r, 30))
-        json_object_set_new(body, "interests", string_array_of(r, interests, COUNT(interests), 3));
+        json_object_set_new(body, "interests", gen_string_array(r, interests, COUNT(interests), 3));
     if (gen_random_chance(r, 20))
-        json_object_set_new(body, "skills", string_array_of(r, skills, COUNT(skills), 3));
+        json_object_set_new(body, "skills", gen_string_array(r, skills, COUNT(skills), 3));
     if (gen_random_chance(r, 20)) {
         json_t *social = json_object();
         if (cyrillic)
-            json_object_set_new(social, "telegram",
-                                json_string(arena_printf(arena, "@%s_%s", first.ascii, last.ascii)));
+            json_object_set_new(
+                social, "telegram",
+                json_string(arena_printf(arena, "@%s_%s", first.ascii, last.ascii)));
         else
-            json_object_set_new(social, "linkedin",
-                                json_string(arena_printf(arena, "https://www.linkedin.com/in/%s-%s-%u",
-                                                         first.ascii, last.ascii,
-                                                         gen_random_below(r, 1000))));
+            json_object_set_new(
+                social, "linkedin",
+                json_string(arena_printf(arena, "https://www.linkedin.com/in/%s-%s-%u", first.ascii,
+                                         last.ascii, gen_random_below(r, 1000))));
         json_object_set_new(body, "social", social);
     }
     int64_t id = 0;
@@ -621,14 +615,14 @@ static int gen_rows(struct gen *g, const char *what, size_t total, bool companie
     return rc;
 }
 
-static int usage(void)
+static int gen_usage(void)
 {
     fprintf(stderr, "usage: gen_data --db PATH|URL --contacts N --companies M [--seed S] "
                     "[--batch ROWS]\n");
     return 2;
 }
 
-static bool parse_count(const char *text, long long max, long long *out)
+static bool gen_parse_count(const char *text, long long max, long long *out)
 {
     char *end = NULL;
     long long n = text ? strtoll(text, &end, 10) : -1;
@@ -648,21 +642,21 @@ int main(int argc, char **argv)
         if (strcmp(arg, "--db") == 0)
             ok = (db = value) != NULL;
         else if (strcmp(arg, "--contacts") == 0)
-            ok = parse_count(value, GEN_MAX_ROWS, &contacts);
+            ok = gen_parse_count(value, GEN_MAX_ROWS, &contacts);
         else if (strcmp(arg, "--companies") == 0)
-            ok = parse_count(value, GEN_MAX_ROWS, &companies);
+            ok = gen_parse_count(value, GEN_MAX_ROWS, &companies);
         else if (strcmp(arg, "--seed") == 0)
-            ok = parse_count(value, INT64_MAX, &seed);
+            ok = gen_parse_count(value, INT64_MAX, &seed);
         else if (strcmp(arg, "--batch") == 0)
-            ok = parse_count(value, GEN_MAX_ROWS, &batch) && batch > 0;
+            ok = gen_parse_count(value, GEN_MAX_ROWS, &batch) && batch > 0;
         else
             ok = false;
         if (!ok)
-            return usage();
+            return gen_usage();
         i++;
     }
     if (db == NULL || contacts < 0 || companies < 0)
-        return usage();
+        return gen_usage();
 
     struct gen g = {0};
     int rc = 0;

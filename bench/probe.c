@@ -2,9 +2,11 @@
  * probe: the baseline for the single-record benchmark. A bare libmicrohttpd
  * server with the same daemon flags and thread pool as src/http/server.c
  * that answers GET /api/v1/contacts/{id} (or /contacts/{id}) with one
- * prepared SQLite primary-key lookup of the columns the real server reads,
- * turned into JSON with jansson. No router, arena, pool, logging or links:
- * what is left is the least any server on these libraries has to do.
+ * prepared SQLite primary-key lookup of the columns the real server reads
+ * (every column of contacts but search_text, read from the schema at start,
+ * the JSON list and object columns parsed), turned into JSON with jansson.
+ * No router, arena, pool, logging or links: what is left is the least any
+ * server on these libraries has to do.
  *
  *   probe --db PATH --listen HOST:PORT [--threads N]
  */
@@ -24,21 +26,14 @@
 #define PROBE_MAX_THREADS 64
 #define PROBE_MEMORY_LIMIT_BYTES (32u * 1024u)
 #define PROBE_TIMEOUT_S 30u
-
-/* The columns store_record_get reads for a contact, in the same order. */
-static const char probe_sql[] =
-    "SELECT id, owner_id, created_by, created_at, updated_at, version, deleted_at, first_name, "
-    "last_name, emails, phones, birthday, position, interests, skills, social, photo_url, source, "
-    "tags, custom FROM contacts WHERE id = ? AND deleted_at IS NULL";
-
-/* Columns holding JSON text (lists and objects). */
-static const char *const probe_json_columns[] = {"emails", "phones",   "interests", "skills",
-                                                  "social", "tags",     "custom",    NULL};
+#define PROBE_SQL_BYTES 2048
+#define PROBE_MAX_COLUMNS 64
 
 /* One connection and statement per MHD worker thread, opened on first use. */
 struct probe_conn {
     sqlite3 *db;
     sqlite3_stmt *stmt;
+    bool json_column[PROBE_MAX_COLUMNS]; /* lists and objects: DEFAULT '[]' or '{}' */
 };
 
 static const char *probe_db_path;
@@ -47,38 +42,57 @@ static struct probe_conn probe_conns[PROBE_MAX_THREADS];
 static size_t probe_n_conns;
 static _Thread_local struct probe_conn *probe_thread_conn;
 
+/* SELECT of every contacts column but search_text, as the server reads them; notes the JSON ones.
+ */
+static bool probe_select_sql(struct probe_conn *conn, char *sql, size_t size)
+{
+    sqlite3_stmt *info = NULL;
+    size_t len = (size_t)snprintf(sql, size, "SELECT ");
+    int n = 0;
+    if (sqlite3_prepare_v2(conn->db, "SELECT name, dflt_value FROM pragma_table_info('contacts')",
+                           -1, &info, NULL) != SQLITE_OK)
+        return false;
+    while (sqlite3_step(info) == SQLITE_ROW && n < PROBE_MAX_COLUMNS && len < size) {
+        const char *name = (const char *)sqlite3_column_text(info, 0);
+        const char *dflt = (const char *)sqlite3_column_text(info, 1);
+        if (strcmp(name, "search_text") == 0)
+            continue;
+        conn->json_column[n++] =
+            dflt != NULL && (strcmp(dflt, "'[]'") == 0 || strcmp(dflt, "'{}'") == 0);
+        len += (size_t)snprintf(sql + len, size - len, "%s\"%s\"", n > 1 ? ", " : "", name);
+    }
+    sqlite3_finalize(info);
+    if (len < size)
+        len += (size_t)snprintf(sql + len, size - len,
+                                " FROM contacts WHERE id = ? AND deleted_at IS NULL");
+    return n > 0 && len < size;
+}
+
 static struct probe_conn *probe_conn_get(void)
 {
     if (probe_thread_conn != NULL)
         return probe_thread_conn;
     pthread_mutex_lock(&probe_lock);
-    struct probe_conn *conn = probe_n_conns < PROBE_MAX_THREADS ? &probe_conns[probe_n_conns++]
-                                                                : NULL;
+    struct probe_conn *conn =
+        probe_n_conns < PROBE_MAX_THREADS ? &probe_conns[probe_n_conns++] : NULL;
     pthread_mutex_unlock(&probe_lock);
     if (conn == NULL)
         return NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    char sql[PROBE_SQL_BYTES];
     if (sqlite3_open_v2(probe_db_path, &conn->db, flags, NULL) != SQLITE_OK ||
         sqlite3_exec(conn->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(conn->db, probe_sql, -1, SQLITE_PREPARE_PERSISTENT, &conn->stmt,
-                           NULL) != SQLITE_OK) {
+        !probe_select_sql(conn, sql, sizeof(sql)) ||
+        sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &conn->stmt, NULL) !=
+            SQLITE_OK) {
         fprintf(stderr, "probe: cannot open %s: %s\n", probe_db_path, sqlite3_errmsg(conn->db));
         return NULL;
     }
     probe_thread_conn = conn;
     return conn;
-}
-
-static bool probe_is_json_column(const char *name)
-{
-    for (size_t i = 0; probe_json_columns[i] != NULL; i++) {
-        if (strcmp(probe_json_columns[i], name) == 0)
-            return true;
-    }
-    return false;
 }
 
 /* The record as JSON text (malloc'd), NULL when absent; *status says which. */
@@ -109,7 +123,7 @@ static char *probe_lookup(long long id, unsigned *status)
         default: {
             const char *s = (const char *)sqlite3_column_text(conn->stmt, c);
             size_t len = (size_t)sqlite3_column_bytes(conn->stmt, c);
-            if (probe_is_json_column(name))
+            if (conn->json_column[c])
                 value = json_loadb(s, len, 0, NULL);
             if (value == NULL)
                 value = json_stringn(s, len);
@@ -164,8 +178,8 @@ static enum MHD_Result probe_on_request(void *cls, struct MHD_Connection *connec
         body = probe_lookup(id, &status);
     if (body == NULL)
         body = strdup("{}");
-    struct MHD_Response *response = MHD_create_response_from_buffer_with_free_callback(
-        body ? strlen(body) : 0, body, free);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer_with_free_callback(body ? strlen(body) : 0, body, free);
     if (response == NULL) {
         free(body);
         return MHD_NO;

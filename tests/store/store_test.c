@@ -722,6 +722,7 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
 /* Pages through sort with `limit` rows a page; the ids joined must equal one big page. */
 static void expect_pages_cover(struct fixture *fx, const char *sort, size_t limit, size_t n_rows)
 {
+    const char *sort_name = sort ? sort : "(default)";
     struct list_request all = {.sort = sort, .limit = 500};
     const char *expected = list_ids(fx, &entity_companies, &all);
     char *joined = arena_strdup(fx->arena, "");
@@ -731,30 +732,30 @@ static void expect_pages_cover(struct fixture *fx, const char *sort, size_t limi
         struct list_request req = {.sort = sort, .limit = limit, .cursor = cursor};
         struct list_result page;
         if (list_records(fx, &entity_companies, &req, &page) < 0)
-            test_fail(__FILE__, __LINE__, "sort %s page %zu: %s", sort, n_pages, fx->err.detail);
+            test_fail(__FILE__, __LINE__, "sort %s page %zu: %s", sort_name, n_pages, fx->err.detail);
         if (json_array_size(page.data) > limit)
-            test_fail(__FILE__, __LINE__, "sort %s: page over the limit", sort);
+            test_fail(__FILE__, __LINE__, "sort %s: page over the limit", sort_name);
         if (json_array_size(page.data) > 0)
             joined =
                 arena_printf(fx->arena, "%s%s%s", joined, n_seen ? "," : "", ids_of(fx, page.data));
         n_seen += json_array_size(page.data);
         cursor = page.next_cursor;
         if (++n_pages > n_rows + 1)
-            test_fail(__FILE__, __LINE__, "sort %s: the pages never end", sort);
+            test_fail(__FILE__, __LINE__, "sort %s: the pages never end", sort_name);
     } while (cursor != NULL);
     if (strcmp(joined, expected) != 0)
         test_fail(__FILE__, __LINE__,
-                  "sort %s: pages differ from one list\n    pages: %s\n    list:  %s", sort, joined,
+                  "sort %s: pages differ from one list\n    pages: %s\n    list:  %s", sort_name, joined,
                   expected);
     if (n_seen != n_rows)
-        test_fail(__FILE__, __LINE__, "sort %s: %zu rows seen, %zu expected", sort, n_seen, n_rows);
+        test_fail(__FILE__, __LINE__, "sort %s: %zu rows seen, %zu expected", sort_name, n_seen, n_rows);
     /* No id twice. */
     char *ids = arena_strdup(fx->arena, expected);
     bool seen[512] = {false};
     for (char *p = ids; *p != '\0';) {
         long long id = strtoll(p, &p, 10);
         if (id <= 0 || id >= 512 || seen[id])
-            test_fail(__FILE__, __LINE__, "sort %s: id %lld repeated or out of range", sort, id);
+            test_fail(__FILE__, __LINE__, "sort %s: id %lld repeated or out of range", sort_name, id);
         seen[id] = true;
         if (*p == ',')
             p++;
