@@ -329,6 +329,25 @@ static const char *filter_sql_cmp(enum filter_op op)
     }
 }
 
+/*
+ * SQLite: whether `starts with` on this value is a plain byte-prefix match.
+ * lower() there folds ASCII letters only, so a prefix without any (Cyrillic,
+ * digits) matches exactly the values that begin with those very bytes.
+ */
+static bool filter_sql_prefix_is_exact(const struct filter_compiler *c,
+                                       const struct filter_target *t, const struct filter_value *v)
+{
+    if (c->pg || t->field->storage != FIELD_IN_COLUMN || v->kind != FILTER_VALUE_STRING ||
+        v->len == 0)
+        return false;
+    for (size_t i = 0; i < v->len; i++) {
+        char ch = v->text[i];
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
+            return false;
+    }
+    return true;
+}
+
 /* One scalar condition "field op value" (no lists of values). */
 static void filter_sql_single(struct filter_compiler *c, const struct filter_target *t,
                               enum filter_op op, const struct filter_value *v, bool guard)
@@ -364,6 +383,17 @@ static void filter_sql_single(struct filter_compiler *c, const struct filter_tar
         return;
     case FILTER_OP_STARTS_WITH:
         filter_sql_guard_open(c, t, guard);
+        if (filter_sql_prefix_is_exact(c, t, v)) {
+            /* The same rows, as a range an index on the column can serve. */
+            filter_sql_scalar(c, t);
+            sql_add(c->sql, " >= ");
+            filter_sql_value(c, t, v);
+            sql_add(c->sql, " AND ");
+            filter_sql_scalar(c, t);
+            sql_add(c->sql, " < ");
+            filter_sql_value(c, t, v);
+            sql_add(c->sql, " || char(1114111) AND ");
+        }
         sql_add(c->sql, c->pg ? "lower(left(" : "lower(substr(");
         filter_sql_scalar(c, t);
         sql_add(c->sql, c->pg ? ", length(" : ", 1, length(");

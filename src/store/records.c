@@ -52,8 +52,47 @@ static const char *search_fold(struct arena *arena, const char *text)
     return out;
 }
 
-/* Turns q into a full-text query: each word a prefix, all words required. */
+/*
+ * A query that looks like a phone number ("+7 (916) 425", "916-425-1") is
+ * also searched by its digits run together, as a prefix of the digits-only
+ * form the index keeps of every phone; NULL when q is not one.
+ */
+static const char *phone_query(struct arena *arena, enum sql_dialect dialect, const char *q)
+{
+    char digits[SEARCH_MAX_TOKEN_BYTES + 1];
+    size_t n = 0;
+    for (const char *p = q; *p != '\0'; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (n == SEARCH_MAX_TOKEN_BYTES)
+                return NULL;
+            digits[n++] = *p;
+        } else if (strchr(" +-().", *p) == NULL) {
+            return NULL;
+        }
+    }
+    if (n < 4)
+        return NULL;
+    digits[n] = '\0';
+    return dialect == SQL_SQLITE ? arena_printf(arena, "\"%s\"*", digits)
+                                 : arena_printf(arena, "%s:*", digits);
+}
+
+static const char *search_words(struct arena *arena, enum sql_dialect dialect, const char *q,
+                                bool whole_short_words);
+
+/* The full-text query for q: its words, or for a phone number its digits too. */
 static const char *search_query(struct arena *arena, enum sql_dialect dialect, const char *q)
+{
+    const char *phone = phone_query(arena, dialect, q);
+    const char *words = search_words(arena, dialect, q, phone != NULL);
+    if (phone == NULL || words == NULL)
+        return words;
+    return arena_printf(arena, dialect == SQL_SQLITE ? "%s OR (%s)" : "%s | (%s)", phone, words);
+}
+
+/* Turns q into a full-text query: each word a prefix (see below), all words required. */
+static const char *search_words(struct arena *arena, enum sql_dialect dialect, const char *q,
+                                bool whole_short_words)
 {
     q = search_fold(arena, q);
     char *out = arena_alloc(arena, strlen(q) * 3 + 16 * SEARCH_MAX_TOKENS + 1);
@@ -79,10 +118,16 @@ static const char *search_query(struct arena *arena, enum sql_dialect dialect, c
             out[len++] = '"';
         memcpy(out + len, start, token_len);
         len += token_len;
+        /*
+         * In a phone number a one-character group ("+7 916") is matched whole:
+         * as a prefix it would match most of the index, which keeps no
+         * one-character prefixes.
+         */
+        bool prefix = token_len > 1 || !whole_short_words;
         if (dialect == SQL_SQLITE) {
-            memcpy(out + len, "\"*", 2);
-            len += 2;
-        } else {
+            memcpy(out + len, prefix ? "\"*" : "\"", prefix ? 2 : 1);
+            len += prefix ? 2 : 1;
+        } else if (prefix) {
             memcpy(out + len, ":*", 2);
             len += 2;
         }

@@ -295,12 +295,14 @@ describe('contact search with q', () => {
     let muller;
     let byEmail;
     let byPosition;
+    let byPhone;
 
     before(async () => {
         ivanov = await createContact({ first_name: 'Пётр', last_name: 'Иванов' });
         muller = await createContact({ first_name: 'Jürgen', last_name: 'Müller' });
         byEmail = await createContact({ first_name: 'Mail', emails: ['quetzalcoatl@example.org'] });
         byPosition = await createContact({ first_name: 'Zebulon', last_name: 'Xanthopoulos' });
+        byPhone = await createContact({ first_name: 'Phoned', phones: ['+7 (903) 812-44-19'] });
     });
 
     async function search(q) {
@@ -308,6 +310,13 @@ describe('contact search with q', () => {
         expectStatus(res, 200, `q=${q}`);
         return ids(res.json.data);
     }
+
+    test('finds a phone number however its digits are grouped', async () => {
+        for (const q of ['+7 903 812', '79038124419', '+7-903-812-44-19', '903 812', '(903) 812-44']) {
+            assert.ok((await search(q)).includes(byPhone.id), `"${q}" finds +7 (903) 812-44-19`);
+        }
+        assert.ok(!(await search('+7 903 813')).includes(byPhone.id), 'another number does not match');
+    });
 
     test('finds a Cyrillic surname by its prefix in any case', async () => {
         assert.ok((await search('Иван')).includes(ivanov.id), '"Иван" finds "Иванов"');
