@@ -122,6 +122,8 @@ static void sqlite_disconnect(void *opaque)
     if (conn == NULL)
         return;
     stmt_cache_clear(&conn->cache, finalize_statement, NULL);
+    /* Refreshes the planner's statistics where they went stale, as SQLite advises at close. */
+    (void)sqlite3_exec(conn->db, "PRAGMA analysis_limit=400; PRAGMA optimize;", NULL, NULL, NULL);
     sqlite3_close(conn->db);
     free(conn);
 }

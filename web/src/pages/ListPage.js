@@ -12,13 +12,19 @@ import { t } from '../i18n/index.js';
 import { Link, setSearchParams } from '../router.js';
 import { useTitle } from './title.js';
 
+// Search results come newest first unless a column is chosen: a name order
+// over every match of a common word costs far more than the newest page.
+const SEARCH_SORT = '-created_at';
+
 export function ListPage({ entity }) {
     const cfg = ENTITIES[entity];
     const initial = useMemo(() => new URLSearchParams(window.location.search), [entity]);
     const [text, setText] = useState(initial.get('q') || '');
     const [q, setQ] = useState(text);
     const [filter, setFilter] = useState(initial.get('filter') || '');
-    const [sort, setSort] = useState(initial.get('sort') || cfg.defaultSort);
+    // '' until the user picks a column: the list then sorts by name, a search newest first.
+    const [chosenSort, setSort] = useState(initial.get('sort') || '');
+    const sort = chosenSort || (q ? SEARCH_SORT : cfg.defaultSort);
     const { defs } = useFieldDefs(entity);
     useTitle(t(`nav.${entity}`));
 
@@ -28,8 +34,8 @@ export function ListPage({ entity }) {
     }, [text]);
 
     useEffect(() => {
-        setSearchParams({ q, filter, sort: sort === cfg.defaultSort ? '' : sort });
-    }, [q, filter, sort]);
+        setSearchParams({ q, filter, sort: chosenSort });
+    }, [q, filter, chosenSort]);
 
     const list = usePagedList(entity, { q: q || undefined, filter: filter || undefined, sort });
     const filterFields = [
