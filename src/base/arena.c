@@ -55,10 +55,13 @@ static struct arena_block *arena_block_new(size_t size)
 {
     if (size > SIZE_MAX - sizeof(struct arena_block))
         arena_oom(size);
-    struct arena_block *block = calloc(1, sizeof(*block) + size);
+    /* Not zeroed here: arena_alloc zeroes what it hands out, usually a small part. */
+    struct arena_block *block = malloc(sizeof(*block) + size);
     if (block == NULL)
         arena_oom(size);
+    block->next = NULL;
     block->size = size;
+    block->used = 0;
     return block;
 }
 
@@ -113,6 +116,7 @@ void *arena_alloc(struct arena *arena, size_t size)
         fresh->used = rounded;
         p = fresh->data;
     }
+    memset(p, 0, rounded);
     arena->used_bytes += rounded;
     arena->last = p;
     arena->last_size = rounded;
@@ -139,7 +143,8 @@ void *arena_grow(struct arena *arena, void *old, size_t old_size, size_t new_siz
         size_t rounded = arena_round_up(new_size);
         size_t extra = rounded - arena->last_size;
         if (rounded > arena->last_size && block->size - block->used >= extra) {
-            /* Bytes past old_size inside the old rounded size were never written. */
+            /* Bytes past old_size inside the old rounded size were zeroed and never written. */
+            memset(end, 0, extra);
             block->used += extra;
             arena->used_bytes += extra;
             arena->last_size = rounded;

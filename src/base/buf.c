@@ -13,7 +13,7 @@
 
 #include "base/err.h"
 
-#define BUF_MIN_CAP 64
+#define BUF_MIN_CAP 1024 /* one allocation for most JSON records and SQL texts */
 
 void buf_init(struct buf *buf, size_t max_bytes)
 {
