@@ -15,28 +15,21 @@
 #define FIELD_COLUMNS "\"id\", \"entity\", \"name\", \"label\", \"type\", \"options\", \"required\", " \
                       "\"position\", \"created_at\", \"updated_at\", \"version\""
 
-static int64_t int_of(const struct store_value *v)
-{
-    if (v->type == STORE_INT)
-        return v->i;
-    return v->type == STORE_TEXT ? strtoll(v->text, NULL, 10) : 0;
-}
-
 static json_t *definition_json(const struct store_rows *rows, size_t r)
 {
     json_error_t jerr;
     const struct store_value *options = store_rows_at(rows, r, 5);
     json_t *parsed = json_loadb(options->text ? options->text : "[]", options->len, 0, &jerr);
     return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:s,s:s,s:I}", "id",
-                     (json_int_t)int_of(store_rows_at(rows, r, 0)), "entity",
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 0)), "entity",
                      store_rows_at(rows, r, 1)->text, "name", store_rows_at(rows, r, 2)->text,
                      "label", store_rows_at(rows, r, 3)->text, "type",
                      store_rows_at(rows, r, 4)->text, "options", parsed ? parsed : json_array(),
-                     "required", int_of(store_rows_at(rows, r, 6)) != 0, "position",
-                     (json_int_t)int_of(store_rows_at(rows, r, 7)), "created_at",
+                     "required", store_value_int(store_rows_at(rows, r, 6)) != 0, "position",
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 7)), "created_at",
                      store_rows_at(rows, r, 8)->text, "updated_at",
                      store_rows_at(rows, r, 9)->text, "version",
-                     (json_int_t)int_of(store_rows_at(rows, r, 10)));
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 10)));
 }
 
 static void arena_json_decref(void *value)
@@ -161,7 +154,7 @@ int store_field_insert(struct store_conn *conn, struct arena *arena, const json_
     }
     if (rc < 0)
         return rc;
-    *id_out = int_of(store_rows_at(&rows, 0, 0));
+    *id_out = store_value_int(store_rows_at(&rows, 0, 0));
     return 0;
 }
 

@@ -618,8 +618,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
             page->data = page->last_keys = NULL;
             return rc;
         }
-        const struct store_value *v = store_rows_at(&rows, 0, 0);
-        page->total = v->type == STORE_INT ? v->i : strtoll(v->text ? v->text : "0", NULL, 10);
+        page->total = store_value_int(store_rows_at(&rows, 0, 0));
     }
     return 0;
 }
@@ -839,8 +838,7 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
-    const struct store_value *v = store_rows_at(&rows, 0, 0);
-    *id_out = v->type == STORE_INT ? v->i : strtoll(v->text, NULL, 10);
+    *id_out = store_value_int(store_rows_at(&rows, 0, 0));
     return write_links(conn, arena, entity, *id_out, changes, err);
 }
 

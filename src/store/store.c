@@ -198,8 +198,7 @@ static int recorded_version(struct store_conn *conn, struct arena *arena, int64_
                                      NULL, 0, &rows, err);
     if (rc < 0)
         return rc;
-    const struct store_value *v = store_rows_at(&rows, 0, 0);
-    *version = v->type == STORE_INT ? v->i : v->type == STORE_TEXT ? strtoll(v->text, NULL, 10) : 0;
+    *version = store_value_int(store_rows_at(&rows, 0, 0));
     return 0;
 }
 

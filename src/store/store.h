@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "base/err.h"
 #include "query/sql.h"
@@ -46,6 +47,14 @@ static inline const struct store_value *store_rows_at(const struct store_rows *r
                                                       size_t col)
 {
     return &rows->values[row * rows->n_cols + col];
+}
+
+/* An integer column, whichever way the backend typed it (0 for NULL). */
+static inline int64_t store_value_int(const struct store_value *v)
+{
+    if (v->type == STORE_INT)
+        return v->i;
+    return v->type == STORE_TEXT ? strtoll(v->text, NULL, 10) : 0;
 }
 
 /* What a backend provides; see store_sqlite.c and store_pg.c. */
