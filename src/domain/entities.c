@@ -84,6 +84,7 @@ static const struct schema_relation contact_relations[] = {
 
 static const struct entity_links contact_links = {
     "company_ids", "contact_companies", "contact_id", "company_id", "role", "companies",
+    "company_links",
 };
 
 /*

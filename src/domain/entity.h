@@ -50,6 +50,7 @@ struct entity_links {
     const char *other_column; /* "company_id" */
     const char *role_column;  /* "role" or NULL */
     const char *expanded;     /* key of the expanded form in responses: "companies" */
+    const char *cache_column; /* this table's copy of the links as JSON: "company_links" */
 };
 
 struct entity {

@@ -176,6 +176,8 @@ static void select_list(struct sql_builder *sql, const struct entity *entity)
         first = false;
     }
     sql_add(sql, ", t.\"custom\"");
+    if (entity->links != NULL)
+        sql_addf(sql, ", t.\"%s\"", entity->links->cache_column);
 }
 
 static json_t *json_of_text(const struct store_value *v, const char *fallback)
@@ -224,74 +226,69 @@ static json_t *row_json(const struct entity *entity, const struct store_rows *ro
     return record;
 }
 
-/* Fills the links of every record in data with one query. */
-static int attach_links(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                        json_t *data, struct err *err)
-{
-    const struct entity_links *links = entity->links;
-    if (links == NULL || json_array_size(data) == 0)
-        return 0;
-    const struct entity_field *f = entity_field_find(entity, links->field);
-    struct sql_builder sql;
-    sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT l.\"%s\", o.\"id\", o.\"name\", l.\"%s\" FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\" "
-                   "WHERE o.\"deleted_at\" IS NULL AND l.\"%s\" IN (",
-             links->this_column, links->role_column, links->table, f->references,
-             links->other_column, links->this_column);
-    size_t i;
-    json_t *record;
-    json_array_foreach(data, i, record)
-    {
-        if (i > 0)
-            sql_add(&sql, ", ");
-        sql_param_int(&sql, json_integer_value(json_object_get(record, "id")));
-    }
-    sql_add(&sql, ") ORDER BY o.\"name\", o.\"id\"");
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    for (size_t r = 0; r < rows.n_rows; r++) {
-        int64_t owner = store_rows_at(&rows, r, 0)->i;
-        json_array_foreach(data, i, record)
-        {
-            if (json_integer_value(json_object_get(record, "id")) != owner)
-                continue;
-            const struct store_value *role = store_rows_at(&rows, r, 3);
-            json_t *other = value_json(f, store_rows_at(&rows, r, 1));
-            json_array_append(json_object_get(record, links->field), other);
-            json_array_append_new(
-                json_object_get(record, links->expanded),
-                json_pack("{s:o,s:s%,s:o}", "id", other, "name", store_rows_at(&rows, r, 2)->text,
-                          store_rows_at(&rows, r, 2)->len, "role",
-                          role->type == STORE_TEXT ? json_stringn(role->text, role->len)
-                                                   : json_null()));
-        }
-    }
-    return 0;
-}
-
 /*
- * The links of the row t as one more column of JSON text, [[id, name, role],
- * ...], so that reading one record is one statement and one read transaction
- * instead of two. PostgreSQL orders them in the aggregate; SQLite 3.40 cannot,
- * so links_from_json() sorts them as ORDER BY name, id does there (bytewise).
+ * The links of the row t as JSON text, [[id, name, role], ...]: what the
+ * cache column (entity_links.cache_column) holds, so that reading a record
+ * or a page needs no second query. PostgreSQL orders them in the aggregate;
+ * SQLite 3.40 cannot, so links_from_json() sorts them as ORDER BY name, id
+ * does there (bytewise). Linked records in the trash are left out.
  */
-static void links_column(struct sql_builder *sql, const struct entity *entity)
+static void links_value(struct sql_builder *sql, const struct entity *entity)
 {
     const struct entity_links *links = entity->links;
     const char *other_table = entity_field_find(entity, links->field)->references;
     if (sql->dialect == SQL_POSTGRES)
-        sql_addf(sql, ", (SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
-                      "ORDER BY o.\"name\", o.\"id\")",
+        sql_addf(sql, "(SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
+                      "ORDER BY o.\"name\", o.\"id\")::text",
                  links->role_column);
     else
-        sql_addf(sql, ", (SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
+        sql_addf(sql, "(SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
                  links->role_column);
     sql_addf(sql, " FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\"", links->table,
              other_table, links->other_column);
     sql_addf(sql, " WHERE l.\"%s\" = t.\"id\" AND o.\"deleted_at\" IS NULL)",
              links->this_column);
+}
+
+/*
+ * Rewrites the links cache of entity's rows: of one record (id > 0), or of
+ * every record linked to record `other_id` of the linked entity.
+ */
+static int refresh_links_cache(struct store_conn *conn, struct arena *arena,
+                               const struct entity *entity, int64_t id, int64_t other_id,
+                               struct err *err)
+{
+    const struct entity_links *links = entity->links;
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity->name, links->cache_column);
+    links_value(&sql, entity);
+    if (id > 0) {
+        sql_add(&sql, " WHERE t.\"id\" = ");
+        sql_param_int(&sql, id);
+    } else {
+        sql_addf(&sql, " WHERE t.\"id\" IN (SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ",
+                 links->this_column, links->table, links->other_column);
+        sql_param_int(&sql, other_id);
+        sql_add(&sql, ")");
+    }
+    return store_query(conn, arena, &sql, NULL, err);
+}
+
+/* After a change to a record of `changed`, refreshes the caches of records that link to it. */
+static int refresh_linking_caches(struct store_conn *conn, struct arena *arena,
+                                  const struct entity *changed, int64_t id, struct err *err)
+{
+    for (size_t i = 0; i < entity_count(); i++) {
+        const struct entity *e = entity_at(i);
+        if (e->links == NULL ||
+            strcmp(entity_field_find(e, e->links->field)->references, changed->name) != 0)
+            continue;
+        int rc = refresh_links_cache(conn, arena, e, 0, id, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* qsort order of [id, name, role] items: by name bytewise, then id. */
@@ -309,7 +306,7 @@ static int link_order(const void *a, const void *b)
     return (x_id > y_id) - (x_id < y_id);
 }
 
-/* Fills the record's links from links_column()'s text (NULL when there are none). */
+/* Fills the record's links from the cache column's text (NULL when there are none). */
 static void links_from_json(struct arena *arena, const struct entity *entity, json_t *record,
                             const struct store_value *v)
 {
@@ -338,8 +335,6 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT ");
     select_list(&sql, entity);
-    if (entity->links != NULL)
-        links_column(&sql, entity);
     sql_addf(&sql, " FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
     sql_param_int(&sql, id);
     if (state == RECORD_LIVE)
@@ -591,12 +586,11 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
         return rc;
     json_t *data = json_array();
     size_t n = rows.n_rows > q->limit ? q->limit : rows.n_rows;
-    for (size_t r = 0; r < n; r++)
-        json_array_append_new(data, row_json(entity, &rows, r));
-    rc = attach_links(conn, arena, entity, data, err);
-    if (rc < 0) {
-        json_decref(data);
-        return rc;
+    for (size_t r = 0; r < n; r++) {
+        json_t *record = row_json(entity, &rows, r);
+        if (entity->links != NULL)
+            links_from_json(arena, entity, record, store_rows_at(&rows, r, rows.n_cols - 1));
+        json_array_append_new(data, record);
     }
     if (rows.n_rows > q->limit && n > 0) {
         json_t *last = json_array_get(data, n - 1);
@@ -786,6 +780,8 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
             sql_add(&sql, "NOTHING");
         rc = store_query(conn, arena, &sql, NULL, err);
     }
+    if (rc == 0)
+        rc = refresh_links_cache(conn, arena, entity, id, 0, err);
     return rc;
 }
 
@@ -887,7 +883,10 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
-    return write_links(conn, arena, entity, id, changes, err);
+    rc = write_links(conn, arena, entity, id, changes, err);
+    if (rc == 0)
+        rc = refresh_linking_caches(conn, arena, entity, id, err);
+    return rc;
 }
 
 int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
@@ -923,5 +922,6 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
                        (long long)id);
-    return 0;
+    /* Records linking to this one show it only while it is out of the trash. */
+    return refresh_linking_caches(conn, arena, entity, id, err);
 }

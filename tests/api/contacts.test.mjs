@@ -196,6 +196,27 @@ describe('contact links to companies', () => {
         assert.deepEqual(res.json.companies, [{ id: a.id, name: 'Link Alpha', role: 'CFO' }]);
     });
 
+    test('follow a company that is renamed, trashed or restored', async () => {
+        const co = await createCompany({ name: 'Follow Old' });
+        const rec = await createContact({ first_name: 'Follower', companies: [{ id: co.id, role: 'Buyer' }] });
+        const read = async () => {
+            const one = await api('GET', `/api/v1/contacts/${rec.id}`);
+            expectStatus(one, 200);
+            const page = await api('GET', `/api/v1/contacts${qs({ filter: `id = ${rec.id}` })}`);
+            expectStatus(page, 200);
+            assert.deepEqual(page.json.data[0].companies, one.json.companies, 'list and card agree');
+            return one.json;
+        };
+        expectStatus(await api('PATCH', `/api/v1/companies/${co.id}`, { name: 'Follow New' }), 200);
+        assert.deepEqual((await read()).companies, [{ id: co.id, name: 'Follow New', role: 'Buyer' }]);
+        expectStatus(await api('DELETE', `/api/v1/companies/${co.id}`), 204);
+        const hidden = await read();
+        assert.deepEqual(hidden.companies, [], 'a company in the trash is not shown');
+        assert.deepEqual(hidden.company_ids, []);
+        expectStatus(await api('POST', `/api/v1/companies/${co.id}/restore`), 200);
+        assert.deepEqual((await read()).companies, [{ id: co.id, name: 'Follow New', role: 'Buyer' }]);
+    });
+
     test('keep their roles when a patch lists company ids only', async () => {
         const rec = await createContact({ first_name: 'Roles', companies: [{ id: a.id, role: 'Buyer' }] });
         const res = await api('PATCH', `/api/v1/contacts/${rec.id}`, { company_ids: [a.id, b.id] });
