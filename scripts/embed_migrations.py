@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Embeds src/store/migrations/{sqlite,postgresql}/NNNN_name.sql into a C file.
 
-Usage: embed_migrations.py OUTPUT.c MIGRATIONS_DIR
+Usage: embed_migrations.py OUTPUT.c MIGRATIONS_DIR LISTED_FILE...
+Every .sql file in the folders must be among the listed files (the build
+lists them in src/store/meson.build), so none is left out silently.
 Both folders must hold the same versions and names: one migration is one
 change to the schema, written once per dialect.
 """
@@ -31,7 +33,13 @@ def c_array(name, text):
 
 
 def main():
-    output, root = sys.argv[1], sys.argv[2]
+    output, root, listed = sys.argv[1], sys.argv[2], sys.argv[3:]
+    listed = {os.path.realpath(p) for p in listed}
+    for dialect in ("sqlite", "postgresql"):
+        for name in os.listdir(os.path.join(root, dialect)):
+            path = os.path.realpath(os.path.join(root, dialect, name))
+            if name.endswith(".sql") and path not in listed:
+                sys.exit("%s/%s is not listed in src/store/meson.build" % (dialect, name))
     lite = load(os.path.join(root, "sqlite"))
     pg = load(os.path.join(root, "postgresql"))
     if lite.keys() != pg.keys():
