@@ -1,8 +1,8 @@
 /*
  * Records of any entity, driven by the entity's field table: reading rows
- * into API JSON (links attached with one query per page, never one per
- * row), keyset-paged lists with filter, search and sort, inserts and
- * updates with reference checks, and the trash. One SQL text per
+ * into API JSON (links come from the row's copy of them, kept current on
+ * every write that changes them), keyset-paged lists with filter, search
+ * and sort, inserts and updates with reference checks, and the trash. One SQL text per
  * operation serves both backends; the few dialect differences are the
  * named helpers at the top.
  *
