@@ -2,9 +2,9 @@
  * Records of any entity, driven by the entity's field table: reading rows
  * into API JSON (links come from the row's copy of them, kept current on
  * every write that changes them), keyset-paged lists with filter, search
- * and sort, inserts and updates with reference checks, and the trash. One SQL text per
- * operation serves both backends; the few dialect differences are the
- * named helpers at the top.
+ * and sort, inserts and updates with reference checks, and the trash. One
+ * SQL text per operation serves both backends; the few dialect differences
+ * are the named helpers at the top.
  *
  * Sorting treats NULL as the smallest value in both databases (ASC NULLS
  * FIRST, DESC NULLS LAST), and the keyset predicate follows the same rule,
@@ -77,19 +77,6 @@ static const char *phone_query(struct arena *arena, enum sql_dialect dialect, co
                                  : arena_printf(arena, "%s:*", digits);
 }
 
-static const char *search_words(struct arena *arena, enum sql_dialect dialect, const char *q,
-                                bool whole_short_words);
-
-/* The full-text query for q: its words, or for a phone number its digits too. */
-static const char *search_query(struct arena *arena, enum sql_dialect dialect, const char *q)
-{
-    const char *phone = phone_query(arena, dialect, q);
-    const char *words = search_words(arena, dialect, q, phone != NULL);
-    if (phone == NULL || words == NULL)
-        return words;
-    return arena_printf(arena, dialect == SQL_SQLITE ? "%s OR (%s)" : "%s | (%s)", phone, words);
-}
-
 /* Turns q into a full-text query: each word a prefix (see below), all words required. */
 static const char *search_words(struct arena *arena, enum sql_dialect dialect, const char *q,
                                 bool whole_short_words)
@@ -135,6 +122,16 @@ static const char *search_words(struct arena *arena, enum sql_dialect dialect, c
     }
     out[len] = '\0';
     return n_tokens > 0 ? out : NULL;
+}
+
+/* The full-text query for q: its words, or for a phone number its digits too. */
+static const char *search_query(struct arena *arena, enum sql_dialect dialect, const char *q)
+{
+    const char *phone = phone_query(arena, dialect, q);
+    const char *words = search_words(arena, dialect, q, phone != NULL);
+    if (phone == NULL || words == NULL)
+        return words;
+    return arena_printf(arena, dialect == SQL_SQLITE ? "%s OR (%s)" : "%s | (%s)", phone, words);
 }
 
 /*
@@ -539,8 +536,7 @@ static json_t *key_value(const struct sort_key *key, const json_t *record)
                           ? json_object_get(json_object_get(record, "custom"), key->field->column)
                           : json_object_get(record, key->field->name);
     /* Money sorts by its amount, as filter_sql_field_value extracts it. */
-    if (key->field->type == FIELD_MONEY && json_is_object(v))
-    {
+    if (key->field->type == FIELD_MONEY && json_is_object(v)) {
         const char *amount = json_string_value(json_object_get(v, "amount"));
         return amount ? json_real(strtod(amount, NULL)) : json_null();
     }
@@ -884,7 +880,8 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
     rc = write_links(conn, arena, entity, id, changes, err);
-    if (rc == 0)
+    /* The copies of links show a linked record's id and name; only a new name changes them. */
+    if (rc == 0 && json_object_get(changes, "name") != NULL)
         rc = refresh_linking_caches(conn, arena, entity, id, err);
     return rc;
 }
