@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "base/arena.h"
+#include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/record.h"
@@ -375,7 +376,7 @@ static int gen_insert(struct gen *g, struct arena *arena, const struct entity *e
     json_t *changes = NULL;
     int rc = record_validate(arena, entity, &no_custom, body, NULL, &changes, &g->err);
     if (rc == 0)
-        rc = store_record_insert(g->conn, arena, entity, changes, changes, id, &g->err);
+        rc = store_record_insert(g->conn, arena, entity, &access_system, changes, changes, id, &g->err);
     json_decref(changes);
     json_decref(body);
     return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "auth/password.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "http/http.h"
@@ -27,6 +28,8 @@ struct command {
 static int fail(const char *what, const struct err *err)
 {
     fprintf(stderr, "crm: %s: %s\n", what, err->detail[0] ? err->detail : err_title(err->code));
+    for (size_t i = 0; i < err->n_fields; i++)
+        fprintf(stderr, "crm: %s: %s\n", err->fields[i].field, err->fields[i].message);
     return 1;
 }
 
@@ -95,9 +98,17 @@ static int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    password_hashing_init(config.password_hash_concurrency);
     struct store *store = open_and_migrate(&config, &err);
     if (store == NULL)
         return fail("database", &err);
+    char password[PASSWORD_GENERATED_CHARS + 1];
+    bool created = false;
+    if (operators_setup(store, config.admin_email, password, sizeof(password), &created, &err) <
+        0) {
+        store_close(store);
+        return fail("first start", &err);
+    }
     if (config.demo) {
         int seeded = 0;
         if (demo_data_seed(store, &seeded, &err) < 0) {
@@ -107,7 +118,12 @@ static int cmd_serve(int argc, char **argv)
         if (seeded > 0)
             log_info("demo_data_seeded", "records=%d", seeded);
     }
-    struct app app = {store};
+    struct app app = {
+        .store = store,
+        .session_idle_ms = (int64_t)config.session_idle_minutes * 60 * 1000,
+        .session_max_ms = (int64_t)config.session_max_hours * 3600 * 1000,
+        .trusted_proxies = config.trusted_proxies,
+    };
     size_t n_routes;
     const struct route *routes = api_routes(&n_routes);
     struct http_server_config http = {
@@ -119,6 +135,7 @@ static int cmd_serve(int argc, char **argv)
         .max_json_depth = config.max_json_depth,
         .request_timeout_s = config.request_timeout_s,
         .static_dir = config.static_dir,
+        .guard = api_guard,
     };
     struct http_server *server = http_server_start(&http, routes, n_routes, &app, &err);
     if (server == NULL) {
@@ -130,6 +147,8 @@ static int cmd_serve(int argc, char **argv)
              store_backend_name(store));
     printf("CRM is running at http://%s:%u (%s database; Ctrl-C stops it)\n", shown_host,
            http_server_port(server), store_backend_name(store));
+    if (created)
+        printf("First sign-in: %s, one-time password: %s\n", config.admin_email, password);
     fflush(stdout);
 
     int sig = 0;
@@ -138,6 +157,102 @@ static int cmd_serve(int argc, char **argv)
     http_server_stop(server, config.shutdown_grace_ms);
     store_close(store);
     log_info("stopped", "status=0");
+    return 0;
+}
+
+/* Reads one line (a password) from standard input without its line break. */
+static int read_password_line(char *out, size_t size)
+{
+    if (fgets(out, (int)size, stdin) == NULL) {
+        out[0] = '\0';
+        return feof(stdin) ? 0 : -1;
+    }
+    size_t len = strlen(out);
+    if (len == size - 1 && out[len - 1] != '\n')
+        return -1;
+    while (len > 0 && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+        out[--len] = '\0';
+    return 0;
+}
+
+/*
+ * Takes "--email E", "--name N" and "--role R" out of argv (the rest is
+ * configuration) into the values array, in that order.
+ */
+static int take_user_flags(int *argc, char **argv, const char **values)
+{
+    static const char *const flags[] = {"--email", "--name", "--role"};
+    int kept = 0;
+    for (int i = 0; i < *argc; i++) {
+        size_t f = 0;
+        while (f < 3 && strcmp(argv[i], flags[f]) != 0)
+            f++;
+        if (f == 3) {
+            argv[kept++] = argv[i];
+            continue;
+        }
+        if (i + 1 == *argc) {
+            fprintf(stderr, "crm user: %s needs a value\n", flags[f]);
+            return -1;
+        }
+        values[f] = argv[++i];
+    }
+    *argc = kept;
+    return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: crm user add --email E --name N --role R [--db DB]   (password on stdin)\n"
+        "       crm user reset-password --email E [--db DB]   (password on stdin; none: made)\n"
+        "       crm user disable --email E [--db DB]\n";
+    const char *values[3] = {NULL, NULL, NULL};
+    struct config config;
+    struct err err;
+    err_clear(&err);
+    if (argc < 1 || take_user_flags(&argc, argv, values) < 0 || values[0] == NULL) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *action = argv[0];
+    if (load_config(&config, argc - 1, argv + 1) != 0)
+        return 1;
+    password_hashing_init(1);
+    char password[PASSWORD_MAX_BYTES + 2];
+    char generated[PASSWORD_GENERATED_CHARS + 1];
+    int rc = 0;
+    struct store *store = NULL;
+    if (strcmp(action, "add") == 0 && (values[1] == NULL || values[2] == NULL)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (strcmp(action, "disable") != 0 && read_password_line(password, sizeof(password)) < 0) {
+        fprintf(stderr, "crm user: the password on standard input is too long\n");
+        return 1;
+    }
+    store = open_and_migrate(&config, &err);
+    if (store == NULL)
+        return fail("database", &err);
+    if (strcmp(action, "add") == 0) {
+        rc = operators_user_add(store, values[0], values[1], values[2], password, &err);
+    } else if (strcmp(action, "reset-password") == 0) {
+        rc = operators_user_reset_password(store, values[0], password, generated,
+                                           sizeof(generated), &err);
+        if (rc == 0 && generated[0] != '\0')
+            printf("one-time password for %s: %s\n", values[0], generated);
+    } else if (strcmp(action, "disable") == 0) {
+        rc = operators_user_disable(store, values[0], &err);
+    } else {
+        store_close(store);
+        fputs(usage, stderr);
+        return 2;
+    }
+    store_close(store);
+    if (rc < 0)
+        return fail(action, &err);
+    if (strcmp(action, "reset-password") != 0 || generated[0] == '\0')
+        printf("done: %s %s\n", action, values[0]);
     return 0;
 }
 
@@ -160,6 +275,7 @@ static int cmd_help(int argc, char **argv)
 static const struct command commands[] = {
     {"serve", cmd_serve, "run the HTTP server"},
     {"migrate", cmd_migrate, "apply pending database migrations"},
+    {"user", cmd_user, "add a user, reset a password or disable a user"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print the options"},
     {"--help", cmd_help, "print the options"},

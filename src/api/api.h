@@ -7,9 +7,11 @@
 #define CRM_API_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/access.h"
 #include "http/http.h"
 
 struct store;
@@ -19,11 +21,63 @@ struct entity;
 /* What every handler reaches through req->app. */
 struct app {
     struct store *store;
+    int64_t session_idle_ms;     /* a session unused this long ends */
+    int64_t session_max_ms;      /* a session ends this long after sign-in */
+    const char *trusted_proxies; /* comma-separated addresses; "" or NULL: none */
 };
 
 const struct route *api_routes(size_t *n_routes);
 
-/* Borrows a database connection for the rest of the request. */
+/*
+ * The request's state on the API side (req->context): the connection it
+ * borrowed and who is calling. Made on first use; handlers reach it
+ * through the functions below.
+ */
+struct api_context {
+    struct store_conn *conn; /* NULL until borrowed */
+    bool signed_in;          /* actor below is filled */
+    struct actor actor;
+    struct role role;
+    const char *session_token; /* the cookie's value when signed in with one */
+    const char *client;        /* the client's address */
+};
+
+struct api_context *api_context(struct http_request *req);
+
+/*
+ * Runs before every route: signs the caller in from the session cookie or
+ * an API token, checks the CSRF token of cookie requests that change
+ * something, and answers 401 (not signed in) or 403 (wrong origin, missing
+ * CSRF token, a token without the scope, a password to change first).
+ * Public routes pass without a caller.
+ */
+int api_guard(struct http_request *req, struct http_response *res);
+
+/* The signed-in caller; NULL on a public route when nobody is signed in. */
+const struct actor *api_actor(struct http_request *req);
+/* 403 unless the caller is an administrator using a credential with the admin scope. */
+int api_require_admin(struct http_request *req);
+/* The client's address: X-Forwarded-For's last untrusted hop behind a trusted proxy. */
+const char *api_client(struct http_request *req);
+/* Whether the request reached the server over TLS (a trusted proxy's X-Forwarded-Proto). */
+bool api_request_is_tls(struct http_request *req);
+
+/*
+ * Appends to the audit log inside conn's open transaction, with the
+ * caller, client address and request id. kind: "record" or "security".
+ */
+int api_audit(struct http_request *req, struct store_conn *conn, const char *kind,
+              const char *action, const char *entity, int64_t record_id, const json_t *changes,
+              const json_t *detail);
+/*
+ * A security event written on its own (a failed sign-in, a refused
+ * credential): its own transaction, failures only logged. user_id 0: the
+ * caller's, if any.
+ */
+void api_security_event(struct http_request *req, const char *action, int64_t user_id,
+                        const json_t *detail);
+
+/* Borrows a database connection for the rest of the request (the same one on each call). */
 int api_conn(struct http_request *req, struct store_conn **conn);
 /* Borrows a connection and opens the request's one transaction. */
 int api_begin(struct http_request *req, struct store_conn **conn);
@@ -42,6 +96,13 @@ json_t *api_keep(struct http_request *req, json_t *value);
 /* Answers a record with its ETag. */
 int api_respond_record(struct http_request *req, struct http_response *res, int status,
                        const json_t *record);
+/* The limit query parameter: 1..max, default def; 400 otherwise. */
+int api_parse_limit(struct http_request *req, size_t def, size_t max, size_t *limit);
+/* Answers {"data": list, "next_cursor": "<after id>"|null} for id-ordered lists. */
+int api_respond_page(struct http_request *req, struct http_response *res, json_t *list,
+                     int64_t next_after_id);
+/* A positive integer query parameter (0 when absent); 400 when malformed. */
+int api_query_id(struct http_request *req, const char *name, int64_t *id);
 
 /* Handlers, one group per resource file. */
 http_handler health_get;
@@ -57,5 +118,54 @@ http_handler fields_create;
 http_handler fields_get;
 http_handler fields_update;
 http_handler fields_delete;
+http_handler auth_login;
+http_handler auth_totp;
+http_handler auth_logout;
+http_handler auth_me;
+http_handler auth_password;
+http_handler auth_totp_setup;
+http_handler auth_totp_enable;
+http_handler auth_totp_disable;
+http_handler users_list;
+http_handler users_create;
+http_handler users_get;
+http_handler users_update;
+http_handler users_reset_password;
+http_handler teams_list;
+http_handler teams_create;
+http_handler teams_get;
+http_handler teams_update;
+http_handler teams_delete;
+http_handler roles_list;
+http_handler roles_create;
+http_handler roles_get;
+http_handler roles_update;
+http_handler roles_delete;
+http_handler tokens_list;
+http_handler tokens_create;
+http_handler tokens_delete;
+http_handler audit_list;
+http_handler audit_security_list;
+
+/* ---- Operators' commands and first start (operators.c) ---- */
+
+/*
+ * Adds the built-in roles that are missing and, when there is no user at
+ * all, an administrator with a random one-time password, written to
+ * password_out (*created says whether one was made).
+ */
+int operators_setup(struct store *store, const char *admin_email, char *password_out,
+                    size_t password_size, bool *created, struct err *err);
+/* crm user add: a user with the given role name and password. */
+int operators_user_add(struct store *store, const char *email, const char *name,
+                       const char *role, const char *password, struct err *err);
+/*
+ * crm user reset-password: password NULL or "" makes a one-time password,
+ * written to generated_out; sessions and tokens of the user end.
+ */
+int operators_user_reset_password(struct store *store, const char *email, const char *password,
+                                  char *generated_out, size_t generated_size, struct err *err);
+/* crm user disable: sessions end, tokens stop working. */
+int operators_user_disable(struct store *store, const char *email, struct err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * Helpers every handler uses: a connection borrowed for the request, path
- * parameters, and record responses with their ETag.
+ * Helpers every handler uses: the request's context (its one borrowed
+ * connection and its caller), path and query parameters, record and page
+ * responses, and the audit log.
  */
 #include "api/api.h"
 
@@ -8,9 +9,17 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "domain/entity.h"
 #include "store/store.h"
+
+struct api_context *api_context(struct http_request *req)
+{
+    if (req->context == NULL)
+        req->context = arena_alloc(req->arena, sizeof(struct api_context));
+    return req->context;
+}
 
 static void release_conn(void *conn)
 {
@@ -19,12 +28,134 @@ static void release_conn(void *conn)
 
 int api_conn(struct http_request *req, struct store_conn **conn)
 {
-    struct app *app = req->app;
-    *conn = store_acquire(app->store, &req->err);
-    if (*conn == NULL)
-        return -req->err.code;
-    arena_defer(req->arena, release_conn, *conn);
+    struct api_context *ctx = api_context(req);
+    if (ctx->conn == NULL) {
+        struct app *app = req->app;
+        ctx->conn = store_acquire(app->store, &req->err);
+        if (ctx->conn == NULL)
+            return -req->err.code;
+        arena_defer(req->arena, release_conn, ctx->conn);
+    }
+    *conn = ctx->conn;
     return 0;
+}
+
+const struct actor *api_actor(struct http_request *req)
+{
+    struct api_context *ctx = api_context(req);
+    return ctx->signed_in ? &ctx->actor : NULL;
+}
+
+int api_require_admin(struct http_request *req)
+{
+    const struct actor *actor = api_actor(req);
+    if (actor == NULL || !actor_is_admin(actor))
+        return err_set(&req->err, ERR_FORBIDDEN, "only administrators may do this");
+    return 0;
+}
+
+int api_audit(struct http_request *req, struct store_conn *conn, const char *kind,
+              const char *action, const char *entity, int64_t record_id, const json_t *changes,
+              const json_t *detail)
+{
+    const struct actor *actor = api_actor(req);
+    struct audit_entry entry = {
+        .kind = kind,
+        .action = action,
+        .user_id = actor ? actor->user_id : 0,
+        .token_id = actor ? actor->token_id : 0,
+        .entity = entity,
+        .record_id = record_id,
+        .changes = changes,
+        .detail = detail,
+        .client = api_client(req),
+        .request_id = req->request_id,
+    };
+    return store_audit_append(conn, req->arena, &entry, &req->err);
+}
+
+void api_security_event(struct http_request *req, const char *action, int64_t user_id,
+                        const json_t *detail)
+{
+    struct store_conn *conn;
+    struct err saved = req->err;
+    const struct actor *actor = api_actor(req);
+    struct audit_entry entry = {
+        .kind = "security",
+        .action = action,
+        .user_id = user_id > 0 ? user_id : (actor ? actor->user_id : 0),
+        .token_id = actor ? actor->token_id : 0,
+        .detail = detail,
+        .client = api_client(req),
+        .request_id = req->request_id,
+    };
+    err_clear(&req->err);
+    int rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_begin(conn, &req->err);
+    if (rc == 0)
+        rc = api_commit(req, conn, store_audit_append(conn, req->arena, &entry, &req->err));
+    if (rc < 0)
+        log_error("security_event_lost", "rid=%s action=%s slug=%s", req->request_id, action,
+                  err_slug(req->err.code));
+    req->err = saved;
+}
+
+/* Whether addr is one of the comma-separated addresses in list. */
+static bool address_listed(const char *list, const char *addr, size_t addr_len)
+{
+    const char *p = list;
+    while (p != NULL && *p != '\0') {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ", ");
+        if (len > 0 && len == addr_len && strncmp(p, addr, len) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
+static bool peer_is_trusted_proxy(struct http_request *req)
+{
+    struct app *app = req->app;
+    return app->trusted_proxies != NULL &&
+           address_listed(app->trusted_proxies, req->peer_addr, strlen(req->peer_addr));
+}
+
+const char *api_client(struct http_request *req)
+{
+    struct api_context *ctx = api_context(req);
+    if (ctx->client != NULL)
+        return ctx->client;
+    ctx->client = req->peer_addr;
+    const char *forwarded = peer_is_trusted_proxy(req) ? http_header(req, "X-Forwarded-For") : NULL;
+    struct app *app = req->app;
+    /* Walk from the right: the first hop that is not a trusted proxy is the client. */
+    size_t end = forwarded ? strlen(forwarded) : 0;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && forwarded[start - 1] != ',')
+            start--;
+        size_t a = start, b = end;
+        while (a < b && forwarded[a] == ' ')
+            a++;
+        while (b > a && forwarded[b - 1] == ' ')
+            b--;
+        if (b > a && b - a < 64) {
+            ctx->client = arena_strndup(req->arena, forwarded + a, b - a);
+            if (!address_listed(app->trusted_proxies, forwarded + a, b - a))
+                break;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return ctx->client;
+}
+
+bool api_request_is_tls(struct http_request *req)
+{
+    const char *proto = http_header(req, "X-Forwarded-Proto");
+    return proto != NULL && strcmp(proto, "https") == 0 && peer_is_trusted_proxy(req);
 }
 
 int api_begin(struct http_request *req, struct store_conn **conn)
@@ -79,6 +210,42 @@ int api_path_id(struct http_request *req, int64_t *id)
     if (text == NULL || str_to_int64(str_from_cstr(text), id) < 0 || *id <= 0)
         return err_set(&req->err, ERR_NOT_FOUND, "no record with id '%.40s'", text ? text : "");
     return 0;
+}
+
+int api_parse_limit(struct http_request *req, size_t def, size_t max, size_t *limit)
+{
+    const char *text = http_query(req, "limit");
+    int64_t n = (int64_t)def;
+    if (text != NULL && (str_to_int64(str_from_cstr(text), &n) < 0 || n < 1 || (size_t)n > max)) {
+        err_set(&req->err, ERR_BAD_REQUEST, "limit must be an integer from 1 to %zu", max);
+        return err_field(&req->err, "limit", "must be an integer from 1 to %zu", max);
+    }
+    *limit = (size_t)n;
+    return 0;
+}
+
+int api_query_id(struct http_request *req, const char *name, int64_t *id)
+{
+    const char *text = http_query(req, name);
+    *id = 0;
+    if (text == NULL || *text == '\0')
+        return 0;
+    if (str_to_int64(str_from_cstr(text), id) < 0 || *id <= 0) {
+        err_set(&req->err, ERR_BAD_REQUEST, "%s must be a positive integer", name);
+        return err_field(&req->err, name, "must be a positive integer");
+    }
+    return 0;
+}
+
+int api_respond_page(struct http_request *req, struct http_response *res, json_t *list,
+                     int64_t next_after_id)
+{
+    json_t *body = api_keep(req, json_pack("{s:o}", "data", list));
+    json_object_set_new(body, "next_cursor",
+                        next_after_id > 0
+                            ? json_string(arena_printf(req->arena, "%lld", (long long)next_after_id))
+                            : json_null());
+    return http_respond_json(res, 200, body);
 }
 
 const struct entity *api_path_entity(const struct http_request *req)

@@ -2,6 +2,8 @@
  * /api/v1/fields: custom field definitions. A definition names its entity,
  * a machine name, a label, one of 13 types, options for enums and whether
  * a value is required; the values live in each record's "custom" object.
+ * Anyone signed in reads the definitions; administrators change them, and
+ * each change goes to the audit log.
  */
 #include "api/api.h"
 
@@ -39,6 +41,23 @@ static int get_field(struct http_request *req, struct store_conn *conn, int64_t 
     return rc;
 }
 
+/* Appends a definition's change ({"key":[old,new]}) to the audit log. */
+static int audit_field(struct http_request *req, struct store_conn *conn, const char *action,
+                       int64_t id, const json_t *before, const json_t *after)
+{
+    static const char *const keys[] = {"entity", "name", "label", "type",
+                                       "options", "required", "position"};
+    json_t *changes = api_keep(req, json_object());
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *old = before ? json_object_get(before, keys[i]) : NULL;
+        json_t *now = after ? json_object_get(after, keys[i]) : NULL;
+        if (!json_equal(old, now) && (old != NULL || now != NULL))
+            json_object_set_new(changes, keys[i],
+                                json_pack("[OO]", old ? old : json_null(), now ? now : json_null()));
+    }
+    return api_audit(req, conn, "record", action, "fields", id, changes, NULL);
+}
+
 int fields_get(struct http_request *req, struct http_response *res)
 {
     struct store_conn *conn;
@@ -59,7 +78,9 @@ int fields_create(struct http_request *req, struct http_response *res)
     struct store_conn *conn;
     json_t *body, *clean = NULL, *field = NULL;
     int64_t id = 0;
-    int rc = http_request_json(req, &body);
+    int rc = api_require_admin(req);
+    if (rc == 0)
+        rc = http_request_json(req, &body);
     if (rc == 0)
         rc = custom_field_validate_definition(body, NULL, &clean, &req->err);
     if (rc == 0) {
@@ -71,6 +92,8 @@ int fields_create(struct http_request *req, struct http_response *res)
     rc = store_field_insert(conn, req->arena, clean, &id, &req->err);
     if (rc == 0)
         rc = get_field(req, conn, id, &field);
+    if (rc == 0)
+        rc = audit_field(req, conn, "create", id, NULL, field);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
@@ -84,7 +107,9 @@ int fields_update(struct http_request *req, struct http_response *res)
     struct store_conn *conn;
     json_t *body, *clean = NULL, *current = NULL, *field = NULL;
     int64_t id, expected;
-    int rc = api_path_id(req, &id);
+    int rc = api_require_admin(req);
+    if (rc == 0)
+        rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_if_match(req, &expected);
     if (rc == 0)
@@ -107,6 +132,8 @@ int fields_update(struct http_request *req, struct http_response *res)
     }
     if (rc == 0)
         rc = get_field(req, conn, id, &field);
+    if (rc == 0)
+        rc = audit_field(req, conn, "update", id, current, field);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
@@ -116,13 +143,21 @@ int fields_update(struct http_request *req, struct http_response *res)
 int fields_delete(struct http_request *req, struct http_response *res)
 {
     struct store_conn *conn;
+    json_t *current = NULL;
     int64_t id;
-    int rc = api_path_id(req, &id);
+    int rc = api_require_admin(req);
+    if (rc == 0)
+        rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = api_commit(req, conn, store_field_delete(conn, req->arena, id, &req->err));
+    rc = get_field(req, conn, id, &current);
+    if (rc == 0)
+        rc = store_field_delete(conn, req->arena, id, &req->err);
+    if (rc == 0)
+        rc = audit_field(req, conn, "delete", id, current, NULL);
+    rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
     http_respond_empty(res, 204);

@@ -150,6 +150,12 @@ static json_t *operation(struct arena *arena, const struct route *route)
         ref = arena_printf(arena, "#/components/schemas/%s", schema_name(arena, entity));
     else if (strcmp(route->tag, "fields") == 0)
         ref = "#/components/schemas/FieldDefinition";
+    if ((route->flags & ROUTE_PUBLIC) != 0) {
+        json_object_set_new(op, "security", json_array());
+    } else {
+        json_object_set_new(responses, "401", problem_response("not signed in"));
+        json_object_set_new(responses, "403", problem_response("not allowed"));
+    }
     if (strstr(route->pattern, "{id}") != NULL) {
         json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "id", "in",
                                                 "path", "required", 1, "schema", "type",
@@ -231,10 +237,17 @@ int openapi_get(struct http_request *req, struct http_response *res)
                             entity_schema(entity_at(i)));
     json_object_set_new(schemas, "FieldDefinition", field_definition_schema());
     json_object_set_new(schemas, "Problem", problem_schema());
+    json_t *schemes = json_pack(
+        "{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s}}", "bearer", "type", "http", "scheme", "bearer",
+        "description", "an API token made at POST /api/v1/tokens", "session", "type", "apiKey",
+        "in", "cookie", "name", "crm_session", "description",
+        "the cookie POST /api/v1/auth/login sets; changes also need the X-CSRF-Token header");
     json_t *doc = api_keep(
-        req, json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o}}", "openapi", "3.1.0", "info",
-                       "title", "CRM API", "version", "1", "description",
+        req, json_pack("{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:o},s:[{s:[]},{s:[]}]}",
+                       "openapi", "3.1.0", "info", "title", "CRM API", "version", "1",
+                       "description",
                        "The REST API of the CRM. Errors are application/problem+json (RFC 9457).",
-                       "servers", "url", "/", "paths", paths, "components", "schemas", schemas));
+                       "servers", "url", "/", "paths", paths, "components", "schemas", schemas,
+                       "securitySchemes", schemes, "security", "bearer", "session"));
     return http_respond_json(res, 200, doc);
 }

@@ -4,9 +4,15 @@
  * update with If-Match; trash and restore. Which entity is meant comes from
  * the path, so one set of handlers serves every collection.
  *
- * Each change runs in one transaction: read the current record, validate the
- * body against it, write, read back, commit. A rejected request writes
- * nothing.
+ * Each change runs in one transaction: read the current record, check the
+ * caller's rights, validate the body against it, write, read back, append
+ * the change to the audit log, commit. A rejected request writes nothing.
+ *
+ * Rights: what the caller may not read is absent (404) everywhere; what
+ * they may read but not change is a 403; fields their role hides are left
+ * out of answers and filters, and writing them, or fields it makes
+ * read-only, is a 422. owner_id is set to the caller on create; naming
+ * another owner takes the reassign right.
  */
 #include "api/api.h"
 
@@ -16,6 +22,8 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/str.h"
+#include "domain/access.h"
+#include "domain/audit.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/list_cursor.h"
@@ -25,19 +33,6 @@
 
 #define LIST_DEFAULT_LIMIT 50
 #define LIST_MAX_LIMIT 500
-
-static int parse_limit(struct http_request *req, size_t *limit)
-{
-    const char *text = http_query(req, "limit");
-    int64_t n = LIST_DEFAULT_LIMIT;
-    if (text != NULL && (str_to_int64(str_from_cstr(text), &n) < 0 || n < 1 || n > LIST_MAX_LIMIT)) {
-        err_set(&req->err, ERR_BAD_REQUEST, "limit must be an integer from 1 to %d",
-                LIST_MAX_LIMIT);
-        return err_field(&req->err, "limit", "must be an integer from 1 to %d", LIST_MAX_LIMIT);
-    }
-    *limit = (size_t)n;
-    return 0;
-}
 
 static bool query_flag(struct http_request *req, const char *name)
 {
@@ -66,25 +61,55 @@ static void project(json_t *data, const char **names, size_t n_names)
     }
 }
 
+/* The caller's access for an action on the whole collection: 403 when the role grants none. */
+static int collection_access(struct http_request *req, const struct entity *entity,
+                             enum access_action action, struct access *access)
+{
+    *access = actor_access(api_actor(req), entity, action);
+    if (access->scope == SCOPE_NONE)
+        return err_set(&req->err, ERR_FORBIDDEN, "your role may not %s %s",
+                       access_action_name(action), entity->name);
+    return 0;
+}
+
+/* 403 unless the record is within the caller's scope for action. */
+static int record_access(struct http_request *req, struct store_conn *conn,
+                         const struct entity *entity, enum access_action action, int64_t id,
+                         struct access *access)
+{
+    bool in_scope = false;
+    *access = actor_access(api_actor(req), entity, action);
+    int rc = store_record_in_scope(conn, req->arena, entity, access, id, &in_scope, &req->err);
+    if (rc == 0 && !in_scope)
+        rc = err_set(&req->err, ERR_FORBIDDEN, "your role may not %s this %s",
+                     access_action_name(action), entity->singular);
+    return rc;
+}
+
 int records_list(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
+    const struct actor *actor = api_actor(req);
     struct store_conn *conn;
     struct custom_fields custom;
     struct sort_key keys[RECORD_SORT_MAX_KEYS + 1];
-    struct filter_context ctx = {0, clock_now_ms()};
+    struct filter_context ctx = {actor->user_id, clock_now_ms()};
     struct list_query query = {0};
     struct list_page page;
+    struct access access;
     const char **names = NULL;
     size_t n_names = 0;
-    int rc = parse_limit(req, &query.limit);
+    int rc = api_parse_limit(req, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &query.limit);
+    if (rc == 0)
+        rc = collection_access(req, entity, ACCESS_READ, &access);
     if (rc == 0)
         rc = api_conn(req, &conn);
     if (rc == 0)
         rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
     if (rc < 0)
         return rc;
-    query.schema = record_filter_schema(req->arena, entity, &custom);
+    query.schema = actor_filter_schema(req->arena, actor, entity,
+                                       record_filter_schema(req->arena, entity, &custom));
     query.ctx = &ctx;
     const char *filter = http_query(req, "filter");
     if (filter != NULL && *filter != '\0') {
@@ -114,9 +139,10 @@ int records_list(struct http_request *req, struct http_response *res)
     query.search = http_query(req, "q");
     query.trash = query_flag(req, "trash");
     query.count = query_flag(req, "count");
-    rc = store_record_list(conn, req->arena, entity, &query, &page, &req->err);
+    rc = store_record_list(conn, req->arena, entity, &access, &query, &page, &req->err);
     if (rc < 0)
         return rc;
+    actor_hide_fields(actor, entity, page.data);
     if (names != NULL)
         project(page.data, names, n_names);
     json_t *body = api_keep(req, json_object());
@@ -133,14 +159,32 @@ int records_list(struct http_request *req, struct http_response *res)
     return http_respond_json(res, 200, body);
 }
 
-/* Reads a live record, kept until the request ends. */
+/* Reads a live record within access, kept until the request ends. */
 static int get_live(struct http_request *req, struct store_conn *conn, const struct entity *entity,
-                    int64_t id, json_t **record)
+                    const struct access *access, int64_t id, json_t **record)
 {
-    int rc = store_record_get(conn, req->arena, entity, id, RECORD_LIVE, record, &req->err);
+    int rc =
+        store_record_get(conn, req->arena, entity, access, id, RECORD_LIVE, record, &req->err);
     if (rc == 0)
         api_keep(req, *record);
     return rc;
+}
+
+/* Reads a live record the caller may see; 404 otherwise. */
+static int get_visible(struct http_request *req, struct store_conn *conn,
+                       const struct entity *entity, int64_t id, json_t **record)
+{
+    struct access access = actor_access(api_actor(req), entity, ACCESS_READ);
+    return get_live(req, conn, entity, &access, id, record);
+}
+
+/* Answers a record as the caller may see it. */
+static int respond_visible(struct http_request *req, struct http_response *res, int status,
+                           const struct entity *entity, json_t *record)
+{
+    json_t *shown = api_keep(req, json_deep_copy(record));
+    actor_hide_fields(api_actor(req), entity, shown);
+    return api_respond_record(req, res, status, shown);
 }
 
 int records_get(struct http_request *req, struct http_response *res)
@@ -153,97 +197,223 @@ int records_get(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = api_conn(req, &conn);
     if (rc == 0)
-        rc = get_live(req, conn, entity, id, &record);
+        rc = get_visible(req, conn, entity, id, &record);
     if (rc < 0)
         return rc;
-    return api_respond_record(req, res, 200, record);
+    return respond_visible(req, res, 200, entity, record);
 }
 
-/* Validates body against current (NULL on create); fills *changes and *merged. */
+/* Appends the change from before to after (NULL before: a create) to the audit log. */
+static int audit_change(struct http_request *req, struct store_conn *conn,
+                        const struct entity *entity, const char *action, const json_t *before,
+                        const json_t *after)
+{
+    json_t *changes = api_keep(req, audit_diff(entity, before, after));
+    if (changes == NULL && strcmp(action, "update") == 0)
+        return 0;
+    return api_audit(req, conn, "record", action, entity->name,
+                     json_integer_value(json_object_get(after, "id")), changes, NULL);
+}
+
+/*
+ * The owner a create or update asks for (body's owner_id, which is taken
+ * out of it) checked against the caller's rights: the user must exist and
+ * be enabled; another owner than the current one (the caller on create)
+ * takes the reassign right, and on create the create scope must cover the
+ * new owner. Field errors are 422s on owner_id.
+ */
+static int resolve_owner(struct http_request *req, struct store_conn *conn,
+                         const struct entity *entity, json_t *body, int64_t current_owner,
+                         const struct access *scope, int64_t *owner)
+{
+    const struct actor *actor = api_actor(req);
+    json_t *given = json_object_get(body, "owner_id");
+    *owner = current_owner;
+    if (given == NULL)
+        return 0;
+    if (!json_is_integer(given) || json_integer_value(given) <= 0) {
+        err_set(&req->err, ERR_VALIDATION, "owner_id must be a user id");
+        return err_field(&req->err, "owner_id", "must be a user id");
+    }
+    int64_t wanted = json_integer_value(given);
+    json_object_del(body, "owner_id");
+    if (wanted == current_owner)
+        return 0;
+    struct auth_user user;
+    int rc = store_user_find_by_id(conn, req->arena, wanted, &user, &req->err);
+    if (rc == -ERR_NOT_FOUND || (rc == 0 && user.disabled)) {
+        err_clear(&req->err);
+        err_set(&req->err, ERR_VALIDATION, "no active user with id %lld", (long long)wanted);
+        return err_field(&req->err, "owner_id", "no active user with id %lld", (long long)wanted);
+    }
+    if (rc < 0)
+        return rc;
+    enum access_scope reassign = actor_scope(actor, entity, ACCESS_REASSIGN);
+    if (reassign == SCOPE_NONE || !access_allows_owner(scope, wanted, user.team_id)) {
+        err_set(&req->err, ERR_VALIDATION, "your role may not give this %s to that user",
+                entity->singular);
+        return err_field(&req->err, "owner_id", "your role may not assign records to that user");
+    }
+    *owner = wanted;
+    return 0;
+}
+
+/*
+ * Validates body against current (NULL on create) and the caller's field
+ * rights; fills *changes and *merged, with owner_id set to owner when it
+ * changes.
+ */
 static int validate(struct http_request *req, struct store_conn *conn, const struct entity *entity,
-                    const json_t *body, const json_t *current, json_t **changes, json_t **merged)
+                    const json_t *body, const json_t *current, int64_t owner, json_t **changes,
+                    json_t **merged)
 {
     struct custom_fields custom;
-    int rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
+    int rc = actor_check_writable(api_actor(req), entity, body, &req->err);
+    if (rc == 0)
+        rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
     if (rc < 0)
         return rc;
     rc = record_validate(req->arena, entity, &custom, body, current, changes, &req->err);
     if (rc < 0)
         return rc;
     api_keep(req, *changes);
+    if (current == NULL) {
+        json_object_set_new(*changes, "owner_id", json_integer(owner));
+        json_object_set_new(*changes, "created_by", json_integer(api_actor(req)->user_id));
+    } else if (owner != json_integer_value(json_object_get(current, "owner_id"))) {
+        json_object_set_new(*changes, "owner_id", json_integer(owner));
+    }
     *merged = api_keep(req, current ? json_deep_copy(current) : json_object());
     json_object_update(*merged, *changes);
     return 0;
+}
+
+/* The request body as a copy the handler may change (owner_id is taken out of it). */
+static int read_body(struct http_request *req, json_t **body)
+{
+    json_t *parsed;
+    int rc = http_request_json(req, &parsed);
+    if (rc == 0 && !json_is_object(parsed))
+        rc = err_set(&req->err, ERR_BAD_REQUEST, "the body must be a JSON object");
+    if (rc == 0)
+        *body = api_keep(req, json_deep_copy(parsed));
+    return rc;
 }
 
 int records_create(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
     struct store_conn *conn;
+    struct access access;
     json_t *body, *changes, *merged, *record = NULL;
-    int64_t id = 0;
-    int rc = http_request_json(req, &body);
+    int64_t id = 0, owner = 0;
+    int rc = collection_access(req, entity, ACCESS_CREATE, &access);
+    if (rc == 0)
+        rc = read_body(req, &body);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = validate(req, conn, entity, body, NULL, &changes, &merged);
+    rc = resolve_owner(req, conn, entity, body, api_actor(req)->user_id, &access, &owner);
     if (rc == 0)
-        rc = store_record_insert(conn, req->arena, entity, changes, merged, &id, &req->err);
+        rc = validate(req, conn, entity, body, NULL, owner, &changes, &merged);
     if (rc == 0)
-        rc = get_live(req, conn, entity, id, &record);
+        rc = store_record_insert(conn, req->arena, entity, &access, changes, merged, &id,
+                                 &req->err);
+    /* Read back whatever the caller's read scope (the new owner may be someone else). */
+    if (rc == 0)
+        rc = get_live(req, conn, entity, &access_system, id, &record);
+    if (rc == 0)
+        rc = audit_change(req, conn, entity, "create", NULL, record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
     http_response_header(res, "Location",
                          arena_printf(req->arena, "/api/v1/%s/%lld", entity->name, (long long)id));
-    return api_respond_record(req, res, 201, record);
+    return respond_visible(req, res, 201, entity, record);
 }
 
 int records_update(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
     struct store_conn *conn;
+    struct access access, reassign;
     json_t *body, *changes, *merged, *current = NULL, *record = NULL;
-    int64_t id, expected;
+    int64_t id, expected, owner = 0;
     int rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_if_match(req, &expected);
     if (rc == 0)
-        rc = http_request_json(req, &body);
+        rc = read_body(req, &body);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = get_live(req, conn, entity, id, &current);
+    rc = get_visible(req, conn, entity, id, &current);
+    if (rc == 0)
+        rc = record_access(req, conn, entity, ACCESS_UPDATE, id, &access);
     if (rc == 0)
         rc = api_check_version(req, current, expected);
+    int64_t current_owner = json_integer_value(json_object_get(current, "owner_id"));
+    json_t *given_owner = json_object_get(body, "owner_id");
+    if (rc == 0 && json_is_integer(given_owner) &&
+        json_integer_value(given_owner) != current_owner) {
+        bool may_reassign = false;
+        reassign = actor_access(api_actor(req), entity, ACCESS_REASSIGN);
+        rc = store_record_in_scope(conn, req->arena, entity, &reassign, id, &may_reassign,
+                                   &req->err);
+        if (rc == 0 && !may_reassign) {
+            err_set(&req->err, ERR_VALIDATION, "your role may not reassign this %s",
+                    entity->singular);
+            rc = err_field(&req->err, "owner_id", "your role may not reassign this record");
+        }
+    }
     if (rc == 0)
-        rc = validate(req, conn, entity, body, current, &changes, &merged);
+        rc = resolve_owner(req, conn, entity, body, current_owner, &access_system, &owner);
     if (rc == 0)
-        rc = store_record_update(conn, req->arena, entity, id, changes, merged, &req->err);
+        rc = validate(req, conn, entity, body, current, owner, &changes, &merged);
     if (rc == 0)
-        rc = get_live(req, conn, entity, id, &record);
+        rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
+                                 &req->err);
+    if (rc == 0)
+        rc = get_live(req, conn, entity, &access_system, id, &record);
+    if (rc == 0)
+        rc = audit_change(req, conn, entity, "update", current, record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
-    return api_respond_record(req, res, 200, record);
+    return respond_visible(req, res, 200, entity, record);
 }
 
 static int set_trashed(struct http_request *req, struct http_response *res, bool trashed)
 {
     const struct entity *entity = api_path_entity(req);
+    struct access read = actor_access(api_actor(req), entity, ACCESS_READ), access;
     struct store_conn *conn;
     json_t *record = NULL;
     int64_t id;
+    bool visible = false;
     int rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = store_record_set_trashed(conn, req->arena, entity, id, trashed, &req->err);
-    if (rc == 0 && !trashed)
-        rc = get_live(req, conn, entity, id, &record);
+    rc = store_record_in_scope(conn, req->arena, entity, &read, id, &visible, &req->err);
+    if (rc == 0 && !visible)
+        rc = err_set(&req->err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
+                     (long long)id);
+    if (rc == 0)
+        rc = record_access(req, conn, entity, ACCESS_DELETE, id, &access);
+    if (rc == 0)
+        rc = store_record_set_trashed(conn, req->arena, entity, &access, id, trashed, &req->err);
+    if (rc == 0)
+        rc = store_record_get(conn, req->arena, entity, &access_system, id, RECORD_ANY, &record,
+                              &req->err);
+    if (rc == 0) {
+        api_keep(req, record);
+        rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id,
+                       NULL, NULL);
+    }
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
@@ -251,7 +421,7 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
         http_respond_empty(res, 204);
         return 0;
     }
-    return api_respond_record(req, res, 200, record);
+    return respond_visible(req, res, 200, entity, record);
 }
 
 int records_delete(struct http_request *req, struct http_response *res)

@@ -46,6 +46,17 @@ static const struct option_row options[] = {
      "debug, info, warn or error"},
     {"--demo", "CRM_DEMO", OPTION_FLAG, AT(demo), "0",
      "seed demo companies and contacts into an empty database"},
+    {"--admin-email", "CRM_ADMIN_EMAIL", OPTION_STRING, AT(admin_email), "admin@example.com",
+     "e-mail of the administrator created on first start"},
+    {"--session-idle-minutes", "CRM_SESSION_IDLE_MINUTES", OPTION_UNSIGNED,
+     AT(session_idle_minutes), "480", "a browser session unused this long ends"},
+    {"--session-max-hours", "CRM_SESSION_MAX_HOURS", OPTION_UNSIGNED, AT(session_max_hours),
+     "168", "a browser session ends this long after sign-in, used or not"},
+    {"--trusted-proxies", "CRM_TRUSTED_PROXIES", OPTION_STRING, AT(trusted_proxies), "",
+     "comma-separated addresses whose X-Forwarded-For and X-Forwarded-Proto are believed"},
+    {"--password-hash-concurrency", "CRM_PASSWORD_HASH_CONCURRENCY", OPTION_UNSIGNED,
+     AT(password_hash_concurrency), "2",
+     "password hashes computed at once (each takes 19 MiB for about 50 ms)"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -26,6 +26,11 @@ struct config {
     unsigned shutdown_grace_ms;
     const char *log_level;
     bool demo;
+    const char *admin_email;
+    unsigned session_idle_minutes;
+    unsigned session_max_hours;
+    const char *trusted_proxies;
+    unsigned password_hash_concurrency;
 };
 
 /* Fills config from defaults, the environment and argv (after the subcommand). */

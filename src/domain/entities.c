@@ -5,6 +5,7 @@
  */
 #include "domain/entity.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -245,4 +246,14 @@ size_t entity_count(void)
 const struct entity *entity_at(size_t index)
 {
     return index < COUNT(all_entities) ? all_entities[index] : NULL;
+}
+
+size_t entity_index(const struct entity *entity)
+{
+    for (size_t i = 0; i < COUNT(all_entities); i++) {
+        if (all_entities[i] == entity)
+            return i;
+    }
+    assert(!"not an entity of the table");
+    return 0;
 }

@@ -78,6 +78,8 @@ const struct entity *entity_find(const char *name);
 const struct entity_field *entity_field_find(const struct entity *entity, const char *name);
 size_t entity_count(void);
 const struct entity *entity_at(size_t index);
+/* The position of entity in the table (entity_at(entity_index(e)) == e). */
+size_t entity_index(const struct entity *entity);
 
 #define ENTITY_TEXT_MAX_CHARS 1000
 #define ENTITY_LIST_MAX_ITEMS 50

@@ -41,7 +41,9 @@ struct http_request {
     size_t n_params;
     int64_t started_ms; /* monotonic */
     char request_id[24];
+    char peer_addr[48]; /* the connecting address ("127.0.0.1", "::1"); "" outside the server */
     void *app;        /* the caller's context given to http_server_start() */
+    void *context;    /* the application's per-request state (who is calling, ...) */
     void *connection; /* opaque; used by the accessors below */
     size_t max_json_depth;
     struct err err; /* filled by a handler that returns an error */
@@ -88,6 +90,12 @@ struct http_server_config {
     size_t max_json_depth;      /* 400 beyond */
     unsigned request_timeout_s; /* idle connection timeout */
     const char *static_dir;     /* web UI files; NULL: none */
+    /*
+     * Runs before the handler of every matched route (sign-in checks); an
+     * error it returns is answered instead of running the handler, and
+     * headers it set (a cleared cookie) are kept. NULL: none.
+     */
+    http_handler *guard;
 };
 
 struct http_server;
@@ -104,6 +112,7 @@ unsigned http_server_port(const struct http_server *server);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_path_param(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
 
 /*
  * Parses the body as a JSON object or array: 415 unless the content type is

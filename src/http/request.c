@@ -30,6 +30,13 @@ const char *http_header(const struct http_request *req, const char *name)
     return http_exchange_header(req->connection, name);
 }
 
+const char *http_cookie(const struct http_request *req, const char *name)
+{
+    if (req->connection == NULL)
+        return NULL;
+    return http_exchange_cookie(req->connection, name);
+}
+
 const char *http_path_param(const struct http_request *req, const char *name)
 {
     for (size_t i = 0; i < req->n_params; i++) {

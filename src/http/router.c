@@ -136,8 +136,8 @@ static void router_report_failure(struct http_request *req)
     }
 }
 
-void http_router_dispatch(const struct route_lookup *lookup, struct http_request *req,
-                          struct http_response *res)
+void http_router_dispatch(const struct route_lookup *lookup, http_handler *guard,
+                          struct http_request *req, struct http_response *res)
 {
     if (lookup->route == NULL) {
         if (lookup->rc == -ERR_METHOD_NOT_ALLOWED) {
@@ -152,7 +152,13 @@ void http_router_dispatch(const struct route_lookup *lookup, struct http_request
         return;
     }
 
-    int rc = lookup->route->handler(req, res);
+    int rc = guard != NULL ? guard(req, res) : 0;
+    if (rc < 0) {
+        /* The guard's headers (a cleared cookie) go with its problem. */
+        http_respond_problem(res, &req->err);
+        return;
+    }
+    rc = lookup->route->handler(req, res);
     if (rc >= 0)
         return;
     if (req->err.code == ERR_OK)

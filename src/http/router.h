@@ -21,10 +21,11 @@ void http_router_find(const struct route *routes, size_t n_routes, struct http_r
                       struct route_lookup *out);
 
 /*
- * Answers a lookup: runs the handler and renders its error as problem+json,
- * or answers 404 / 405 (with Allow) when nothing matched.
+ * Answers a lookup: runs the guard (when not NULL) and then the handler,
+ * rendering an error as problem+json, or answers 404 / 405 (with Allow) when
+ * nothing matched.
  */
-void http_router_dispatch(const struct route_lookup *lookup, struct http_request *req,
-                          struct http_response *res);
+void http_router_dispatch(const struct route_lookup *lookup, http_handler *guard,
+                          struct http_request *req, struct http_response *res);
 
 #endif

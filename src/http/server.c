@@ -34,7 +34,9 @@
 #include "http/server.h"
 
 #include <inttypes.h>
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -65,6 +67,7 @@ struct http_server {
     const struct route *routes;
     size_t n_routes;
     void *app;
+    http_handler *guard;
     struct static_files *static_files; /* NULL: no web UI */
     size_t max_body_bytes;
     size_t max_header_bytes;
@@ -108,6 +111,28 @@ static void server_request_id(struct http_server *server, char *out, size_t out_
 const char *http_exchange_header(const struct http_exchange *ex, const char *name)
 {
     return MHD_lookup_connection_value(ex->connection, MHD_HEADER_KIND, name);
+}
+
+const char *http_exchange_cookie(const struct http_exchange *ex, const char *name)
+{
+    return MHD_lookup_connection_value(ex->connection, MHD_COOKIE_KIND, name);
+}
+
+/* The connecting address as text ("" when MHD cannot tell). */
+static void server_peer_addr(struct MHD_Connection *connection, char *out, size_t out_size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (info == NULL || info->client_addr == NULL)
+        return;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)out_size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)out_size);
 }
 
 const char *http_exchange_query(const struct http_exchange *ex, const char *name)
@@ -266,6 +291,7 @@ static struct http_exchange *server_exchange_new(struct http_server *server,
     server_request_id(server, req->request_id, sizeof(req->request_id));
     req->app = server->app;
     req->connection = ex;
+    server_peer_addr(connection, req->peer_addr, sizeof(req->peer_addr));
     req->max_json_depth = server->max_json_depth;
     err_clear(&req->err);
     return ex;
@@ -347,7 +373,7 @@ static enum MHD_Result server_on_request_end(struct http_exchange *ex)
     if (lookup.rc == -ERR_NOT_FOUND && server_wants_static(ex))
         return server_send_static(ex);
     ex->route = lookup.route;
-    http_router_dispatch(&lookup, req, &ex->res);
+    http_router_dispatch(&lookup, server->guard, req, &ex->res);
     return server_send_buffered(ex);
 }
 
@@ -507,6 +533,7 @@ struct http_server *http_server_start(const struct http_server_config *config,
     server->routes = routes;
     server->n_routes = n_routes;
     server->app = app;
+    server->guard = config->guard;
     server->max_body_bytes =
         config->max_body_bytes > 0 ? config->max_body_bytes : HTTP_DEFAULT_MAX_BODY_BYTES;
     server->max_header_bytes =

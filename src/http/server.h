@@ -33,5 +33,6 @@ struct http_exchange {
 /* Header and query lookups for the accessors in request.c; NULL when absent. */
 const char *http_exchange_header(const struct http_exchange *ex, const char *name);
 const char *http_exchange_query(const struct http_exchange *ex, const char *name);
+const char *http_exchange_cookie(const struct http_exchange *ex, const char *name);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/record.h"
@@ -98,14 +99,59 @@ static unsigned next_random(unsigned *state)
 
 #define PICK(list, state) (list)[next_random(state) % (sizeof(list) / sizeof((list)[0]))]
 
+struct demo_user {
+    const char *email;
+    const char *name;
+    const char *role;
+    int team; /* index + 1 into demo_teams, 0: none */
+};
+
+static const char *const demo_teams[] = {"Moscow office", "Europe"};
+
+/* Without passwords: an administrator sets one to sign in as them. The first three own records. */
+static const struct demo_user demo_users[] = {
+    {"irina.sokolova@example.com", "Ирина Соколова", "manager", 1},
+    {"pavel.orlov@example.com", "Павел Орлов", "sales_rep", 1},
+    {"anna.weber@example.com", "Anna Weber", "sales_rep", 2},
+    {"board@example.com", "Board (read only)", "read_only", 0},
+};
+
+#define DEMO_OWNERS 3
+
+static int insert_users(struct store_conn *conn, struct arena *arena, int64_t *user_ids,
+                        struct err *err)
+{
+    int64_t team_ids[sizeof(demo_teams) / sizeof(demo_teams[0])];
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(demo_teams) / sizeof(demo_teams[0]) && rc == 0; i++)
+        rc = store_team_insert(conn, arena, demo_teams[i], &team_ids[i], err);
+    for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]) && rc == 0; i++) {
+        const struct demo_user *u = &demo_users[i];
+        json_t *role = NULL;
+        rc = store_role_find_by_name(conn, arena, u->role, &role, err);
+        if (rc < 0)
+            break;
+        json_t *fields = json_pack("{s:s,s:s,s:O}", "email", u->email, "name", u->name, "role_id",
+                                   json_object_get(role, "id"));
+        json_object_set_new(fields, "team_id",
+                            u->team ? json_integer(team_ids[u->team - 1]) : json_null());
+        rc = store_user_insert(conn, arena, fields, &user_ids[i], err);
+        json_decref(fields);
+        json_decref(role);
+    }
+    return rc;
+}
+
 static int insert_record(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                         json_t *body, int64_t *id, struct err *err)
+                         json_t *body, int64_t owner_id, int64_t *id, struct err *err)
 {
     json_t *changes = NULL;
     static const struct custom_fields no_custom = {NULL, 0};
     int rc = record_validate(arena, entity, &no_custom, body, NULL, &changes, err);
-    if (rc == 0)
-        rc = store_record_insert(conn, arena, entity, changes, changes, id, err);
+    if (rc == 0) {
+        json_object_set_new(changes, "owner_id", json_integer(owner_id));
+        rc = store_record_insert(conn, arena, entity, &access_system, changes, changes, id, err);
+    }
     json_decref(changes);
     json_decref(body);
     return rc;
@@ -125,11 +171,13 @@ int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
     struct arena *arena = arena_new();
     struct store_conn *conn = store_acquire(store, err);
     int64_t company_ids[sizeof(companies) / sizeof(companies[0])];
+    int64_t user_ids[sizeof(demo_users) / sizeof(demo_users[0])];
     unsigned state = 20261123;
     int seeded = 0;
-    int rc = store_begin(conn, err);
+    int rc = conn ? store_begin(conn, err) : -(int)err->code;
     if (rc < 0 || !database_is_empty(conn, arena, err))
         goto out;
+    rc = insert_users(conn, arena, user_ids, err);
     for (size_t i = 0; i < sizeof(companies) / sizeof(companies[0]) && rc == 0; i++) {
         const struct demo_company *c = &companies[i];
         json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", c->name, "industry",
@@ -148,7 +196,8 @@ int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
             json_object_set_new(body, "parent_id", json_integer(company_ids[c->parent - 1]));
         if (next_random(&state) % 3 == 0)
             json_object_set_new(body, "tags", json_pack("[s]", PICK(tags, &state)));
-        rc = insert_record(conn, arena, &entity_companies, body, &company_ids[i], err);
+        rc = insert_record(conn, arena, &entity_companies, body, user_ids[i % DEMO_OWNERS],
+                           &company_ids[i], err);
         seeded++;
     }
     for (int i = 0; i < 60 && rc == 0; i++) {
@@ -180,13 +229,18 @@ int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
             json_object_set_new(body, "tags", json_pack("[s]", PICK(tags, &state)));
         json_object_set_new(body, "source", json_string(i % 3 ? "referral" : "website"));
         int64_t id;
-        rc = insert_record(conn, arena, &entity_contacts, body, &id, err);
+        rc = insert_record(conn, arena, &entity_contacts, body, user_ids[company % DEMO_OWNERS],
+                           &id, err);
         seeded++;
     }
     if (rc == 0)
         rc = store_commit(conn, err);
 out:
-    store_release(conn);
+    if (conn != NULL) {
+        if (rc < 0)
+            store_rollback(conn);
+        store_release(conn);
+    }
     arena_free(arena);
     *seeded_out = rc == 0 ? seeded : 0;
     return rc;

@@ -1,7 +1,9 @@
 /*
- * Demo data for a first look: a few dozen companies (some branches) and
- * contacts with Latin and Cyrillic names, written through the same
- * validation as the API. Only an empty database is seeded.
+ * Demo data for a first look: two teams and four users (a manager, two
+ * sales reps, a read-only viewer; no passwords), a few dozen companies
+ * (some branches) and contacts with Latin and Cyrillic names owned by them,
+ * written through the same validation as the API. Only an empty database
+ * is seeded; the built-in roles must exist.
  */
 #ifndef CRM_STORE_DEMO_DATA_H
 #define CRM_STORE_DEMO_DATA_H

@@ -18,6 +18,7 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/record.h"
@@ -152,6 +153,46 @@ static void search_predicate(struct sql_builder *sql, const struct entity *entit
         sql_param_cstr(sql, fts_query);
         sql_add(sql, "))");
     }
+}
+
+/* ---- visibility ---- */
+
+/*
+ * Appends " AND <predicate>" limiting alias's rows to scope for the caller
+ * in access: own records, the team's (owners in the caller's team) or all.
+ */
+static void access_predicate(struct sql_builder *sql, enum access_scope scope,
+                             const struct access *access, const char *alias)
+{
+    switch (scope) {
+    case SCOPE_ALL:
+        return;
+    case SCOPE_NONE:
+        sql_add(sql, " AND 1 = 0");
+        return;
+    case SCOPE_OWN:
+        sql_addf(sql, " AND %s.\"owner_id\" = ", alias);
+        sql_param_int(sql, access->user_id);
+        return;
+    case SCOPE_TEAM:
+        sql_addf(sql, " AND (%s.\"owner_id\" = ", alias);
+        sql_param_int(sql, access->user_id);
+        if (access->team_id > 0) {
+            sql_addf(sql, " OR %s.\"owner_id\" IN (SELECT \"id\" FROM \"users\" WHERE \"team_id\" = ",
+                     alias);
+            sql_param_int(sql, access->team_id);
+            sql_add(sql, ")");
+        }
+        sql_add(sql, ")");
+        return;
+    }
+}
+
+/* The caller's read scope over the entity named (ALL for tables that are not entities). */
+static enum access_scope read_scope_of(const struct access *access, const char *entity_name)
+{
+    const struct entity *e = entity_find(entity_name);
+    return e ? access->read_scope[entity_index(e)] : SCOPE_ALL;
 }
 
 /* ---- reading rows ---- */
@@ -325,8 +366,73 @@ static void links_from_json(struct arena *arena, const struct entity *entity, js
     json_decref(list);
 }
 
+static bool rows_hold_id(const struct store_rows *rows, int64_t id)
+{
+    for (size_t r = 0; r < rows->n_rows; r++) {
+        if (store_value_int(store_rows_at(rows, r, 0)) == id)
+            return true;
+    }
+    return false;
+}
+
+/* Keeps in a record's links (both forms) only the ids found in visible. */
+static void keep_visible_links(const struct entity_links *links, json_t *record,
+                               const struct store_rows *visible)
+{
+    json_t *ids = json_object_get(record, links->field);
+    json_t *expanded = json_object_get(record, links->expanded);
+    for (size_t i = json_array_size(ids); i-- > 0;) {
+        if (!rows_hold_id(visible, json_integer_value(json_array_get(ids, i)))) {
+            json_array_remove(ids, i);
+            json_array_remove(expanded, i);
+        }
+    }
+}
+
+/*
+ * Leaves out of records (an array) the links to records the caller may not
+ * see, with one query for the ids of the whole page.
+ */
+static int hide_unseen_links(struct store_conn *conn, struct arena *arena,
+                             const struct entity *entity, const struct access *access,
+                             json_t *records, struct err *err)
+{
+    const struct entity_links *links = entity->links;
+    if (links == NULL)
+        return 0;
+    const char *other_table = entity_field_find(entity, links->field)->references;
+    enum access_scope scope = read_scope_of(access, other_table);
+    if (scope == SCOPE_ALL)
+        return 0;
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"id\" IN (", other_table);
+    size_t n_ids = 0, i, j;
+    json_t *record, *id;
+    json_array_foreach(records, i, record)
+    {
+        json_array_foreach(json_object_get(record, links->field), j, id)
+        {
+            sql_add(&sql, n_ids++ > 0 ? ", " : "");
+            sql_param_int(&sql, json_integer_value(id));
+        }
+    }
+    if (n_ids == 0)
+        return 0;
+    sql_add(&sql, ")");
+    access_predicate(&sql, scope, access, "t");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    json_array_foreach(records, i, record)
+        keep_visible_links(links, record, &rows);
+    return 0;
+}
+
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                     int64_t id, enum record_state state, json_t **out, struct err *err)
+                     const struct access *access, int64_t id, enum record_state state,
+                     json_t **out, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
@@ -338,16 +444,37 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
         sql_add(&sql, " AND t.\"deleted_at\" IS NULL");
     else if (state == RECORD_TRASHED)
         sql_add(&sql, " AND t.\"deleted_at\" IS NOT NULL");
+    access_predicate(&sql, access->scope, access, "t");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
-    *out = row_json(entity, &rows, 0);
+    json_t *record = row_json(entity, &rows, 0);
     if (entity->links != NULL)
-        links_from_json(arena, entity, *out, store_rows_at(&rows, 0, rows.n_cols - 1));
-    return 0;
+        links_from_json(arena, entity, record, store_rows_at(&rows, 0, rows.n_cols - 1));
+    json_t *one = json_pack("[o]", record);
+    rc = hide_unseen_links(conn, arena, entity, access, one, err);
+    if (rc == 0)
+        *out = json_incref(record);
+    json_decref(one);
+    return rc;
+}
+
+int store_record_in_scope(struct store_conn *conn, struct arena *arena,
+                          const struct entity *entity, const struct access *access, int64_t id,
+                          bool *in_scope, struct err *err)
+{
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
+    sql_param_int(&sql, id);
+    access_predicate(&sql, access->scope, access, "t");
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    *in_scope = rc == 0 && rows.n_rows > 0;
+    return rc;
 }
 
 /* ---- lists ---- */
@@ -512,9 +639,11 @@ static int search_walks(struct store_conn *conn, struct arena *arena,
 
 /* walk: see search_walks(); the count of all matches never walks. */
 static int where_clause(struct sql_builder *sql, const struct entity *entity,
-                        const struct list_query *q, const char *fts, bool walk, struct err *err)
+                        const struct access *access, const struct list_query *q, const char *fts,
+                        bool walk, struct err *err)
 {
     sql_add(sql, q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
+    access_predicate(sql, access->scope, access, "t");
     if (fts != NULL) {
         sql_add(sql, " AND ");
         search_predicate(sql, entity, fts, walk);
@@ -544,7 +673,8 @@ static json_t *key_value(const struct sort_key *key, const json_t *record)
 }
 
 int store_record_list(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                      const struct list_query *q, struct list_page *page, struct err *err)
+                      const struct access *access, const struct list_query *q,
+                      struct list_page *page, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
@@ -559,7 +689,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
     sql_add(&sql, "SELECT ");
     select_list(&sql, entity);
     sql_addf(&sql, " FROM \"%s\" t", entity->name);
-    rc = where_clause(&sql, entity, q, fts, walk, err);
+    rc = where_clause(&sql, entity, access, q, fts, walk, err);
     if (rc < 0)
         return rc;
     if (q->after != NULL) {
@@ -588,6 +718,11 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
             links_from_json(arena, entity, record, store_rows_at(&rows, r, rows.n_cols - 1));
         json_array_append_new(data, record);
     }
+    rc = hide_unseen_links(conn, arena, entity, access, data, err);
+    if (rc < 0) {
+        json_decref(data);
+        return rc;
+    }
     if (rows.n_rows > q->limit && n > 0) {
         json_t *last = json_array_get(data, n - 1);
         page->last_keys = json_array();
@@ -599,7 +734,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
         struct sql_builder count;
         sql_init(&count, arena, store_conn_dialect(conn));
         sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity->name);
-        rc = where_clause(&count, entity, q, fts, false, err);
+        rc = where_clause(&count, entity, access, q, fts, false, err);
         if (rc == 0)
             rc = store_query(conn, arena, &count, &rows, err);
         if (rc < 0) {
@@ -630,14 +765,17 @@ static void bind_column_value(struct sql_builder *sql, const struct entity_field
     (void)f;
 }
 
-static int reference_exists(struct store_conn *conn, struct arena *arena, const char *table,
-                            int64_t id, bool *exists, struct err *err)
+/* Whether the live record exists and the caller may see it. */
+static int reference_exists(struct store_conn *conn, struct arena *arena,
+                            const struct access *access, const char *table, int64_t id,
+                            bool *exists, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT 1 FROM \"%s\" WHERE \"id\" = ", table);
+    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", table);
     sql_param_int(&sql, id);
-    sql_add(&sql, " AND \"deleted_at\" IS NULL");
+    sql_add(&sql, " AND t.\"deleted_at\" IS NULL");
+    access_predicate(&sql, read_scope_of(access, table), access, "t");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     *exists = rc == 0 && rows.n_rows > 0;
@@ -683,8 +821,8 @@ static const json_t *changed_links(const struct entity *entity, const json_t *ch
 }
 
 static int check_references(struct store_conn *conn, struct arena *arena,
-                            const struct entity *entity, int64_t id, const json_t *changes,
-                            struct err *err)
+                            const struct entity *entity, const struct access *access, int64_t id,
+                            const json_t *changes, struct err *err)
 {
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
@@ -707,7 +845,7 @@ static int check_references(struct store_conn *conn, struct arena *arena,
             else
                 snprintf(path, sizeof(path), "%s", key);
             bool exists = false, cycle = false;
-            int rc = reference_exists(conn, arena, f->references, ref_id, &exists, err);
+            int rc = reference_exists(conn, arena, access, f->references, ref_id, &exists, err);
             if (rc < 0)
                 return rc;
             if (!exists) {
@@ -734,14 +872,21 @@ static int check_references(struct store_conn *conn, struct arena *arena,
 }
 
 static int write_links(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                       int64_t id, const json_t *changes, struct err *err)
+                       const struct access *access, int64_t id, const json_t *changes,
+                       struct err *err)
 {
     const struct entity_links *links = entity->links;
     const char *key;
     const json_t *list = changed_links(entity, changes, &key);
     if (list == NULL)
         return 0;
-    /* Links not listed go; listed ones stay or come. Ids alone keep a link's role. */
+    /*
+     * Links not listed go, unless they lead to records the caller cannot see
+     * (and so could not list); listed ones stay or come. Ids alone keep a
+     * link's role.
+     */
+    const char *other_table = entity_field_find(entity, links->field)->references;
+    enum access_scope other_scope = read_scope_of(access, other_table);
     bool with_roles = strcmp(key, links->expanded) == 0;
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
@@ -753,6 +898,12 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
     {
         sql_addf(&sql, " AND \"%s\" <> ", links->other_column);
         sql_param_int(&sql, json_integer_value(json_object_get(item, "id")));
+    }
+    if (other_scope != SCOPE_ALL) {
+        sql_addf(&sql, " AND \"%s\" IN (SELECT t.\"id\" FROM \"%s\" t WHERE 1 = 1",
+                 links->other_column, other_table);
+        access_predicate(&sql, other_scope, access, "t");
+        sql_add(&sql, ")");
     }
     int rc = store_query(conn, arena, &sql, NULL, err);
     json_array_foreach(list, i, item)
@@ -781,11 +932,25 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
     return rc;
 }
 
-int store_record_insert(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                        const json_t *changes, const json_t *merged, int64_t *id_out,
-                        struct err *err)
+/*
+ * Columns the request writes, and the system columns the server sets on its
+ * behalf (owner_id, created_by: record_validate never lets a client name
+ * a system field, so one in changes was put there by the server).
+ */
+static bool is_written_column(const struct entity_field *f, const json_t *changes)
 {
-    int rc = check_references(conn, arena, entity, 0, changes, err);
+    if (json_object_get(changes, f->name) == NULL)
+        return false;
+    return f->kind == FIELD_KIND_COLUMN ||
+           (f->kind == FIELD_KIND_SYSTEM &&
+            (strcmp(f->name, "owner_id") == 0 || strcmp(f->name, "created_by") == 0));
+}
+
+int store_record_insert(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        const struct access *access, const json_t *changes, const json_t *merged,
+                        int64_t *id_out, struct err *err)
+{
+    int rc = check_references(conn, arena, entity, access, 0, changes, err);
     if (rc < 0)
         return rc;
     char now[CLOCK_DATETIME_LEN + 1];
@@ -795,7 +960,7 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     sql_addf(&sql, "INSERT INTO \"%s\" (", entity->name);
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        if (f->kind == FIELD_KIND_COLUMN && json_object_get(changes, f->name) != NULL) {
+        if (is_written_column(f, changes)) {
             sql_ident(&sql, f->name);
             sql_add(&sql, ", ");
         }
@@ -805,9 +970,8 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     sql_add(&sql, "\"custom\", \"search_text\", \"created_at\", \"updated_at\", \"version\") VALUES (");
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        const json_t *v = json_object_get(changes, f->name);
-        if (f->kind == FIELD_KIND_COLUMN && v != NULL) {
-            bind_column_value(&sql, f, v);
+        if (is_written_column(f, changes)) {
+            bind_column_value(&sql, f, json_object_get(changes, f->name));
             sql_add(&sql, ", ");
         }
     }
@@ -831,27 +995,27 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     if (rc < 0)
         return rc;
     *id_out = store_value_int(store_rows_at(&rows, 0, 0));
-    return write_links(conn, arena, entity, *id_out, changes, err);
+    return write_links(conn, arena, entity, access, *id_out, changes, err);
 }
 
 int store_record_update(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                        int64_t id, const json_t *changes, const json_t *merged, struct err *err)
+                        const struct access *access, int64_t id, const json_t *changes,
+                        const json_t *merged, struct err *err)
 {
-    int rc = check_references(conn, arena, entity, id, changes, err);
+    int rc = check_references(conn, arena, entity, access, id, changes, err);
     if (rc < 0)
         return rc;
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "UPDATE \"%s\" SET ", entity->name);
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET ", entity->name);
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        const json_t *v = json_object_get(changes, f->name);
-        if (f->kind == FIELD_KIND_COLUMN && v != NULL) {
+        if (is_written_column(f, changes)) {
             sql_ident(&sql, f->name);
             sql_add(&sql, " = ");
-            bind_column_value(&sql, f, v);
+            bind_column_value(&sql, f, json_object_get(changes, f->name));
             sql_add(&sql, ", ");
         }
     }
@@ -872,14 +1036,16 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
     sql_param_int(&sql, id);
-    sql_add(&sql, " AND \"deleted_at\" IS NULL RETURNING \"id\"");
+    sql_add(&sql, " AND \"deleted_at\" IS NULL");
+    access_predicate(&sql, access->scope, access, "t");
+    sql_add(&sql, " RETURNING \"id\"");
     struct store_rows rows;
     rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
-    rc = write_links(conn, arena, entity, id, changes, err);
+    rc = write_links(conn, arena, entity, access, id, changes, err);
     /* The copies of links show a linked record's id and name; only a new name changes them. */
     if (rc == 0 && json_object_get(changes, "name") != NULL)
         rc = refresh_linking_caches(conn, arena, entity, id, err);
@@ -887,15 +1053,15 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
 }
 
 int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
-                             const struct entity *entity, int64_t id, bool trashed,
-                             struct err *err)
+                             const struct entity *entity, const struct access *access, int64_t id,
+                             bool trashed, struct err *err)
 {
     json_t *live = NULL;
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "UPDATE \"%s\" SET \"deleted_at\" = ", entity->name);
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"deleted_at\" = ", entity->name);
     if (trashed)
         sql_param_cstr(&sql, now);
     else
@@ -905,13 +1071,14 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
     sql_param_int(&sql, id);
     sql_add(&sql, trashed ? " AND \"deleted_at\" IS NULL" : " AND \"deleted_at\" IS NOT NULL");
+    access_predicate(&sql, access->scope, access, "t");
     sql_add(&sql, " RETURNING \"id\"");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
     if (rows.n_rows == 0 && !trashed &&
-        store_record_get(conn, arena, entity, id, RECORD_LIVE, &live, err) == 0) {
+        store_record_get(conn, arena, entity, access, id, RECORD_LIVE, &live, err) == 0) {
         json_decref(live);
         err_clear(err);
         return err_set(err, ERR_CONFLICT, "the %s is not in the trash", entity->singular);

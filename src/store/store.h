@@ -114,6 +114,7 @@ int store_schema_version_known(void);
 
 /* ---- Records of an entity (records.c) ---- */
 
+struct access;
 struct entity;
 struct custom_fields;
 struct filter_node;
@@ -142,31 +143,48 @@ struct list_page {
     int64_t total;     /* -1 unless counted */
 };
 
+/*
+ * Every record operation takes the caller's access (domain/access.h): the
+ * store adds its visibility predicate to each statement, so a record out of
+ * scope is absent (ERR_NOT_FOUND) to lists, counts, search, reads and writes
+ * alike; links and references to records outside access->read_scope are
+ * left out of answers, kept on writes and refused as new references.
+ * &access_system reaches everything.
+ */
 int store_record_list(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                      const struct list_query *query, struct list_page *page, struct err *err);
+                      const struct access *access, const struct list_query *query,
+                      struct list_page *page, struct err *err);
 
-/* One record as the API shows it; ERR_NOT_FOUND when absent or not in `state`. */
+/* One record as the API shows it; ERR_NOT_FOUND when absent, out of scope or not in `state`. */
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                     int64_t id, enum record_state state, json_t **out, struct err *err);
+                     const struct access *access, int64_t id, enum record_state state,
+                     json_t **out, struct err *err);
+
+/* Whether the record (live or trashed) exists within access. */
+int store_record_in_scope(struct store_conn *conn, struct arena *arena,
+                          const struct entity *entity, const struct access *access, int64_t id,
+                          bool *in_scope, struct err *err);
 
 /*
- * Writes validated changes (record_validate's output); merged is the whole
- * record after the change (for the search text). Checks references (ids
- * that must exist and, for trees, must not make a cycle) and writes links.
+ * Writes validated changes (record_validate's output, plus owner_id and
+ * created_by set by the server); merged is the whole record after the
+ * change (for the search text). Checks references (ids that must exist
+ * within access and, for trees, must not make a cycle) and writes links.
  * Runs inside the caller's transaction.
  */
 int store_record_insert(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                        const json_t *changes, const json_t *merged, int64_t *id_out,
-                        struct err *err);
+                        const struct access *access, const json_t *changes, const json_t *merged,
+                        int64_t *id_out, struct err *err);
 int store_record_update(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                        int64_t id, const json_t *changes, const json_t *merged, struct err *err);
+                        const struct access *access, int64_t id, const json_t *changes,
+                        const json_t *merged, struct err *err);
 /*
  * Moves to or from the trash: ERR_NOT_FOUND when there is no such record to
  * move, ERR_CONFLICT when restoring a record that is not in the trash.
  */
 int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
-                             const struct entity *entity, int64_t id, bool trashed,
-                             struct err *err);
+                             const struct entity *entity, const struct access *access, int64_t id,
+                             bool trashed, struct err *err);
 
 /* ---- Custom field definitions (fields.c) ---- */
 
@@ -183,5 +201,198 @@ int store_field_insert(struct store_conn *conn, struct arena *arena, const json_
 int store_field_update(struct store_conn *conn, struct arena *arena, int64_t id,
                        const json_t *clean, struct err *err);
 int store_field_delete(struct store_conn *conn, struct arena *arena, int64_t id, struct err *err);
+
+/* ---- Identity (identity.c): users, teams, roles, sessions, API tokens ---- */
+
+/* A user as authentication and permission checks need it. Strings in the arena. */
+struct auth_user {
+    int64_t id;
+    const char *email;
+    const char *name;
+    const char *password_hash; /* PHC string; NULL: no password set */
+    int64_t role_id;
+    int64_t team_id; /* 0: none */
+    bool disabled;
+    bool password_must_change;
+    bool totp_enabled;
+    const char *totp_secret; /* base32; NULL: none */
+    int64_t totp_last_step;
+    const char *role_name;
+    bool role_is_admin;
+    json_t *role_permissions; /* borrowed from the arena's keeping: released with it */
+    json_t *role_fields;
+};
+
+/* ERR_NOT_FOUND when there is no such user. email is matched case-insensitively. */
+int store_user_find_by_email(struct store_conn *conn, struct arena *arena, const char *email,
+                             struct auth_user *out, struct err *err);
+int store_user_find_by_id(struct store_conn *conn, struct arena *arena, int64_t id,
+                          struct auth_user *out, struct err *err);
+int store_user_count(struct store_conn *conn, struct arena *arena, int64_t *n_out,
+                     struct err *err);
+/* Users as API JSON (no secrets), by id, after after_id; q matches name or e-mail. */
+int store_users_list(struct store_conn *conn, struct arena *arena, const char *q,
+                     int64_t after_id, size_t limit, json_t **out, struct err *err);
+int store_user_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                   struct err *err);
+/*
+ * fields: email (stored lower-cased), name, role_id, team_id (null: none),
+ * password_hash, password_must_change. ERR_CONFLICT when the e-mail is taken.
+ */
+int store_user_insert(struct store_conn *conn, struct arena *arena, const json_t *fields,
+                      int64_t *id_out, struct err *err);
+/*
+ * Sets the given fields: email, name, role_id, team_id, disabled (bool),
+ * password_hash, password_must_change, totp_secret, totp_enabled,
+ * totp_last_step, last_sign_in_at; bumps version and updated_at.
+ */
+int store_user_update(struct store_conn *conn, struct arena *arena, int64_t id,
+                      const json_t *fields, struct err *err);
+
+int store_teams_list(struct store_conn *conn, struct arena *arena, json_t **out,
+                     struct err *err);
+int store_team_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                   struct err *err);
+/* ERR_CONFLICT when the name is taken. */
+int store_team_insert(struct store_conn *conn, struct arena *arena, const char *name,
+                      int64_t *id_out, struct err *err);
+int store_team_update(struct store_conn *conn, struct arena *arena, int64_t id, const char *name,
+                      struct err *err);
+/* ERR_CONFLICT while the team has members. */
+int store_team_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                      struct err *err);
+
+/* Roles as API JSON: permissions and fields parsed from their stored text. */
+int store_roles_list(struct store_conn *conn, struct arena *arena, json_t **out,
+                     struct err *err);
+int store_role_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                   struct err *err);
+int store_role_find_by_name(struct store_conn *conn, struct arena *arena, const char *name,
+                            json_t **out, struct err *err);
+/* role: name, label, builtin, is_admin, permissions, fields. ERR_CONFLICT when the name is taken. */
+int store_role_insert(struct store_conn *conn, struct arena *arena, const json_t *role,
+                      int64_t *id_out, struct err *err);
+/* Sets label, permissions and fields when present. */
+int store_role_update(struct store_conn *conn, struct arena *arena, int64_t id,
+                      const json_t *role, struct err *err);
+/* ERR_CONFLICT while users have the role. */
+int store_role_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                      struct err *err);
+
+struct session_row {
+    int64_t id;
+    const char *token_hash; /* hex of the hashed cookie value */
+    int64_t user_id;
+    bool pending_totp; /* password checked, second factor awaited */
+    int64_t created_at_ms;
+    int64_t last_seen_at_ms;
+    int64_t expires_at_ms;
+    const char *client;     /* client address */
+    const char *user_agent; /* at most 200 bytes kept */
+};
+
+int store_session_insert(struct store_conn *conn, struct arena *arena,
+                         const struct session_row *session, int64_t *id_out, struct err *err);
+/* ERR_NOT_FOUND when no session has that hash. */
+int store_session_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
+                       struct session_row *out, struct err *err);
+int store_session_touch(struct store_conn *conn, struct arena *arena, int64_t id, int64_t now_ms,
+                        struct err *err);
+int store_session_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                         struct err *err);
+/* Deletes every session of the user but except_id (0: all). */
+int store_sessions_delete_for_user(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                                   int64_t except_id, struct err *err);
+
+struct token_row {
+    int64_t id;
+    int64_t user_id;
+    const char *name;
+    const char *token_hash;
+    const char *prefix;       /* the first characters, shown in lists */
+    unsigned scopes;          /* enum token_scope bits */
+    const char *expires_at;   /* ISO 8601 UTC; NULL: never */
+    const char *last_used_at; /* NULL: never */
+    const char *revoked_at;   /* NULL: in force */
+    const char *created_at;
+};
+
+int store_token_insert(struct store_conn *conn, struct arena *arena,
+                       const struct token_row *token, int64_t *id_out, struct err *err);
+/* ERR_NOT_FOUND when no token has that hash (revoked and expired ones are found). */
+int store_token_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
+                     struct token_row *out, struct err *err);
+int store_token_touch(struct store_conn *conn, struct arena *arena, int64_t id, const char *now,
+                      struct err *err);
+/* Tokens as API JSON (never the hash), newest first; user_id 0: everyone's. */
+int store_tokens_list(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                      json_t **out, struct err *err);
+int store_token_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                    struct err *err);
+/* ERR_NOT_FOUND when absent or already revoked. */
+int store_token_revoke(struct store_conn *conn, struct arena *arena, int64_t id,
+                       struct err *err);
+int store_tokens_revoke_for_user(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                                 struct err *err);
+
+/* Replaces the user's recovery codes by these hashes. */
+int store_recovery_codes_replace(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                                 const char *const *hashes, size_t n, struct err *err);
+/* Marks the unused code with this hash used; *used says whether there was one. */
+int store_recovery_code_use(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                            const char *hash, bool *used, struct err *err);
+
+struct sign_in_failures {
+    int64_t account;         /* failures for the account since since_ms */
+    int64_t account_last_ms; /* the latest of them; 0: none */
+    int64_t account_hour;    /* failures for the account in the hour before now_ms */
+    int64_t client;          /* failures from the client address since since_ms */
+    int64_t client_last_ms;
+};
+
+/* Records a failure; also forgets failures older than a day. */
+int store_sign_in_failure_add(struct store_conn *conn, struct arena *arena, const char *account,
+                              const char *client, int64_t at_ms, struct err *err);
+int store_sign_in_failures_count(struct store_conn *conn, struct arena *arena,
+                                 const char *account, const char *client, int64_t since_ms,
+                                 int64_t now_ms, struct sign_in_failures *out, struct err *err);
+/* Forgets the account's failures (after a successful sign-in). */
+int store_sign_in_failures_clear(struct store_conn *conn, struct arena *arena,
+                                 const char *account, struct err *err);
+
+/* ---- The audit log (audit.c): appended in the transaction of each change ---- */
+
+struct audit_entry {
+    const char *kind;   /* "record" or "security" */
+    const char *action; /* "update", "sign_in", ... */
+    int64_t user_id;    /* 0: nobody signed in */
+    int64_t token_id;   /* 0: not through an API token */
+    const char *entity; /* NULL for events not about a record */
+    int64_t record_id;
+    const json_t *changes; /* {"field":[old,new]} or NULL */
+    const json_t *detail;  /* or NULL; scrubbed of secrets before it is written */
+    const char *client;
+    const char *request_id;
+};
+
+int store_audit_append(struct store_conn *conn, struct arena *arena,
+                       const struct audit_entry *entry, struct err *err);
+
+struct audit_query {
+    const char *kind;   /* NULL: any */
+    const char *entity; /* with record_id: one record's history */
+    int64_t record_id;
+    const char *action; /* NULL: any */
+    int64_t user_id;    /* 0: anyone */
+    int64_t before_id;  /* 0: from the newest */
+    size_t limit;
+};
+
+/*
+ * Entries newest first as API JSON (with user_name); *next_before_id is the
+ * id to continue before when more follow, else 0.
+ */
+int store_audit_list(struct store_conn *conn, struct arena *arena, const struct audit_query *q,
+                     json_t **out, int64_t *next_before_id, struct err *err);
 
 #endif

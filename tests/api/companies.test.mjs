@@ -54,8 +54,8 @@ describe('a company', () => {
         assert.equal(rec.parent_id, null);
         assert.equal(rec.version, 1);
         assert.equal(rec.deleted_at, null);
-        assert.equal(rec.owner_id, null);
-        assert.equal(rec.created_by, null);
+        assert.equal(rec.owner_id, S.server.adminId, 'the creator owns a new record');
+        assert.equal(rec.created_by, S.server.adminId, 'created_by is the creator');
 
         const got = await api('GET', new URL(location, S.server.url).pathname);
         expectStatus(got, 200);

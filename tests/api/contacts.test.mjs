@@ -67,8 +67,8 @@ describe('a contact', () => {
         for (const [k, v] of Object.entries(full)) assert.deepEqual(rec[k], v, `field ${k}`);
         assert.equal(rec.version, 1);
         assert.equal(rec.deleted_at, null);
-        assert.equal(rec.owner_id, null);
-        assert.equal(rec.created_by, null);
+        assert.equal(rec.owner_id, S.server.adminId, 'the creator owns a new record');
+        assert.equal(rec.created_by, S.server.adminId, 'created_by is the creator');
         assert.equal(rec.name, 'Ivan Petrov', 'name is "first last"');
         assert.equal(rec.companies.length, 1);
         assert.equal(rec.companies[0].id, acme.id);

@@ -170,7 +170,7 @@ async function concretePath(pathTemplate) {
     for (const m of pathTemplate.matchAll(/\{([^}/]+)\}/g)) {
         const id = await freshId(collection);
         if (id === null) known = false;
-        out = out.replace(m[0], String(id ?? 1));
+        out = out.replace(m[0], String(id ?? 999999));
     }
     return { path: out, known };
 }

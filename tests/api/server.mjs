@@ -5,6 +5,11 @@
  * it exits 0 within 10 s (the graceful-shutdown check). Also holds the small helpers that
  * every test file shares: api(), problem checks, paging through a list.
  *
+ * Every server comes with a signed-in administrator: the harness reads the one-time password
+ * the first start prints, signs in, sets a new password (ADMIN_PASSWORD) and makes an API token
+ * with every scope, which api() sends unless the headers name an Authorization of their own
+ * (null: none at all). signIn() gives a cookie session for tests of the browser's way in.
+ *
  * Environment: CRM_BIN (default build/crm from the repository root), CRM_TEST_PG_URL
  * (postgresql://user@host:port/db whose user may create databases; see scripts/pg-temp.sh).
  */
@@ -138,6 +143,11 @@ export function runCrm(args, { timeoutMs = 30_000, env } = {}) {
     });
 }
 
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/* The admin API token of each database the harness has started a server on. */
+const adminTokens = new Map();
+
 function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -148,7 +158,8 @@ function sleep(ms) {
  * Answers { status, headers, json, text } where json is the parsed body when it is JSON.
  */
 export async function request(baseUrl, method, urlPath, body, headers = {}) {
-    const h = { ...headers };
+    const h = {};
+    for (const [k, v] of Object.entries(headers)) if (v !== null && v !== undefined) h[k] = v;
     let payload;
     if (body !== undefined) {
         const hasType = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
@@ -294,12 +305,29 @@ export async function startServer({ staticDir, args = [], env, database: given }
         port,
         db: database.db,
         dbKind: database.kind,
+        adminEmail: 'admin@example.com',
+        adminToken: null,
+        adminId: null,
         stderr: () => stderr,
         stdout: () => stdout,
-        api: (method, urlPath, body, headers) => request(url, method, urlPath, body, headers).catch((e) => {
-            throw diagnose(e);
-        }),
-        raw: (method, rawPath, body, headers) => rawRequest(port, method, rawPath, body, headers),
+        /* As the administrator's API token, unless headers name an Authorization (null: none). */
+        api: (method, urlPath, body, headers = {}) => {
+            const auth = 'Authorization' in headers ? {} : { Authorization: `Bearer ${server.adminToken}` };
+            return request(url, method, urlPath, body, { ...auth, ...headers }).catch((e) => {
+                throw diagnose(e);
+            });
+        },
+        /* Without any credentials. */
+        anon: (method, urlPath, body, headers = {}) => server.api(method, urlPath, body,
+            { Authorization: null, ...headers }),
+        /* Signs in with e-mail and password: a session { api(), cookie, csrf, user }. */
+        signIn: (email, password) => signIn(url, email, password),
+        /* As api(), the administrator's token unless headers name an Authorization (null: none). */
+        raw: (method, rawPath, body, headers = {}) => {
+            const h = 'Authorization' in headers ? {} : { Authorization: `Bearer ${server.adminToken}` };
+            for (const [k, v] of Object.entries(headers)) if (v !== null && v !== undefined) h[k] = v;
+            return rawRequest(port, method, rawPath, body, h);
+        },
         /* SIGTERM, then the process must exit 0 within 10 s; the database is dropped after. */
         async stop() {
             if (stopped) return;
@@ -324,8 +352,68 @@ export async function startServer({ staticDir, args = [], env, database: given }
             }
         },
     };
+    try {
+        server.adminToken = adminTokens.get(database.db) ?? await adminTokenFor(server);
+        adminTokens.set(database.db, server.adminToken);
+        const me = await server.api('GET', '/api/v1/auth/me');
+        assert.equal(me.status, 200, `GET /auth/me with the admin token: ${describeResponse(me)}`);
+        server.adminId = me.json.user.id;
+    } catch (e) {
+        await server.stop().catch(() => {});
+        throw diagnose(e);
+    }
     current = server;
     return server;
+}
+
+/*
+ * A cookie session from POST /auth/login: { api(method, path, body, headers), cookie, csrf,
+ * user, login } where api() sends the cookie and, on changes, the CSRF token.
+ */
+export async function signIn(baseUrl, email, password) {
+    const login = await request(baseUrl, 'POST', '/api/v1/auth/login', { email, password });
+    if (login.status !== 200 || !login.json?.csrf_token) return { login, api: null };
+    return sessionFrom(baseUrl, login);
+}
+
+/* The session a successful login (or /auth/totp) answer set up. */
+export function sessionFrom(baseUrl, answer) {
+    const setCookie = answer.headers.get('set-cookie') || '';
+    const cookie = setCookie.split(';')[0];
+    const session = {
+        cookie,
+        csrf: answer.json.csrf_token,
+        user: answer.json.user,
+        login: answer,
+        api(method, urlPath, body, headers = {}) {
+            const h = { Cookie: session.cookie, ...headers };
+            if (method !== 'GET' && method !== 'HEAD' && !('X-CSRF-Token' in headers)) h['X-CSRF-Token'] = session.csrf;
+            return request(baseUrl, method, urlPath, body, h);
+        },
+    };
+    return session;
+}
+
+/* First start: sign in with the printed one-time password, replace it, make an admin token. */
+async function adminTokenFor(server) {
+    const deadline = Date.now() + 5000;
+    let match;
+    while (!(match = /First sign-in: (\S+), one-time password: (\S+)/.exec(server.stdout()))) {
+        if (Date.now() > deadline) throw new Error(`no first sign-in line in the output:\n${server.stdout()}`);
+        await sleep(20);
+    }
+    server.adminEmail = match[1];
+    const first = await signIn(server.url, match[1], match[2]);
+    assert.ok(first.api, `first sign-in failed: ${describeResponse(first.login)}`);
+    const changed = await first.api('POST', '/api/v1/auth/password',
+        { current_password: match[2], new_password: ADMIN_PASSWORD });
+    assert.equal(changed.status, 200, `password change failed: ${describeResponse(changed)}`);
+    const session = await signIn(server.url, match[1], ADMIN_PASSWORD);
+    assert.ok(session.api, `sign-in with the new password failed: ${describeResponse(session.login)}`);
+    const token = await session.api('POST', '/api/v1/tokens',
+        { name: 'test harness', scopes: ['read', 'write', 'admin'] });
+    assert.equal(token.status, 201, `token creation failed: ${describeResponse(token)}`);
+    return token.json.token;
 }
 
 let current = null;

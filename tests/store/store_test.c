@@ -1,259 +1,28 @@
 /*
- * The store contract: one suite that every backend must pass. Each test gets
- * a fresh database: a file in its own temp dir under the CRM_TEST_DB prefix
- * (SQLite), or, when CRM_TEST_PG_URL is set, a database created for it on
- * that server and dropped afterwards. Records go through the domain
- * functions (record_validate, record_filter_schema, record_parse_sort,
- * filter_parse, list cursors) the way the API handlers use them.
+ * The store contract: one suite that every backend must pass (the fixture,
+ * store_fixture.h, gives each test a fresh SQLite or PostgreSQL database).
+ * Records go through the domain functions (record_validate,
+ * record_filter_schema, record_parse_sort, filter_parse, list cursors) the
+ * way the API handlers use them, with the system's access.
  */
 #include "store/store.h"
 
-#include <dirent.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/list_cursor.h"
 #include "domain/record.h"
 #include "query/filter.h"
 
-#include "../unit/test.h"
-
-#define PG_DB_PREFIX "crm_t_"
-
-struct fixture {
-    struct store *store;
-    struct store_conn *conn;
-    struct arena *arena;
-    struct err err;
-    bool pg;
-    char location[1024];
-    char dir[512];    /* SQLite: the temp dir */
-    char db_name[64]; /* PostgreSQL: the database */
-};
-
-/* ---- databases ---- */
-
-static const char *pg_admin_url(void)
-{
-    const char *url = getenv("CRM_TEST_PG_URL");
-    return url != NULL && *url != '\0' ? url : NULL;
-}
-
-static PGconn *pg_admin_connect(void)
-{
-    PGconn *pg = PQconnectdb(pg_admin_url());
-    if (PQstatus(pg) != CONNECTION_OK)
-        test_fail(__FILE__, __LINE__, "cannot connect to CRM_TEST_PG_URL: %s", PQerrorMessage(pg));
-    return pg;
-}
-
-static void pg_admin_exec(PGconn *pg, const char *sql)
-{
-    PGresult *res = PQexec(pg, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        test_fail(__FILE__, __LINE__, "%s: %s", sql, PQerrorMessage(pg));
-    PQclear(res);
-}
-
-/* The admin URL with its database replaced by name (query string kept). */
-static void pg_url_for(const char *admin, const char *name, char *out, size_t out_size)
-{
-    const char *scheme = strstr(admin, "://");
-    const char *authority = scheme ? scheme + 3 : admin;
-    size_t host_len = strcspn(authority, "/?#");
-    const char *rest = authority + host_len;
-    if (*rest == '/')
-        rest += strcspn(rest, "?#");
-    snprintf(out, out_size, "%.*s/%s%s", (int)(authority + host_len - admin), admin, name, rest);
-}
-
-static const char *sqlite_prefix(void)
-{
-    const char *prefix = getenv("CRM_TEST_DB");
-    return prefix != NULL && *prefix != '\0' ? prefix : "/tmp/crm-store-test-";
-}
-
-/* Removes a test's SQLite directory and the files in it (database, -wal, -shm). */
-static void sqlite_remove_dir(const char *path)
-{
-    DIR *dir = opendir(path);
-    struct dirent *entry;
-    while (dir != NULL && (entry = readdir(dir)) != NULL) {
-        char file[1024];
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        snprintf(file, sizeof(file), "%s/%s", path, entry->d_name);
-        unlink(file);
-    }
-    if (dir != NULL)
-        closedir(dir);
-    rmdir(path);
-}
-
-static void sqlite_drop_leftovers(void)
-{
-    char parent[512], start[128];
-    const char *prefix = sqlite_prefix();
-    const char *slash = strrchr(prefix, '/');
-    if (slash == NULL)
-        snprintf(parent, sizeof(parent), ".");
-    else
-        snprintf(parent, sizeof(parent), "%.*s", (int)(slash - prefix), prefix);
-    if (parent[0] == '\0')
-        snprintf(parent, sizeof(parent), "/");
-    snprintf(start, sizeof(start), "%s%ld-", slash ? slash + 1 : prefix, (long)getpid());
-    DIR *dir = opendir(parent);
-    struct dirent *entry;
-    while (dir != NULL && (entry = readdir(dir)) != NULL) {
-        if (strncmp(entry->d_name, start, strlen(start)) != 0)
-            continue;
-        char path[1024];
-        snprintf(path, sizeof(path), "%s/%s", parent, entry->d_name);
-        sqlite_remove_dir(path);
-    }
-    if (dir != NULL)
-        closedir(dir);
-}
-
-static void pg_drop_leftovers(void)
-{
-    PGconn *pg = PQconnectdb(pg_admin_url());
-    if (PQstatus(pg) != CONNECTION_OK) {
-        PQfinish(pg);
-        return;
-    }
-    char sql[160];
-    snprintf(sql, sizeof(sql),
-             "SELECT datname FROM pg_database WHERE datname LIKE '" PG_DB_PREFIX "%ld\\_%%'",
-             (long)getpid());
-    PGresult *res = PQexec(pg, sql);
-    for (int i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
-        char drop[160];
-        snprintf(drop, sizeof(drop), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
-                 PQgetvalue(res, i, 0));
-        PQclear(PQexec(pg, drop));
-    }
-    PQclear(res);
-    PQfinish(pg);
-}
-
-/*
- * Databases are named after the runner's pid (the parent of every test):
- * crm_t_<runner pid>_<test pid>_<n>, <prefix><runner pid>-XXXXXX/crm.db. A
- * test that fails exits at once, so the runner removes whatever its tests
- * left behind when it exits.
- */
-__attribute__((destructor)) static void fixture_drop_leftovers(void)
-{
-    if (pg_admin_url() != NULL)
-        pg_drop_leftovers();
-    else
-        sqlite_drop_leftovers();
-}
-
-static void fixture_make_database(struct fixture *fx)
-{
-    static int n_made;
-    if (pg_admin_url() != NULL) {
-        fx->pg = true;
-        snprintf(fx->db_name, sizeof(fx->db_name), PG_DB_PREFIX "%ld_%ld_%d", (long)getppid(),
-                 (long)getpid(), n_made++);
-        PGconn *pg = pg_admin_connect();
-        char sql[128];
-        snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", fx->db_name);
-        pg_admin_exec(pg, sql);
-        PQfinish(pg);
-        pg_url_for(pg_admin_url(), fx->db_name, fx->location, sizeof(fx->location));
-        return;
-    }
-    snprintf(fx->dir, sizeof(fx->dir), "%s%ld-XXXXXX", sqlite_prefix(), (long)getppid());
-    if (mkdtemp(fx->dir) == NULL)
-        test_fail(__FILE__, __LINE__, "mkdtemp %s failed", fx->dir);
-    snprintf(fx->location, sizeof(fx->location), "%s/crm.db", fx->dir);
-}
-
-static void fixture_remove_database(struct fixture *fx)
-{
-    if (fx->pg) {
-        PGconn *pg = pg_admin_connect();
-        char sql[128];
-        snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", fx->db_name);
-        pg_admin_exec(pg, sql);
-        PQfinish(pg);
-        return;
-    }
-    sqlite_remove_dir(fx->dir);
-}
-
-static void fixture_open_store(struct fixture *fx)
-{
-    struct store_options options = {.location = fx->location, .pool_size = 2};
-    err_clear(&fx->err);
-    fx->store = store_open(&options, &fx->err);
-    if (fx->store == NULL)
-        test_fail(__FILE__, __LINE__, "store_open: %s", fx->err.detail);
-}
-
-/* A fresh database, migrated when asked, with one borrowed connection. */
-static void fixture_open(struct fixture *fx, bool migrate)
-{
-    memset(fx, 0, sizeof(*fx));
-    fixture_make_database(fx);
-    fixture_open_store(fx);
-    if (migrate && store_migrate(fx->store, NULL, &fx->err) < 0)
-        test_fail(__FILE__, __LINE__, "store_migrate: %s", fx->err.detail);
-    fx->arena = arena_new();
-    fx->conn = store_acquire(fx->store, &fx->err);
-}
-
-static void fixture_close(struct fixture *fx)
-{
-    store_release(fx->conn);
-    store_close(fx->store);
-    arena_free(fx->arena);
-    fixture_remove_database(fx);
-}
+#include "store_fixture.h"
 
 /* ---- helpers written like the API handlers ---- */
-
-#define EXPECT_OK(call)                                                                            \
-    do {                                                                                           \
-        err_clear(&fx.err);                                                                        \
-        int rc_ = (call);                                                                          \
-        if (rc_ != 0)                                                                              \
-            test_fail(__FILE__, __LINE__, "%s\n    rc: %d  detail: %s  field: %s %s", #call, rc_,  \
-                      fx.err.detail, fx.err.n_fields ? fx.err.fields[0].field : "",                \
-                      fx.err.n_fields ? fx.err.fields[0].message : "");                            \
-    } while (0)
-
-static json_t *json_of(const char *text)
-{
-    json_error_t jerr;
-    json_t *v = json_loads(text, JSON_DECODE_ANY, &jerr);
-    if (v == NULL)
-        test_fail(__FILE__, __LINE__, "bad test JSON at %d: %s", jerr.position, jerr.text);
-    return v;
-}
-
-/* Keeps a JSON value alive until the fixture's arena goes. */
-static void json_release(void *v)
-{
-    json_decref(v);
-}
-
-static json_t *keep(struct fixture *fx, json_t *v)
-{
-    arena_defer(fx->arena, json_release, v);
-    return v;
-}
 
 static struct custom_fields custom_of(struct fixture *fx, const struct entity *entity)
 {
@@ -287,7 +56,8 @@ static int insert_record(struct fixture *fx, const struct entity *entity, const 
     if (rc < 0)
         return rc;
     keep(fx, changes);
-    return store_record_insert(fx->conn, fx->arena, entity, changes, changes, id, &fx->err);
+    return store_record_insert(fx->conn, fx->arena, entity, &access_system, changes, changes, id,
+                               &fx->err);
 }
 
 /* Creates a record in its own transaction; 0 or the error (rolled back). */
@@ -331,7 +101,8 @@ static int update_record(struct fixture *fx, const struct entity *entity, int64_
     err_clear(&fx->err);
     int rc = store_begin(fx->conn, &fx->err);
     if (rc == 0)
-        rc = store_record_get(fx->conn, fx->arena, entity, id, RECORD_LIVE, &current, &fx->err);
+        rc = store_record_get(fx->conn, fx->arena, entity, &access_system, id, RECORD_LIVE,
+                              &current, &fx->err);
     if (rc == 0) {
         keep(fx, current);
         rc = record_validate(fx->arena, entity, &custom, body, current, &changes, &fx->err);
@@ -340,7 +111,8 @@ static int update_record(struct fixture *fx, const struct entity *entity, int64_
         keep(fx, changes);
         json_t *merged = keep(fx, json_deep_copy(current));
         json_object_update(merged, changes);
-        rc = store_record_update(fx->conn, fx->arena, entity, id, changes, merged, &fx->err);
+        rc = store_record_update(fx->conn, fx->arena, entity, &access_system, id, changes, merged,
+                                 &fx->err);
     }
     if (rc == 0)
         rc = store_commit(fx->conn, &fx->err);
@@ -354,7 +126,8 @@ static json_t *get_record(struct fixture *fx, const struct entity *entity, int64
 {
     json_t *record = NULL;
     err_clear(&fx->err);
-    if (store_record_get(fx->conn, fx->arena, entity, id, state, &record, &fx->err) < 0)
+    if (store_record_get(fx->conn, fx->arena, entity, &access_system, id, state, &record,
+                         &fx->err) < 0)
         return NULL;
     return keep(fx, record);
 }
@@ -411,7 +184,7 @@ static int list_records(struct fixture *fx, const struct entity *entity,
     query.search = req->q;
     query.trash = req->trash;
     query.count = req->count;
-    rc = store_record_list(fx->conn, fx->arena, entity, &query, &page, &fx->err);
+    rc = store_record_list(fx->conn, fx->arena, entity, &access_system, &query, &page, &fx->err);
     if (rc < 0)
         return rc;
     out->data = keep(fx, page.data);
@@ -470,16 +243,6 @@ static const char *idf2(struct fixture *fx, int64_t a, int64_t b)
     return arena_printf(fx->arena, "%lld,%lld", (long long)a, (long long)b);
 }
 
-static const char *field_of(const struct fixture *fx)
-{
-    return fx->err.n_fields > 0 ? fx->err.fields[0].field : "";
-}
-
-static const char *text_at(const json_t *record, const char *key)
-{
-    return json_string_value(json_object_get(record, key));
-}
-
 /* ---- migrations ---- */
 
 TEST(migrate_creates_the_schema_and_a_second_run_applies_nothing)
@@ -523,24 +286,6 @@ TEST(a_database_newer_than_the_binary_is_refused_with_conflict)
 }
 
 /* ---- records ---- */
-
-static bool json_equals_text(const json_t *value, const char *text)
-{
-    json_t *expected = json_of(text);
-    bool same = json_equal(value, expected);
-    json_decref(expected);
-    return same;
-}
-
-#define EXPECT_JSON(value, text)                                                                   \
-    do {                                                                                           \
-        const json_t *v_ = (value);                                                                \
-        if (!json_equals_text(v_, text)) {                                                         \
-            char *dump_ = v_ ? json_dumps(v_, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;              \
-            test_fail(__FILE__, __LINE__, "%s\n    actual:   %s\n    expected: %s", #value,        \
-                      dump_ ? dump_ : "(missing)", text);                                          \
-        }                                                                                          \
-    } while (0)
 
 TEST(insert_and_get_round_trip_a_company_and_a_contact_with_lists_custom_values_and_links)
 {
@@ -667,11 +412,12 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
     int64_t beta = create_ok(&fx, &entity_companies, "{\"name\":\"Beta\"}");
 
     /* Restoring a live record is a conflict: it exists but is not in the trash. */
-    EXPECT_INT_EQ(
-        store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, false, &fx.err),
-        -ERR_CONFLICT);
+    EXPECT_INT_EQ(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system,
+                                           acme, false, &fx.err),
+                  -ERR_CONFLICT);
     err_clear(&fx.err);
-    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, true, &fx.err));
+    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system, acme,
+                                       true, &fx.err));
     EXPECT(get_record(&fx, &entity_companies, acme, RECORD_LIVE) == NULL);
     EXPECT_INT_EQ(fx.err.code, ERR_NOT_FOUND);
     json_t *trashed = get_record(&fx, &entity_companies, acme, RECORD_TRASHED);
@@ -682,9 +428,9 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
     EXPECT(get_record(&fx, &entity_companies, beta, RECORD_TRASHED) == NULL);
 
     err_clear(&fx.err);
-    EXPECT_INT_EQ(
-        store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, true, &fx.err),
-        -ERR_NOT_FOUND);
+    EXPECT_INT_EQ(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system,
+                                           acme, true, &fx.err),
+                  -ERR_NOT_FOUND);
     err_clear(&fx.err);
     EXPECT_INT_EQ(update_record(&fx, &entity_companies, acme, "{\"name\":\"Acme 2\"}"),
                   -ERR_NOT_FOUND);
@@ -700,19 +446,20 @@ TEST(trash_and_restore_answer_not_found_unless_the_record_is_in_the_expected_sta
                                 &id),
                   -ERR_VALIDATION);
 
-    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, false, &fx.err));
+    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system, acme,
+                                       false, &fx.err));
     json_t *restored = get_record(&fx, &entity_companies, acme, RECORD_LIVE);
     EXPECT(restored != NULL);
     EXPECT_JSON(json_object_get(restored, "deleted_at"), "null");
     EXPECT_JSON(json_object_get(restored, "version"), "3");
     err_clear(&fx.err);
-    EXPECT_INT_EQ(
-        store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, false, &fx.err),
-        -ERR_CONFLICT);
+    EXPECT_INT_EQ(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system,
+                                           acme, false, &fx.err),
+                  -ERR_CONFLICT);
     err_clear(&fx.err);
-    EXPECT_INT_EQ(
-        store_record_set_trashed(fx.conn, fx.arena, &entity_companies, 424242, true, &fx.err),
-        -ERR_NOT_FOUND);
+    EXPECT_INT_EQ(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system,
+                                           424242, true, &fx.err),
+                  -ERR_NOT_FOUND);
     EXPECT_STR_EQ(list_ids(&fx, &entity_companies, &live), idf2(&fx, acme, beta));
     fixture_close(&fx);
 }
@@ -852,7 +599,8 @@ TEST(count_true_totals_every_match_not_just_the_page)
     EXPECT_INT_EQ(page.total, -1);
 
     int64_t first = json_integer_value(json_object_get(json_array_get(page.data, 0), "id"));
-    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, first, true, &fx.err));
+    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system, first,
+                                       true, &fx.err));
     EXPECT_OK(list_records(&fx, &entity_companies, &req, &page));
     EXPECT_INT_EQ(page.total, 14);
     struct list_request trash = {.trash = true, .count = true};
@@ -913,7 +661,8 @@ TEST(filters_select_by_fields_custom_fields_lists_and_relations)
                    "last_name in (\"One\", \"Three\") or custom.rating >= 12"),
         arena_printf(fx.arena, "%lld,%lld,%lld", (long long)c1, (long long)c2, (long long)c3));
     /* A trashed company no longer matches through the relation. */
-    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, acme, true, &fx.err));
+    EXPECT_OK(store_record_set_trashed(fx.conn, fx.arena, &entity_companies, &access_system, acme,
+                                       true, &fx.err));
     EXPECT_STR_EQ(filter_ids(&fx, &entity_contacts, "company.industry = \"Retail\""), "");
 
     struct list_request bad = {.filter = "industri = \"Retail\""};

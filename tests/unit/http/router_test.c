@@ -189,7 +189,7 @@ static void dispatch(const char *method, const char *path, struct http_request *
     *req = request_new(method, path);
     http_response_init(res);
     http_router_find(test_routes, N_TEST_ROUTES, req, &lookup);
-    http_router_dispatch(&lookup, req, res);
+    http_router_dispatch(&lookup, NULL, req, res);
 }
 
 static void dispatch_done(struct http_request *req, struct http_response *res)
