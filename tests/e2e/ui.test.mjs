@@ -1,7 +1,9 @@
 // Browser test of the web UI against the real server: starts `crm serve` (CRM_BIN, default
 // build/crm) on a free loopback port with a temporary SQLite database and web/dist, drives
 // Debian's Chromium (/usr/bin/chromium, or CHROMIUM) with playwright-core, and checks the
-// main flows: create company, create linked contact, search, validation error, Russian UI.
+// main flows: first sign-in with the one-time password, create company, create linked contact,
+// search, validation error, the history tab, Russian UI, and a sales rep who does not see
+// another team's contact.
 // Run: (cd web && npm ci && npx vite build) && node --test tests/e2e/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +26,8 @@ const UNIQUE = Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.flo
 const COMPANY = `Acme ${UNIQUE}`;
 const LAST_NAME = `Zubrov${UNIQUE}`;
 const TIMEOUT = 10_000;
+const ADMIN_PASSWORD = 'e2e admin password 42';
+const REP_PASSWORD = 'e2e sales rep password';
 
 let tmpDir;
 let server;
@@ -117,6 +121,47 @@ after(async () => {
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 });
 
+/* Signs in through the sign-in page. */
+async function signInThroughPage(email, password) {
+    await page.goto(`${baseUrl}/`);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+}
+
+/* JSON over the API with a cookie session: { status, json }; the session is { cookie, csrf }. */
+async function call(session, method, urlPath, body) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (session) Object.assign(headers, { Cookie: session.cookie, 'X-CSRF-Token': session.csrf });
+    const res = await fetch(baseUrl + urlPath, { method, headers, body: body && JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+async function apiSignIn(email, password) {
+    const res = await call(null, 'POST', '/api/v1/auth/login', { email, password });
+    assert.equal(res.status, 200, `sign-in of ${email}: ${JSON.stringify(res.json)}`);
+    return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: res.json.csrf_token };
+}
+
+test('the administrator signs in with the one-time password and must replace it', () => scenario('first-sign-in', async () => {
+    const match = /First sign-in: (\S+), one-time password: (\S+)/.exec(serverLog);
+    assert.ok(match, `the server printed the first sign-in:\n${serverLog}`);
+    await page.goto(`${baseUrl}/companies`);
+    await page.waitForURL(/\/login/);
+    await page.getByTestId('login-email').fill(match[1]);
+    await page.getByTestId('login-password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor({ state: 'visible' });
+    await page.getByTestId('login-password').fill(match[2]);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('password-current').fill(match[2]);
+    await page.getByTestId('password-new').fill(ADMIN_PASSWORD);
+    await page.getByTestId('password-repeat').fill(ADMIN_PASSWORD);
+    await page.getByTestId('password-submit').click();
+    await page.getByTestId('user-menu').waitFor({ state: 'visible' });
+}));
+
 test('a company is created through the form', () => scenario('create-company', async () => {
     await page.goto(`${baseUrl}/companies`);
     await page.getByTestId('new').click();
@@ -176,6 +221,54 @@ test('the contact is found by the search box and links to its company', () => sc
     await link.click();
     await page.waitForURL(new RegExp(`/companies/${companyId}$`));
     await assertText(page.getByTestId('company-contacts'), `Ivan ${LAST_NAME}`);
+}));
+
+test('the history tab shows who changed which field', () => scenario('history', async () => {
+    assert.ok(companyId, 'the company was created');
+    const admin = await apiSignIn('admin@example.com', ADMIN_PASSWORD);
+    const changed = await call(admin, 'PATCH', `/api/v1/companies/${companyId}`, { industry: 'Wholesale' });
+    assert.equal(changed.status, 200, JSON.stringify(changed.json));
+    await page.goto(`${baseUrl}/companies/${companyId}`);
+    await page.getByTestId('history-tab').click();
+    const change = page.locator('[data-testid="history-change"][data-field="industry"]');
+    await assertText(change, 'Wholesale');
+    await assertText(change, 'Retail');
+    await assertText(page.getByTestId('history-user').first(), 'Administrator');
+}));
+
+test('a sales rep does not see another team\'s contact', () => scenario('visibility', async () => {
+    const admin = await apiSignIn('admin@example.com', ADMIN_PASSWORD);
+    const teams = [];
+    for (const name of [`North ${UNIQUE}`, `South ${UNIQUE}`]) {
+        const t = await call(admin, 'POST', '/api/v1/teams', { name });
+        assert.equal(t.status, 201, JSON.stringify(t.json));
+        teams.push(t.json.id);
+    }
+    const reps = [`north.${UNIQUE}@example.com`, `south.${UNIQUE}@example.com`];
+    for (let i = 0; i < 2; i++) {
+        const u = await call(admin, 'POST', '/api/v1/users',
+            { email: reps[i], name: `Rep ${i}`, role: 'sales_rep', team_id: teams[i], password: REP_PASSWORD });
+        assert.equal(u.status, 201, JSON.stringify(u.json));
+    }
+    const south = await apiSignIn(reps[1], REP_PASSWORD);
+    const hidden = await call(south, 'POST', '/api/v1/contacts', { first_name: 'Hidden', last_name: `Southern${UNIQUE}` });
+    assert.equal(hidden.status, 201, JSON.stringify(hidden.json));
+
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/\/login/);
+    await signInThroughPage(reps[0], REP_PASSWORD);
+    await page.getByTestId('user-menu').waitFor({ state: 'visible' });
+    await page.goto(`${baseUrl}/contacts`);
+    await page.getByTestId('search').fill(`Southern${UNIQUE}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="record-row"]').length === 0 &&
+        document.body.textContent.length > 0, null, { timeout: TIMEOUT });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await page.getByTestId('record-row').count(), 0, 'the other team\'s contact is not listed');
+    const direct = await page.request.get(`${baseUrl}/api/v1/contacts/${hidden.json.id}`);
+    assert.equal(direct.status(), 404, 'by id the other team\'s contact is absent');
+    await page.goto(`${baseUrl}/contacts/${hidden.json.id}`);
+    await page.waitForFunction(() => !document.body.textContent.includes('Southern'), null, { timeout: TIMEOUT });
 }));
 
 test('the language switch shows Russian labels and is remembered', () => scenario('language', async () => {

@@ -1,13 +1,24 @@
 // Fetch wrapper for the REST API at /api/v1: JSON in and out, problem+json errors turned
-// into ApiError (status, detail, field errors), X-CSRF-Token sent on changes once known.
+// into ApiError (status, detail, field errors, Retry-After), X-CSRF-Token sent on changes
+// once known; a 401 (session gone) or a "change your password first" 403 is reported to the
+// handler the session module installs.
 
 const BASE = '/api/v1';
 
 let csrfToken = null;
+let authHandler = null;
 
 /** Remembers the CSRF token given by sign-in; sent with every request that changes data. */
 export function setCsrfToken(token) {
     csrfToken = token || null;
+}
+
+/**
+ * Installs fn(reason) called when an answer says the caller must sign in again
+ * (reason "expired", a 401) or change the password first (reason "password", a 403).
+ */
+export function setAuthHandler(fn) {
+    authHandler = fn;
 }
 
 export class ApiError extends Error {
@@ -20,6 +31,7 @@ export class ApiError extends Error {
         this.title = p.title || null;
         this.detail = p.detail || null;
         this.errors = Array.isArray(p.errors) ? p.errors : [];
+        this.retryAfter = null;
     }
 }
 
@@ -45,11 +57,21 @@ async function readBody(response) {
     }
 }
 
+/* Retry-After in seconds (delta-seconds or an HTTP date), or null. */
+function retryAfterSeconds(headers) {
+    const value = headers.get('Retry-After');
+    if (!value) return null;
+    if (/^\d+$/.test(value.trim())) return Number(value.trim());
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? null : Math.max(0, Math.round((at - Date.now()) / 1000));
+}
+
 /**
  * Calls the API. Returns {data, status, headers}; throws ApiError for a non-2xx answer
- * and for network failures (status 0).
+ * and for network failures (status 0). quiet401: a 401 is the caller's business (sign-in
+ * forms, wrong current password) and does not end the session in the UI.
  */
-export async function request(method, path, { query, body, headers, signal } = {}) {
+export async function request(method, path, { query, body, headers, signal, quiet401 } = {}) {
     const init = { method, headers: { Accept: 'application/json', ...headers }, signal,
                    credentials: 'same-origin' };
     if (body !== undefined) {
@@ -65,13 +87,21 @@ export async function request(method, path, { query, body, headers, signal } = {
         throw new ApiError(0, { title: 'Network error', detail: String(e && e.message || e) });
     }
     const data = await readBody(response);
-    if (!response.ok) throw new ApiError(response.status, data);
+    if (!response.ok) {
+        const error = new ApiError(response.status, data);
+        error.retryAfter = retryAfterSeconds(response.headers);
+        if (authHandler && response.status === 401 && !quiet401) authHandler('expired');
+        if (authHandler && response.status === 403 && /change your password/i.test(error.detail || '')) {
+            authHandler('password');
+        }
+        throw error;
+    }
     return { data, status: response.status, headers: response.headers };
 }
 
 export const api = {
     get: (path, query, opts) => request('GET', path, { ...opts, query }).then((r) => r.data),
-    post: (path, body) => request('POST', path, { body }).then((r) => r.data),
+    post: (path, body, opts) => request('POST', path, { ...opts, body }).then((r) => r.data),
     patch: (path, body, version) =>
         request('PATCH', path, {
             body,
@@ -79,6 +109,20 @@ export const api = {
         }).then((r) => r.data),
     del: (path) => request('DELETE', path).then(() => null),
 };
+
+/** Every item of a collection, following next_cursor (also accepts a bare array). */
+export async function listAll(path, query, { maxPages = 20 } = {}) {
+    const items = [];
+    let cursor;
+    for (let i = 0; i < maxPages; i++) {
+        const page = await api.get(path, { ...query, cursor });
+        if (Array.isArray(page)) return page;
+        items.push(...((page && page.data) || []));
+        cursor = page && page.next_cursor;
+        if (!cursor) break;
+    }
+    return items;
+}
 
 /** One page of a collection: {data, next_cursor, total?}. */
 export function listRecords(entity, params, signal) {

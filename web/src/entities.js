@@ -24,6 +24,9 @@ export const ENTITIES = {
             { name: 'created_at', type: 'datetime' },
             { name: 'updated_at', type: 'datetime' },
         ],
+        /* Built-in fields a role can hide or make read-only. */
+        rightsFields: ['name', 'industry', 'size', 'website', 'emails', 'phones', 'address', 'parent_id',
+                       'tags'],
         columns: [
             { key: 'name', sort: 'name' },
             { key: 'industry', sort: 'industry' },
@@ -56,6 +59,8 @@ export const ENTITIES = {
             { name: 'created_at', type: 'datetime' },
             { name: 'updated_at', type: 'datetime' },
         ],
+        rightsFields: ['first_name', 'last_name', 'position', 'company_ids', 'emails', 'phones',
+                       'birthday', 'social', 'interests', 'skills', 'source', 'photo_url', 'tags'],
         columns: [
             { key: 'name', sort: 'last_name,first_name' },
             { key: 'position', sort: 'position' },

@@ -1,7 +1,13 @@
-// Entry point: the router's table of pages inside the layout.
+// Entry point: reads the session (GET /auth/me), shows sign-in when there is none and the
+// forced password change when the account needs one; otherwise the router's table of pages
+// inside the layout.
 import { html, render } from 'htm/preact';
 import { useEffect } from 'preact/hooks';
+import { AdminOnly } from './components/Admin.js';
+import { AuthFrame } from './components/AuthFrame.js';
 import { Layout } from './components/Layout.js';
+import { PasswordForm } from './components/PasswordForm.js';
+import { errorText } from './components/errors.js';
 import { t, useLang } from './i18n/index.js';
 import { CompanyCard } from './pages/CompanyCard.js';
 import { CompanyForm } from './pages/CompanyForm.js';
@@ -9,9 +15,19 @@ import { ContactCard } from './pages/ContactCard.js';
 import { ContactForm } from './pages/ContactForm.js';
 import { FieldsPage } from './pages/FieldsPage.js';
 import { ListPage } from './pages/ListPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { ProfilePage } from './pages/ProfilePage.js';
+import { RoleEditor, RolesPage } from './pages/RolesPage.js';
+import { SecurityLogPage } from './pages/SecurityLogPage.js';
+import { TeamsPage } from './pages/TeamsPage.js';
+import { TokensPage } from './pages/TokensPage.js';
 import { TrashPage } from './pages/TrashPage.js';
+import { UsersPage } from './pages/UsersPage.js';
 import { match, navigate, useLocation } from './router.js';
+import { loadSession, safeNext, signOut, useSession } from './session.js';
 import './styles.css';
+
+const admin = (page) => html`<${AdminOnly}>${page}<//>`;
 
 const ROUTES = [
     ['/companies', () => html`<${ListPage} key="companies" entity="companies" />`],
@@ -24,6 +40,15 @@ const ROUTES = [
     ['/contacts/:id/edit', (p) => html`<${ContactForm} key=${p.id} id=${p.id} />`],
     ['/settings/fields', () => html`<${FieldsPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
+    ['/account', () => html`<${ProfilePage} />`],
+    ['/account/tokens', () => html`<${TokensPage} />`],
+    ['/admin', () => html`<${Redirect} to="/admin/users" />`],
+    ['/admin/users', () => admin(html`<${UsersPage} />`)],
+    ['/admin/teams', () => admin(html`<${TeamsPage} />`)],
+    ['/admin/roles', () => admin(html`<${RolesPage} />`)],
+    ['/admin/roles/new', () => admin(html`<${RoleEditor} key="new" id=${null} />`)],
+    ['/admin/roles/:id', (p) => admin(html`<${RoleEditor} key=${p.id} id=${p.id} />`)],
+    ['/admin/security', () => admin(html`<${SecurityLogPage} />`)],
 ];
 
 function NotFound() {
@@ -36,10 +61,46 @@ function Redirect({ to }) {
     return null;
 }
 
+/* Before the app proper: the session check, its failure, sign-in, a forced password change. */
+function Gate({ session, clean, search }) {
+    if (session.status === 'loading') {
+        return html`<${AuthFrame}><p class="muted" data-testid="session-loading">${t('common.loading')}</p><//>`;
+    }
+    if (session.status === 'error') {
+        return html`<${AuthFrame}>
+            <div class="alert alert-error" role="alert" data-testid="session-error">${errorText(session.error)}</div>
+            <button type="button" class="btn" onClick=${() => loadSession()}>${t('action.reload')}</button>
+        <//>`;
+    }
+    if (session.status === 'out') {
+        if (clean !== '/login') {
+            const next = clean === '/' ? '' : `?next=${encodeURIComponent(clean + search)}`;
+            return html`<${Redirect} to=${`/login${next}`} />`;
+        }
+        return html`<${LoginPage} />`;
+    }
+    if (clean === '/login') {
+        return html`<${Redirect} to=${safeNext(new URLSearchParams(search).get('next'))} />`;
+    }
+    return html`<${AuthFrame} actions=${html`<button type="button" class="btn btn-small btn-on-dark"
+            onClick=${async () => { await signOut(); navigate('/login', { replace: true }); }}
+            data-testid="sign-out">${t('nav.signOut')}</button>`}>
+        <${PasswordForm} forced />
+    <//>`;
+}
+
 function App() {
     useLang();
-    const { path } = useLocation();
+    const session = useSession();
+    const { path, search } = useLocation();
     const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+    useEffect(() => {
+        loadSession();
+    }, []);
+    const me = session.status === 'in' ? session.me : null;
+    if (!me || clean === '/login' || (me.user && me.user.password_must_change)) {
+        return html`<${Gate} session=${session} clean=${clean} search=${search} />`;
+    }
     let page = null;
     if (clean === '/') page = html`<${Redirect} to="/companies" />`;
     for (const [pattern, view] of ROUTES) {

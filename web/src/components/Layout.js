@@ -1,9 +1,11 @@
 // Page frame: header with the app name, main navigation (a menu button on narrow
-// screens), language switch; then the page.
+// screens), language switch and the user menu; then the page.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { Link } from '../router.js';
 import { LANGUAGES, getLang, setLang, t } from '../i18n/index.js';
+import { useSession } from '../session.js';
+import { UserMenu } from './UserMenu.js';
 
 const NAV = [
     { href: '/companies', key: 'nav.companies' },
@@ -14,6 +16,7 @@ const NAV = [
 
 export function Layout({ path, children }) {
     const [menuOpen, setMenuOpen] = useState(false);
+    const { me } = useSession();
     const close = () => setMenuOpen(false);
     return html`<div class="app">
         <a class="skip-link" href="#main">${t('nav.skip')}</a>
@@ -40,6 +43,7 @@ export function Layout({ path, children }) {
                             ${LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
                         </select>
                     </div>
+                    ${me && html`<${UserMenu} me=${me} onNavigate=${close} />`}
                 </nav>
             </div>
         </header>

@@ -1,16 +1,19 @@
 // Company card (/companies/:id): its properties and custom fields, parent company, the
-// contacts linked to it (filter company.id = N) and its branches (filter parent_id = N).
+// contacts linked to it (filter company.id = N) and its branches (filter parent_id = N);
+// a History tab; Edit/Delete shown only when the caller may do them.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getRecord } from '../api.js';
 import { DeleteButton, ExternalLink, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
+import { CardTabs } from '../components/History.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { errorText } from '../components/errors.js';
 import { useFieldDefs } from '../components/useFieldDefs.js';
 import { usePagedList } from '../components/usePagedList.js';
 import { t } from '../i18n/index.js';
 import { Link } from '../router.js';
+import { can, useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 const CONTACT_COLUMNS = [{ key: 'name' }, { key: 'position' }, { key: 'emails' }, { key: 'phones' }];
@@ -46,6 +49,7 @@ function ParentLink({ id }) {
 export function CompanyCard({ id }) {
     const { record: r, error } = useRecord('companies', id);
     const { defs } = useFieldDefs('companies');
+    const me = useMe();
     useTitle(r ? r.name : t('nav.companies'));
 
     if (error) return html`<div class="alert alert-error" role="alert" data-testid="load-error">${errorText(error)}</div>`;
@@ -58,28 +62,32 @@ export function CompanyCard({ id }) {
                 <h1 data-testid="record-title">${r.name}</h1>
             </div>
             <div class="page-actions">
-                <${Link} href=${`/companies/${r.id}/edit`} class="btn btn-primary" data-testid="edit">${t('action.edit')}<//>
-                <${DeleteButton} entity="companies" id=${r.id} name=${r.name} />
+                ${can(me, 'companies', 'update', r) && html`<${Link} href=${`/companies/${r.id}/edit`}
+                    class="btn btn-primary" data-testid="edit">${t('action.edit')}<//>`}
+                ${can(me, 'companies', 'delete', r) && html`<${DeleteButton} entity="companies" id=${r.id} name=${r.name} />`}
             </div>
         </header>
-        <section class="card-section">
-            <dl class="props">
-                <${Prop} name="industry">${r.industry}<//>
-                <${Prop} name="size">${r.size}<//>
-                <${Prop} name="website"><${ExternalLink} url=${r.website} /><//>
-                <${Prop} name="emails"><${ValueList} values=${r.emails} kind="email" /><//>
-                <${Prop} name="phones"><${ValueList} values=${r.phones} kind="tel" /><//>
-                <${Prop} name="address">${r.address && html`<span class="pre">${r.address}</span>`}<//>
-                <${Prop} name="parent">${r.parent_id && html`<${ParentLink} id=${r.parent_id} />`}<//>
-                <${Prop} name="tags"><${ValueList} values=${r.tags} kind="tags" /><//>
-            </dl>
-        </section>
-        <${CustomFieldList} defs=${defs} custom=${r.custom} />
-        <${Related} title=${t('company.contacts')} entity="contacts" filter=${`company.id = ${r.id}`}
-            columns=${CONTACT_COLUMNS} testid="company-contacts"
-            action=${html`<${Link} href=${`/contacts/new?company=${r.id}`} class="btn btn-small">${t('company.addContact')}<//>`} />
-        <${Related} title=${t('company.branches')} entity="companies" filter=${`parent_id = ${r.id}`}
-            columns=${BRANCH_COLUMNS} testid="company-branches" />
+        <${CardTabs} entity="companies" id=${r.id} defs=${defs}>
+            <section class="card-section">
+                <dl class="props">
+                    <${Prop} name="industry">${r.industry}<//>
+                    <${Prop} name="size">${r.size}<//>
+                    <${Prop} name="website"><${ExternalLink} url=${r.website} /><//>
+                    <${Prop} name="emails"><${ValueList} values=${r.emails} kind="email" /><//>
+                    <${Prop} name="phones"><${ValueList} values=${r.phones} kind="tel" /><//>
+                    <${Prop} name="address">${r.address && html`<span class="pre">${r.address}</span>`}<//>
+                    <${Prop} name="parent">${r.parent_id && html`<${ParentLink} id=${r.parent_id} />`}<//>
+                    <${Prop} name="tags"><${ValueList} values=${r.tags} kind="tags" /><//>
+                </dl>
+            </section>
+            <${CustomFieldList} defs=${defs} custom=${r.custom} />
+            <${Related} title=${t('company.contacts')} entity="contacts" filter=${`company.id = ${r.id}`}
+                columns=${CONTACT_COLUMNS} testid="company-contacts"
+                action=${can(me, 'contacts', 'create') && html`<${Link} href=${`/contacts/new?company=${r.id}`}
+                    class="btn btn-small">${t('company.addContact')}<//>`} />
+            <${Related} title=${t('company.branches')} entity="companies" filter=${`parent_id = ${r.id}`}
+                columns=${BRANCH_COLUMNS} testid="company-branches" />
+        <//>
         <${Timestamps} record=${r} />
     </article>`;
 }

@@ -1,13 +1,15 @@
 // Contact card (/contacts/:id): companies with roles, contact details, social profiles,
-// interests and skills, custom fields.
+// interests and skills, custom fields; a History tab; Edit/Delete only when allowed.
 import { html } from 'htm/preact';
 import { DeleteButton, ExternalLink, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
+import { CardTabs } from '../components/History.js';
 import { errorText } from '../components/errors.js';
 import { useFieldDefs } from '../components/useFieldDefs.js';
 import { recordName } from '../entities.js';
 import { formatDate, t } from '../i18n/index.js';
 import { Link } from '../router.js';
+import { can, useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 function Companies({ record }) {
@@ -32,6 +34,7 @@ function Social({ social }) {
 export function ContactCard({ id }) {
     const { record: r, error } = useRecord('contacts', id);
     const { defs } = useFieldDefs('contacts');
+    const me = useMe();
     const name = r ? recordName('contacts', r) : '';
     useTitle(r ? name : t('nav.contacts'));
 
@@ -50,25 +53,28 @@ export function ContactCard({ id }) {
                 </div>
             </div>
             <div class="page-actions">
-                <${Link} href=${`/contacts/${r.id}/edit`} class="btn btn-primary" data-testid="edit">${t('action.edit')}<//>
-                <${DeleteButton} entity="contacts" id=${r.id} name=${name} />
+                ${can(me, 'contacts', 'update', r) && html`<${Link} href=${`/contacts/${r.id}/edit`}
+                    class="btn btn-primary" data-testid="edit">${t('action.edit')}<//>`}
+                ${can(me, 'contacts', 'delete', r) && html`<${DeleteButton} entity="contacts" id=${r.id} name=${name} />`}
             </div>
         </header>
-        <section class="card-section">
-            <dl class="props">
-                <${Prop} name="companies"><${Companies} record=${r} /><//>
-                <${Prop} name="emails"><${ValueList} values=${r.emails} kind="email" /><//>
-                <${Prop} name="phones"><${ValueList} values=${r.phones} kind="tel" /><//>
-                <${Prop} name="birthday">${r.birthday && formatDate(r.birthday)}<//>
-                <${Prop} name="social"><${Social} social=${r.social} /><//>
-                <${Prop} name="interests"><${ValueList} values=${r.interests} kind="tags" /><//>
-                <${Prop} name="skills"><${ValueList} values=${r.skills} kind="tags" /><//>
-                <${Prop} name="source">${r.source}<//>
-                <${Prop} name="photo_url"><${ExternalLink} url=${r.photo_url} /><//>
-                <${Prop} name="tags"><${ValueList} values=${r.tags} kind="tags" /><//>
-            </dl>
-        </section>
-        <${CustomFieldList} defs=${defs} custom=${r.custom} />
+        <${CardTabs} entity="contacts" id=${r.id} defs=${defs}>
+            <section class="card-section">
+                <dl class="props">
+                    <${Prop} name="companies"><${Companies} record=${r} /><//>
+                    <${Prop} name="emails"><${ValueList} values=${r.emails} kind="email" /><//>
+                    <${Prop} name="phones"><${ValueList} values=${r.phones} kind="tel" /><//>
+                    <${Prop} name="birthday">${r.birthday && formatDate(r.birthday)}<//>
+                    <${Prop} name="social"><${Social} social=${r.social} /><//>
+                    <${Prop} name="interests"><${ValueList} values=${r.interests} kind="tags" /><//>
+                    <${Prop} name="skills"><${ValueList} values=${r.skills} kind="tags" /><//>
+                    <${Prop} name="source">${r.source}<//>
+                    <${Prop} name="photo_url"><${ExternalLink} url=${r.photo_url} /><//>
+                    <${Prop} name="tags"><${ValueList} values=${r.tags} kind="tags" /><//>
+                </dl>
+            </section>
+            <${CustomFieldList} defs=${defs} custom=${r.custom} />
+        <//>
         <${Timestamps} record=${r} />
     </article>`;
 }

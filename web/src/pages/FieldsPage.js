@@ -1,6 +1,6 @@
 // Custom fields admin (/settings/fields): definitions per entity, a create form (name,
 // label, type, options for enum types, required), inline edit of label/options/required,
-// delete.
+// delete. Non-admins see the definitions only.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, listFields } from '../api.js';
@@ -10,6 +10,7 @@ import { FormField, errorAttrs } from '../components/FormField.js';
 import { invalidateFieldDefs } from '../components/useFieldDefs.js';
 import { CUSTOM_FIELD_TYPES } from '../entities.js';
 import { t } from '../i18n/index.js';
+import { useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 const hasOptions = (type) => type === 'enum' || type === 'multi_enum';
@@ -119,6 +120,8 @@ export function FieldsPage() {
     const [defs, setDefs] = useState(null);
     const [error, setError] = useState(null);
     const [editing, setEditing] = useState(null);
+    const me = useMe();
+    const admin = Boolean(me && me.is_admin);
     useTitle(t('nav.fields'));
 
     async function load() {
@@ -168,7 +171,7 @@ export function FieldsPage() {
                     <th scope="col">${t('fields.name')}</th><th scope="col">${t('fields.label')}</th>
                     <th scope="col">${t('fields.type')}</th><th scope="col">${t('fields.options')}</th>
                     <th scope="col">${t('fields.required')}</th>
-                    <th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th>
+                    ${admin && html`<th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th>`}
                 </tr></thead>
                 <tbody>
                     ${defs.map((d) => (editing === d.id
@@ -181,14 +184,14 @@ export function FieldsPage() {
                                 ? html`<span class="tags">${d.options.map((o) => html`<span class="tag">${o}</span>`)}</span>`
                                 : html`<span class="muted">—</span>`}</td>
                             <td data-label=${t('fields.required')}>${d.required ? t('common.yes') : t('common.no')}</td>
-                            <td class="col-actions">
+                            ${admin && html`<td class="col-actions">
                                 <button type="button" class="btn btn-small" onClick=${() => setEditing(d.id)}>${t('action.edit')}</button>
                                 <button type="button" class="btn btn-small btn-danger" onClick=${() => remove(d)}>${t('action.delete')}</button>
-                            </td>
+                            </td>`}
                         </tr>`))}
                 </tbody>
             </table></div>`}
-            <${CreateForm} key=${entity} entity=${entity} onCreated=${changed} />
+            ${admin && html`<${CreateForm} key=${entity} entity=${entity} onCreated=${changed} />`}
         </div>
     </section>`;
 }

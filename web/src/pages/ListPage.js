@@ -10,6 +10,7 @@ import { usePagedList } from '../components/usePagedList.js';
 import { ENTITIES, customFilterType } from '../entities.js';
 import { t } from '../i18n/index.js';
 import { Link, setSearchParams } from '../router.js';
+import { can, useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 // Search results come newest first unless a column is chosen: a name order
@@ -26,6 +27,7 @@ export function ListPage({ entity }) {
     const [chosenSort, setSort] = useState(initial.get('sort') || '');
     const sort = chosenSort || (q ? SEARCH_SORT : cfg.defaultSort);
     const { defs } = useFieldDefs(entity);
+    const me = useMe();
     useTitle(t(`nav.${entity}`));
 
     useEffect(() => {
@@ -49,7 +51,8 @@ export function ListPage({ entity }) {
         <header class="page-header">
             <h1>${t(`nav.${entity}`)}</h1>
             <div class="page-actions">
-                <${Link} href=${`/${entity}/new`} class="btn btn-primary" data-testid="new">${t('action.new')}<//>
+                ${can(me, entity, 'create') && html`<${Link} href=${`/${entity}/new`} class="btn btn-primary"
+                    data-testid="new">${t('action.new')}<//>`}
             </div>
         </header>
         <div class="toolbar">
