@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -107,6 +108,77 @@ static json_t *field_definition_schema(void)
         "boolean", "position", "type", "integer", "required", "entity", "name", "type");
 }
 
+/* Schemas of the identity resources and of request bodies that are not records, as JSON text. */
+static const struct {
+    const char *name;
+    const char *json;
+} fixed_schemas[] = {
+    {"User", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+             "\"email\":{\"type\":\"string\",\"format\":\"email\"},\"name\":{\"type\":\"string\"},"
+             "\"role\":{\"type\":\"string\"},\"team_id\":{\"type\":[\"integer\",\"null\"]},"
+             "\"password\":{\"type\":\"string\",\"writeOnly\":true},"
+             "\"disabled\":{\"type\":\"boolean\"},\"totp_enabled\":{\"type\":\"boolean\",\"readOnly\":true},"
+             "\"password_must_change\":{\"type\":\"boolean\",\"readOnly\":true},"
+             "\"last_sign_in_at\":{\"type\":[\"string\",\"null\"],\"readOnly\":true},"
+             "\"version\":{\"type\":\"integer\",\"readOnly\":true}}}"},
+    {"Team", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+             "\"name\":{\"type\":\"string\"},\"members\":{\"type\":\"integer\",\"readOnly\":true}},"
+             "\"required\":[\"name\"]}"},
+    {"Role", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+             "\"name\":{\"type\":\"string\",\"pattern\":\"^[a-z][a-z0-9_]{1,39}$\"},"
+             "\"label\":{\"type\":\"string\"},\"builtin\":{\"type\":\"boolean\",\"readOnly\":true},"
+             "\"permissions\":{\"type\":\"object\",\"description\":\"per entity, per action (read, "
+             "create, update, delete, export, import, merge, reassign): none, own, team or all\"},"
+             "\"fields\":{\"type\":\"object\",\"description\":\"per entity, per field: hidden or "
+             "read_only\"}}}"},
+    {"Token", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+              "\"name\":{\"type\":\"string\"},\"scopes\":{\"type\":\"array\",\"items\":{\"enum\":"
+              "[\"read\",\"write\",\"admin\"]}},\"expires_at\":{\"type\":[\"string\",\"null\"]},"
+              "\"token\":{\"type\":\"string\",\"readOnly\":true,\"description\":\"only in the answer "
+              "to its creation\"}},\"required\":[\"name\",\"scopes\"]}"},
+    {"AuditEntry", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},"
+                   "\"at\":{\"type\":\"string\"},\"user_id\":{\"type\":[\"integer\",\"null\"]},"
+                   "\"action\":{\"type\":\"string\"},\"changes\":{\"type\":[\"object\",\"null\"],"
+                   "\"description\":\"field: [old, new]\"}}}"},
+    {"SignIn", "{\"type\":\"object\",\"properties\":{\"email\":{\"type\":\"string\"},"
+               "\"password\":{\"type\":\"string\"}},\"required\":[\"email\",\"password\"]}"},
+    {"SecondFactor", "{\"type\":\"object\",\"properties\":{\"challenge\":{\"type\":\"string\"},"
+                     "\"code\":{\"type\":\"string\"}},\"required\":[\"challenge\",\"code\"]}"},
+    {"PasswordChange", "{\"type\":\"object\",\"properties\":{\"current_password\":{\"type\":"
+                       "\"string\"},\"new_password\":{\"type\":\"string\",\"minLength\":10}},"
+                       "\"required\":[\"current_password\",\"new_password\"]}"},
+    {"Code", "{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"}},"
+             "\"required\":[\"code\"]}"},
+    {"Password", "{\"type\":\"object\",\"properties\":{\"password\":{\"type\":\"string\"}}}"},
+};
+
+/* The schema of a collection tag that is not an entity ("users" -> "User"); NULL when none. */
+static const char *fixed_schema_of_tag(const char *tag)
+{
+    static const char *const tags[][2] = {{"users", "User"}, {"teams", "Team"}, {"roles", "Role"},
+                                          {"tokens", "Token"}, {"audit", "AuditEntry"}};
+    for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+        if (strcmp(tags[i][0], tag) == 0)
+            return tags[i][1];
+    }
+    return NULL;
+}
+
+/* Request bodies that are not the collection's record. */
+static const char *body_schema_of_route(const struct route *route)
+{
+    static const char *const bodies[][2] = {
+        {"/api/v1/auth/login", "SignIn"},          {"/api/v1/auth/totp", "SecondFactor"},
+        {"/api/v1/auth/password", "PasswordChange"}, {"/api/v1/auth/totp/enable", "Code"},
+        {"/api/v1/auth/totp/disable", "Password"},  {"/api/v1/users/{id}/password", "Password"},
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        if (strcmp(bodies[i][0], route->pattern) == 0)
+            return bodies[i][1];
+    }
+    return NULL;
+}
+
 static json_t *problem_response(const char *description)
 {
     return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", description, "content",
@@ -150,6 +222,13 @@ static json_t *operation(struct arena *arena, const struct route *route)
         ref = arena_printf(arena, "#/components/schemas/%s", schema_name(arena, entity));
     else if (strcmp(route->tag, "fields") == 0)
         ref = "#/components/schemas/FieldDefinition";
+    else if (fixed_schema_of_tag(route->tag) != NULL)
+        ref = arena_printf(arena, "#/components/schemas/%s", fixed_schema_of_tag(route->tag));
+    const char *body_ref = ref;
+    if (body_schema_of_route(route) != NULL)
+        body_ref = arena_printf(arena, "#/components/schemas/%s", body_schema_of_route(route));
+    else if (strstr(route->pattern, "/auth/") != NULL || strstr(route->pattern, "/restore") != NULL)
+        body_ref = NULL;
     if ((route->flags & ROUTE_PUBLIC) != 0) {
         json_object_set_new(op, "security", json_array());
     } else {
@@ -176,21 +255,20 @@ static json_t *operation(struct arena *arena, const struct route *route)
     if (json_array_size(params) > 0)
         json_object_set(op, "parameters", params);
     json_decref(params);
-    if (ref != NULL && (strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0) &&
-        strstr(route->pattern, "/restore") == NULL) {
-        json_t *body = json_body_ref(ref);
+    if (body_ref != NULL &&
+        (strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0)) {
+        json_t *body = json_body_ref(body_ref);
         json_object_set_new(body, "required", json_true());
         json_object_set_new(op, "requestBody", body);
         json_object_set_new(responses, "422", problem_response("validation failed"));
     }
     if (strcmp(route->method, "PATCH") == 0)
         json_object_set_new(responses, "412", problem_response("stale If-Match version"));
-    const char *ok = strcmp(route->method, "DELETE") == 0  ? "204"
-                     : strcmp(route->method, "POST") == 0 && strstr(route->pattern, "/restore") == NULL
-                         ? "201"
-                         : "200";
+    bool creates = strcmp(route->method, "POST") == 0 && strstr(route->pattern, "{id}") == NULL &&
+                   strstr(route->pattern, "/auth/") == NULL;
+    const char *ok = strcmp(route->method, "DELETE") == 0 ? "204" : creates ? "201" : "200";
     json_t *success = json_pack("{s:s}", "description", "success");
-    if (strcmp(ok, "204") != 0 && ref != NULL) {
+    if (strcmp(ok, "204") != 0 && ref != NULL && body_schema_of_route(route) == NULL) {
         json_t *schema = is_list ? json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:[ss]},s:{s:s}}}",
                                              "type", "object", "properties", "data", "type",
                                              "array", "items", "$ref", ref, "next_cursor", "type",
@@ -237,6 +315,12 @@ int openapi_get(struct http_request *req, struct http_response *res)
                             entity_schema(entity_at(i)));
     json_object_set_new(schemas, "FieldDefinition", field_definition_schema());
     json_object_set_new(schemas, "Problem", problem_schema());
+    for (size_t i = 0; i < sizeof(fixed_schemas) / sizeof(fixed_schemas[0]); i++) {
+        json_error_t error;
+        json_t *schema = json_loads(fixed_schemas[i].json, 0, &error);
+        assert(schema != NULL);
+        json_object_set_new(schemas, fixed_schemas[i].name, schema);
+    }
     json_t *schemes = json_pack(
         "{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s,s:s}}", "bearer", "type", "http", "scheme", "bearer",
         "description", "an API token made at POST /api/v1/tokens", "session", "type", "apiKey",
