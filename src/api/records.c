@@ -219,8 +219,9 @@ static int audit_change(struct http_request *req, struct store_conn *conn,
  * The owner a create or update asks for (body's owner_id, which is taken
  * out of it) checked against the caller's rights: the user must exist and
  * be enabled; another owner than the current one (the caller on create)
- * takes the reassign right, and on create the create scope must cover the
- * new owner. Field errors are 422s on owner_id.
+ * takes the reassign right, and scope (the create scope on create, the
+ * reassign scope on update) must cover the new owner. Field errors are
+ * 422s on owner_id.
  */
 static int resolve_owner(struct http_request *req, struct store_conn *conn,
                          const struct entity *entity, json_t *body, int64_t current_owner,
@@ -356,10 +357,11 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = api_check_version(req, current, expected);
     int64_t current_owner = json_integer_value(json_object_get(current, "owner_id"));
     json_t *given_owner = json_object_get(body, "owner_id");
+    /* A new owner: the record and the new owner must both be within the reassign scope. */
+    reassign = actor_access(api_actor(req), entity, ACCESS_REASSIGN);
     if (rc == 0 && json_is_integer(given_owner) &&
         json_integer_value(given_owner) != current_owner) {
         bool may_reassign = false;
-        reassign = actor_access(api_actor(req), entity, ACCESS_REASSIGN);
         rc = store_record_in_scope(conn, req->arena, entity, &reassign, id, &may_reassign,
                                    &req->err);
         if (rc == 0 && !may_reassign) {
@@ -369,7 +371,7 @@ int records_update(struct http_request *req, struct http_response *res)
         }
     }
     if (rc == 0)
-        rc = resolve_owner(req, conn, entity, body, current_owner, &access_system, &owner);
+        rc = resolve_owner(req, conn, entity, body, current_owner, &reassign, &owner);
     if (rc == 0)
         rc = validate(req, conn, entity, body, current, owner, &changes, &merged);
     if (rc == 0)

@@ -481,9 +481,19 @@ static bool field_hidden(const struct actor *actor, const struct entity *entity,
  * relation through a hidden column ("parent" when parent_id is hidden), or
  * the link table relation when the links field is hidden.
  */
+/*
+ * A relation is left out of the filter schema when its field is hidden, or
+ * when the caller may not read every record it leads to: the filter's SQL
+ * follows the relation without the caller's visibility predicate, so a
+ * filter such as company.name = "..." would tell about companies the
+ * caller cannot see.
+ */
 static bool relation_hidden(const struct actor *actor, const struct entity *entity,
                             const struct schema_relation *relation)
 {
+    const struct entity *target = entity_find(relation->target->table);
+    if (target != NULL && actor_scope(actor, target, ACCESS_READ) != SCOPE_ALL)
+        return true;
     if (relation->kind == RELATION_FOREIGN_KEY)
         return field_hidden(actor, entity, relation->local_column);
     const struct entity_links *links = entity->links;
@@ -496,7 +506,7 @@ const struct schema *actor_filter_schema(struct arena *arena, const struct actor
                                          const struct entity *entity,
                                          const struct schema *schema)
 {
-    if (!actor_hides_any(actor, entity))
+    if (!actor_hides_any(actor, entity) && schema->n_relations == 0)
         return schema;
     struct schema_field *fields =
         schema->n_fields ? arena_alloc_array(arena, schema->n_fields, sizeof(*fields)) : NULL;

@@ -479,9 +479,9 @@ TEST(the_filter_schema_leaves_out_hidden_fields)
     struct custom_fields custom = {items, 2};
     const struct schema *schema = record_filter_schema(arena, &entity_contacts, &custom);
 
-    struct role plain = builtin(SALES_REP);
-    struct actor rep = actor_with(&plain, TOKEN_SCOPE_ALL);
-    EXPECT(actor_filter_schema(arena, &rep, &entity_contacts, schema) == schema);
+    struct role plain = builtin(READ_ONLY);
+    struct actor viewer = actor_with(&plain, TOKEN_SCOPE_ALL);
+    EXPECT(actor_filter_schema(arena, &viewer, &entity_contacts, schema) == schema);
 
     struct role role = parsed(arena, NULL,
                               "{'contacts': {'birthday': 'hidden', 'custom.vip_level': 'hidden',"
@@ -496,7 +496,22 @@ TEST(the_filter_schema_leaves_out_hidden_fields)
     EXPECT(schema_find_field(narrow, "source", 6) != NULL);
     EXPECT(schema_find_field(schema, "birthday", 8) != NULL);
     EXPECT_STR_EQ(narrow->table, "contacts");
-    EXPECT_INT_EQ(narrow->n_relations, schema->n_relations);
+    /* This role reads no companies, so it cannot filter contacts by them either. */
+    EXPECT_INT_EQ(narrow->n_relations, 0);
+    arena_free(arena);
+}
+
+TEST(a_filter_cannot_follow_links_to_records_the_caller_may_not_all_read)
+{
+    struct arena *arena = arena_new();
+    struct custom_fields custom = {NULL, 0};
+    const struct schema *schema = record_filter_schema(arena, &entity_contacts, &custom);
+    struct role role = builtin(SALES_REP);
+    struct actor rep = actor_with(&role, TOKEN_SCOPE_ALL);
+    const struct schema *narrow = actor_filter_schema(arena, &rep, &entity_contacts, schema);
+    EXPECT(schema->n_relations > 0);
+    EXPECT_INT_EQ(narrow->n_relations, 0);
+    EXPECT_INT_EQ(narrow->n_fields, schema->n_fields);
     arena_free(arena);
 }
 
