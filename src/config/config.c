@@ -45,7 +45,7 @@ static const struct option_row options[] = {
     {"--log-level", "CRM_LOG_LEVEL", OPTION_STRING, AT(log_level), "info",
      "debug, info, warn or error"},
     {"--demo", "CRM_DEMO", OPTION_FLAG, AT(demo), "0",
-     "seed demo companies and contacts into an empty database"},
+     "seed demo teams, users, companies and contacts into an empty database"},
     {"--admin-email", "CRM_ADMIN_EMAIL", OPTION_STRING, AT(admin_email), "admin@example.com",
      "e-mail of the administrator created on first start"},
     {"--session-idle-minutes", "CRM_SESSION_IDLE_MINUTES", OPTION_UNSIGNED,
@@ -137,6 +137,8 @@ void config_print_help(FILE *out)
                  "commands:\n"
                  "  serve     run the HTTP server (migrates the database first)\n"
                  "  migrate   apply pending database migrations and exit\n"
+                 "  user      add|reset-password|disable --email E [--name N --role R]:\n"
+                 "            manage a user; the password is read from standard input\n"
                  "  version   print the version\n"
                  "  help      print this text\n\n"
                  "options (flag, environment variable, default):\n");
