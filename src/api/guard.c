@@ -95,6 +95,13 @@ static int sign_in_with_token(struct http_request *req, struct store_conn *conn,
     return rc;
 }
 
+/* A cookie that no longer signs anyone in is cleared, unless res is NULL (a sign-in sets it anew). */
+static void forget_cookie(struct http_request *req, struct http_response *res)
+{
+    if (res != NULL)
+        session_clear_cookie(req, res);
+}
+
 static int sign_in_with_cookie(struct http_request *req, struct http_response *res,
                                struct store_conn *conn, const char *cookie)
 {
@@ -104,14 +111,14 @@ static int sign_in_with_cookie(struct http_request *req, struct http_response *r
     char hash[TOKEN_HASH_HEX_BYTES];
     int64_t now_ms = clock_now_ms();
     if (!token_well_formed(cookie, TOKEN_TEXT_MAX)) {
-        session_clear_cookie(req, res);
+        forget_cookie(req, res);
         return reject(req, "malformed session cookie");
     }
     token_hash(cookie, strlen(cookie), hash);
     int rc = store_session_find(conn, req->arena, hash, &session, &req->err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(&req->err);
-        session_clear_cookie(req, res);
+        forget_cookie(req, res);
         return reject(req, "the session has ended");
     }
     if (rc < 0)
@@ -119,7 +126,7 @@ static int sign_in_with_cookie(struct http_request *req, struct http_response *r
     if (session.pending_totp || now_ms - session.last_seen_at_ms > app->session_idle_ms ||
         now_ms > session.expires_at_ms) {
         rc = store_session_delete(conn, req->arena, session.id, &req->err);
-        session_clear_cookie(req, res);
+        forget_cookie(req, res);
         return rc < 0 ? rc : reject(req, "the session has ended");
     }
     rc = store_user_find_by_id(conn, req->arena, session.user_id, &user, &req->err);
@@ -200,7 +207,7 @@ int api_guard(struct http_request *req, struct http_response *res)
             rc = check_token_scope(req);
         return rc;
     }
-    rc = sign_in_with_cookie(req, res, conn, cookie);
+    rc = sign_in_with_cookie(req, is_public ? NULL : res, conn, cookie);
     /* A public route (signing in again) needs no session, nor its CSRF token. */
     if (is_public) {
         err_clear(&req->err);

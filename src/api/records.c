@@ -178,6 +178,23 @@ static int get_visible(struct http_request *req, struct store_conn *conn,
     return get_live(req, conn, entity, &access, id, record);
 }
 
+/*
+ * Reads back a record just written, whatever the caller's scope over it
+ * now (the new owner may be someone else), with its links limited to the
+ * records the caller may read.
+ */
+static int get_written(struct http_request *req, struct store_conn *conn,
+                       const struct entity *entity, int64_t id, enum record_state state,
+                       json_t **record)
+{
+    struct access access = actor_access(api_actor(req), entity, ACCESS_READ);
+    access.scope = SCOPE_ALL;
+    int rc = store_record_get(conn, req->arena, entity, &access, id, state, record, &req->err);
+    if (rc == 0)
+        api_keep(req, *record);
+    return rc;
+}
+
 /* Answers a record as the caller may see it. */
 static int respond_visible(struct http_request *req, struct http_response *res, int status,
                            const struct entity *entity, json_t *record)
@@ -321,9 +338,8 @@ int records_create(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = store_record_insert(conn, req->arena, entity, &access, changes, merged, &id,
                                  &req->err);
-    /* Read back whatever the caller's read scope (the new owner may be someone else). */
     if (rc == 0)
-        rc = get_live(req, conn, entity, &access_system, id, &record);
+        rc = get_written(req, conn, entity, id, RECORD_LIVE, &record);
     if (rc == 0)
         rc = audit_change(req, conn, entity, "create", NULL, record);
     rc = api_commit(req, conn, rc);
@@ -378,7 +394,7 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
                                  &req->err);
     if (rc == 0)
-        rc = get_live(req, conn, entity, &access_system, id, &record);
+        rc = get_written(req, conn, entity, id, RECORD_LIVE, &record);
     if (rc == 0)
         rc = audit_change(req, conn, entity, "update", current, record);
     rc = api_commit(req, conn, rc);
@@ -409,10 +425,8 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
     if (rc == 0)
         rc = store_record_set_trashed(conn, req->arena, entity, &access, id, trashed, &req->err);
     if (rc == 0)
-        rc = store_record_get(conn, req->arena, entity, &access_system, id, RECORD_ANY, &record,
-                              &req->err);
+        rc = get_written(req, conn, entity, id, RECORD_ANY, &record);
     if (rc == 0) {
-        api_keep(req, record);
         rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id,
                        NULL, NULL);
     }

@@ -110,18 +110,23 @@ function crmEnv(extra) {
 
 /*
  * Runs `crm args...` to completion in a scratch working directory (relative defaults such as
- * web/dist find nothing there): { code, signal, stdout, stderr, ms }.
+ * web/dist find nothing there): { code, signal, stdout, stderr, ms }. input: text written to
+ * its standard input (which is otherwise closed).
  */
-export function runCrm(args, { timeoutMs = 30_000, env } = {}) {
+export function runCrm(args, { timeoutMs = 30_000, env, input } = {}) {
     assertBinaryExists();
     const started = Date.now();
     return new Promise((resolve) => {
         const child = spawn(CRM_BIN, args, {
             env: crmEnv(env),
             cwd: tmpdir(),
-            stdio: ['ignore', 'pipe', 'pipe'],
+            stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         });
         running.add(child);
+        if (input !== undefined) {
+            child.stdin.on('error', () => {}); /* a crm that exits without reading it */
+            child.stdin.end(input);
+        }
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => { stdout += d; });
