@@ -11,6 +11,7 @@ function init(args)
   end
   assert(#paths > 0, "no list URLs in " .. tostring(args[1]))
   bench_seed()
+  bench_auth()
 end
 
 function request()

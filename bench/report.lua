@@ -1,6 +1,7 @@
 -- Shared by the wrk scripts in bench/: a fixed seed per wrk thread (so the
--- real server and the probe get the same requests), URL encoding, and one
--- line of results (key=value, milliseconds) that bench/run.sh reads.
+-- real server and the probe get the same requests), the API token (from the
+-- environment variable BENCH_TOKEN, as bench/run.sh sets it), URL encoding,
+-- and one line of results (key=value, milliseconds) that bench/run.sh reads.
 
 local threads_made = 0
 
@@ -11,6 +12,14 @@ end
 
 function bench_seed()
   math.randomseed(20261123 + 7919 * (thread_number or 0))
+end
+
+-- Every request of this thread carries "Authorization: Bearer $BENCH_TOKEN" (none when unset).
+function bench_auth()
+  local token = os.getenv("BENCH_TOKEN")
+  if token and token ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. token
+  end
 end
 
 function bench_urlencode(s)

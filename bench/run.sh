@@ -4,6 +4,10 @@
 # bench/probe (bare libmicrohttpd + SQLite) side by side, loads them with wrk
 # (single-record GET on both, list pages, search) and writes docs/perf.md
 # with the machine, the date, the numbers and each target's pass/fail.
+# The server wants a signed-in caller: the script makes an admin user
+# (bench@example.com, a new random password each run), signs in and creates a
+# read-scoped API token that every request carries as `Authorization: Bearer`
+# (the wrk scripts read it from BENCH_TOKEN).
 #
 #   BENCH_CONTACTS=100000 bench/run.sh      a quicker run on fewer rows
 #
@@ -88,6 +92,19 @@ if [ "${BENCH_REGENERATE:-0}" = 1 ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" 
     echo "$wanted" >"$STAMP"
 fi
 db_mb=$(($(stat -c %s "$DB") / 1048576))
+
+# The bench user: added to a new database; in a reused one it is already there,
+# and setting its password again also ends the sessions and tokens of earlier runs.
+BENCH_EMAIL=bench@example.com
+PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+if ! printf '%s\n' "$PASSWORD" | "$BUILD_DIR/crm" user add --db "$DB" --email "$BENCH_EMAIL" \
+    --name Bench --role admin >"$OUT/user.log" 2>&1 &&
+    ! printf '%s\n' "$PASSWORD" | "$BUILD_DIR/crm" user reset-password --db "$DB" \
+        --email "$BENCH_EMAIL" >>"$OUT/user.log" 2>&1; then
+    echo "bench: could not add the user $BENCH_EMAIL:" >&2
+    cat "$OUT/user.log" >&2
+    exit 1
+fi
 # Start from a warm page cache, as a server that has been up for a while would.
 cat "$DB" >/dev/null
 
@@ -132,6 +149,37 @@ cpu_ticks() { # PID
     awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
+# json_text FILE KEY: the string value of KEY in a flat JSON answer.
+json_text() {
+    sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" "$1"
+}
+
+# sign_in URL: signs in as the bench user, creates a read-scoped API token with
+# the session, signs out again (the token stays valid) and prints the token.
+sign_in() {
+    jar=$OUT/cookies.txt
+    answer=$(printf '{"email":"%s","password":"%s"}' "$BENCH_EMAIL" "$PASSWORD" |
+        curl -s -c "$jar" -o "$OUT/auth.json" -w '%{http_code}' \
+            -H 'Content-Type: application/json' --data-binary @- "$1/api/v1/auth/login")
+    if [ "$answer" != 200 ]; then
+        echo "bench: sign-in failed: $answer" >&2
+        cat "$OUT/auth.json" >&2
+        exit 1
+    fi
+    csrf=$(json_text "$OUT/auth.json" csrf_token)
+    answer=$(curl -s -b "$jar" -o "$OUT/auth.json" -w '%{http_code}' -H "X-CSRF-Token: $csrf" \
+        -H 'Content-Type: application/json' --data '{"name":"bench","scopes":["read"]}' \
+        "$1/api/v1/tokens")
+    if [ "$answer" != 201 ]; then
+        echo "bench: making an API token failed: $answer" >&2
+        cat "$OUT/auth.json" >&2
+        exit 1
+    fi
+    json_text "$OUT/auth.json" token
+    curl -s -b "$jar" -o /dev/null -X POST -H "X-CSRF-Token: $csrf" "$1/api/v1/auth/logout"
+    rm -f "$jar" "$OUT/auth.json"
+}
+
 # ---- servers ----
 
 echo "bench: starting crm on port $PORT and probe on port $PROBE_PORT"
@@ -143,6 +191,10 @@ probe_pid=$!
 wait_ready "http://127.0.0.1:$PORT/healthz" "$crm_pid"
 wait_ready "http://127.0.0.1:$PROBE_PORT/api/v1/contacts/1" "$probe_pid"
 rss_start_kb=$(vm_kb "$crm_pid" VmRSS)
+BENCH_TOKEN=$(sign_in "http://127.0.0.1:$PORT")
+[ -n "$BENCH_TOKEN" ] || { echo "bench: no API token in the answer" >&2; exit 1; }
+# For the wrk scripts (bench/report.lua); the probe gets the header too and ignores it.
+export BENCH_TOKEN
 
 # Pages 1 to 5 of each list query, with their cursors, for bench/list.lua.
 urls=$OUT/list-urls.txt
@@ -152,6 +204,7 @@ grep -v '^#' bench/list_queries.txt | grep -v '^$' | while IFS='|' read -r sort 
     page=1
     while [ "$page" -le 5 ]; do
         set -- -s -G -o "$OUT/page.json" -w '%{http_code} %{url_effective}' \
+            -H "Authorization: Bearer $BENCH_TOKEN" \
             "http://127.0.0.1:$PORT/api/v1/contacts" --data-urlencode "sort=$sort"
         [ -z "$filter" ] || set -- "$@" --data-urlencode "filter=$filter"
         [ -z "$cursor" ] || set -- "$@" --data-urlencode "cursor=$cursor"
@@ -267,6 +320,8 @@ row() { # LABEL CONNECTIONS LINE TARGET RESULT
     echo "  $db_mb MB, $generated; page cache warmed before the runs."
     echo "- \`crm serve\` from $BUILD_DIR with its defaults (threads = cores, log level $LOG_LEVEL,"
     echo "  access log to a file) and \`bench/probe\` run side by side on the same database."
+    echo "- Every request carries \`Authorization: Bearer\` with a read-scoped API token of an"
+    echo "  admin user, so crm checks the token on each one; the probe ignores the header."
     echo "- wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --timeout 10s, on the same machine (wrk"
     echo "  takes CPU from the servers). wrk keeps every connection busy, so under"
     echo "  -c$CONNECTIONS a latency is mostly the queue in front of $(nproc) worker threads; list and"

@@ -20,6 +20,7 @@ local common_only = false
 function init(args)
   common_only = args[1] == "common"
   bench_seed()
+  bench_auth()
 end
 
 function request()

@@ -86,6 +86,22 @@ static int record_access(struct http_request *req, struct store_conn *conn,
     return rc;
 }
 
+/*
+ * Whether the caller's role hides a field the full-text index holds: the
+ * index is one text per record, so a search would find records by the
+ * hidden value.
+ */
+static bool hides_searched_field(const struct actor *actor, const struct entity *entity)
+{
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if ((f->flags & FIELD_SEARCHED) != 0 &&
+            actor_field_right(actor, entity, f->name) == FIELD_RIGHT_HIDDEN)
+            return true;
+    }
+    return false;
+}
+
 int records_list(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
@@ -137,6 +153,12 @@ int records_list(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     query.search = http_query(req, "q");
+    if (query.search != NULL && *query.search != '\0' && hides_searched_field(actor, entity)) {
+        err_set(&req->err, ERR_BAD_REQUEST,
+                "your role hides fields that search reads, so %s cannot be searched with q",
+                entity->name);
+        return err_field(&req->err, "q", "not available to your role; use filter instead");
+    }
     query.trash = query_flag(req, "trash");
     query.count = query_flag(req, "count");
     rc = store_record_list(conn, req->arena, entity, &access, &query, &page, &req->err);

@@ -149,6 +149,22 @@ void sql_param_cstr(struct sql_builder *sql, const char *text)
     sql_param_text(sql, text, strlen(text));
 }
 
+void sql_param_text_or_null(struct sql_builder *sql, const char *text)
+{
+    if (text == NULL)
+        sql_param_null(sql);
+    else
+        sql_param_cstr(sql, text);
+}
+
+void sql_param_id_or_null(struct sql_builder *sql, int64_t id)
+{
+    if (id == 0)
+        sql_param_null(sql);
+    else
+        sql_param_int(sql, id);
+}
+
 int sql_finish(struct sql_builder *sql)
 {
     return sql->failed ? -ERR_TOO_LARGE : 0;

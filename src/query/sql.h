@@ -48,6 +48,10 @@ void sql_param_int(struct sql_builder *sql, int64_t value);
 void sql_param_real(struct sql_builder *sql, double value);
 void sql_param_text(struct sql_builder *sql, const char *text, size_t len);
 void sql_param_cstr(struct sql_builder *sql, const char *text);
+/* A text parameter, or NULL when text is NULL. */
+void sql_param_text_or_null(struct sql_builder *sql, const char *text);
+/* An id parameter, or NULL when id is 0 (none). */
+void sql_param_id_or_null(struct sql_builder *sql, int64_t id);
 /* 0, or -ERR_TOO_LARGE when the text outgrew its cap. */
 int sql_finish(struct sql_builder *sql);
 const char *sql_text(const struct sql_builder *sql);

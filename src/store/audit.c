@@ -24,22 +24,6 @@ static const char *audit_json_text(struct arena *arena, const json_t *value)
     return copy;
 }
 
-static void param_text_or_null(struct sql_builder *sql, const char *text)
-{
-    if (text == NULL)
-        sql_param_null(sql);
-    else
-        sql_param_cstr(sql, text);
-}
-
-static void param_id_or_null(struct sql_builder *sql, int64_t id)
-{
-    if (id == 0)
-        sql_param_null(sql);
-    else
-        sql_param_int(sql, id);
-}
-
 int store_audit_append(struct store_conn *conn, struct arena *arena,
                        const struct audit_entry *entry, struct err *err)
 {
@@ -59,25 +43,25 @@ int store_audit_append(struct store_conn *conn, struct arena *arena,
                   "\"request_id\") VALUES (");
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", ");
-    param_id_or_null(&sql, entry->user_id);
+    sql_param_id_or_null(&sql, entry->user_id);
     sql_add(&sql, ", ");
-    param_id_or_null(&sql, entry->token_id);
+    sql_param_id_or_null(&sql, entry->token_id);
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, entry->kind);
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, entry->action);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, entry->entity);
+    sql_param_text_or_null(&sql, entry->entity);
     sql_add(&sql, ", ");
-    param_id_or_null(&sql, entry->record_id);
+    sql_param_id_or_null(&sql, entry->record_id);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, audit_json_text(arena, entry->changes));
+    sql_param_text_or_null(&sql, audit_json_text(arena, entry->changes));
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, detail);
+    sql_param_text_or_null(&sql, detail);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, entry->client);
+    sql_param_text_or_null(&sql, entry->client);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, entry->request_id);
+    sql_param_text_or_null(&sql, entry->request_id);
     sql_add(&sql, ")");
     return store_query(conn, arena, &sql, NULL, err);
 }

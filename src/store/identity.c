@@ -27,23 +27,6 @@ static void arena_json_decref(void *value)
     json_decref(value);
 }
 
-static void param_text_or_null(struct sql_builder *sql, const char *text)
-{
-    if (text == NULL)
-        sql_param_null(sql);
-    else
-        sql_param_cstr(sql, text);
-}
-
-/* An id parameter where 0 means none. */
-static void param_id_or_null(struct sql_builder *sql, int64_t id)
-{
-    if (id == 0)
-        sql_param_null(sql);
-    else
-        sql_param_int(sql, id);
-}
-
 static const char *lower_ascii(struct arena *arena, const char *text)
 {
     char *out = arena_strdup(arena, text);
@@ -122,6 +105,40 @@ static int query_expect_row(struct store_conn *conn, struct arena *arena,
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", what, (long long)id);
+    return 0;
+}
+
+/* Builds one API JSON object from row r of a result. */
+typedef json_t *row_json_fn(const struct store_rows *rows, size_t r);
+
+/* Runs sql and returns every row as a JSON array of row_json objects. */
+static int rows_to_json_list(struct store_conn *conn, struct arena *arena,
+                             const struct sql_builder *sql, row_json_fn *row_json, json_t **out,
+                             struct err *err)
+{
+    struct store_rows rows;
+    int rc = store_query(conn, arena, sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    json_t *list = json_array();
+    for (size_t r = 0; r < rows.n_rows; r++)
+        json_array_append_new(list, row_json(&rows, r));
+    *out = list;
+    return 0;
+}
+
+/* Runs sql and returns its first row as row_json; ERR_NOT_FOUND (naming what) when none. */
+static int row_to_json_one(struct store_conn *conn, struct arena *arena,
+                           const struct sql_builder *sql, row_json_fn *row_json, const char *what,
+                           int64_t id, json_t **out, struct err *err)
+{
+    struct store_rows rows;
+    int rc = store_query(conn, arena, sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    if (rows.n_rows == 0)
+        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", what, (long long)id);
+    *out = row_json(&rows, 0);
     return 0;
 }
 
@@ -254,15 +271,7 @@ int store_users_list(struct store_conn *conn, struct arena *arena, const char *q
         sql_add(&sql, " LIMIT ");
         sql_param_int(&sql, (int64_t)limit);
     }
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    json_t *list = json_array();
-    for (size_t r = 0; r < rows.n_rows; r++)
-        json_array_append_new(list, user_json(&rows, r));
-    *out = list;
-    return 0;
+    return rows_to_json_list(conn, arena, &sql, user_json, out, err);
 }
 
 int store_user_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
@@ -272,14 +281,7 @@ int store_user_get(struct store_conn *conn, struct arena *arena, int64_t id, jso
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT " USER_JSON_COLUMNS " WHERE u.\"id\" = ");
     sql_param_int(&sql, id);
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    if (rows.n_rows == 0)
-        return err_set(err, ERR_NOT_FOUND, "no user with id %lld", (long long)id);
-    *out = user_json(&rows, 0);
-    return 0;
+    return row_to_json_one(conn, arena, &sql, user_json, "user", id, out, err);
 }
 
 enum user_value {
@@ -370,14 +372,14 @@ static void user_value_add(struct sql_builder *sql, struct arena *arena,
         break;
     case USER_TEXT:
     case USER_TEXT_OR_NULL:
-        param_text_or_null(sql, json_string_value(value));
+        sql_param_text_or_null(sql, json_string_value(value));
         break;
     case USER_ID:
     case USER_INT:
         sql_param_int(sql, json_integer_value(value));
         break;
     case USER_ID_OR_NULL:
-        param_id_or_null(sql, json_integer_value(value));
+        sql_param_id_or_null(sql, json_integer_value(value));
         break;
     case USER_BOOL:
         sql_param_int(sql, json_is_true(value) ? 1 : 0);
@@ -483,15 +485,7 @@ int store_teams_list(struct store_conn *conn, struct arena *arena, json_t **out,
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT " TEAM_JSON_COLUMNS " ORDER BY t.\"name\", t.\"id\"");
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    json_t *list = json_array();
-    for (size_t r = 0; r < rows.n_rows; r++)
-        json_array_append_new(list, team_json(&rows, r));
-    *out = list;
-    return 0;
+    return rows_to_json_list(conn, arena, &sql, team_json, out, err);
 }
 
 int store_team_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
@@ -501,14 +495,7 @@ int store_team_get(struct store_conn *conn, struct arena *arena, int64_t id, jso
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT " TEAM_JSON_COLUMNS " WHERE t.\"id\" = ");
     sql_param_int(&sql, id);
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    if (rows.n_rows == 0)
-        return err_set(err, ERR_NOT_FOUND, "no team with id %lld", (long long)id);
-    *out = team_json(&rows, 0);
-    return 0;
+    return row_to_json_one(conn, arena, &sql, team_json, "team", id, out, err);
 }
 
 int store_team_insert(struct store_conn *conn, struct arena *arena, const char *name,
@@ -614,15 +601,7 @@ int store_roles_list(struct store_conn *conn, struct arena *arena, json_t **out,
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT " ROLE_JSON_COLUMNS " ORDER BY \"id\"");
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    json_t *list = json_array();
-    for (size_t r = 0; r < rows.n_rows; r++)
-        json_array_append_new(list, role_json(&rows, r));
-    *out = list;
-    return 0;
+    return rows_to_json_list(conn, arena, &sql, role_json, out, err);
 }
 
 static int role_find(struct store_conn *conn, struct arena *arena, const char *name, int64_t id,
@@ -637,17 +616,11 @@ static int role_find(struct store_conn *conn, struct arena *arena, const char *n
         sql_add(&sql, "SELECT " ROLE_JSON_COLUMNS " WHERE \"id\" = ");
         sql_param_int(&sql, id);
     }
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    if (rows.n_rows == 0) {
-        if (name != NULL)
-            return err_set(err, ERR_NOT_FOUND, "no role named %s", name);
-        return err_set(err, ERR_NOT_FOUND, "no role with id %lld", (long long)id);
-    }
-    *out = role_json(&rows, 0);
-    return 0;
+    int rc = row_to_json_one(conn, arena, &sql, role_json, "role", id, out, err);
+    /* Only the missing row gives ERR_NOT_FOUND here; a lookup by name says so. */
+    if (rc == -ERR_NOT_FOUND && name != NULL)
+        return err_set(err, ERR_NOT_FOUND, "no role named %s", name);
+    return rc;
 }
 
 int store_role_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
@@ -813,9 +786,9 @@ int store_session_insert(struct store_conn *conn, struct arena *arena,
     sql_add(&sql, ", ");
     sql_param_int(&sql, session->expires_at_ms);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, session->client);
+    sql_param_text_or_null(&sql, session->client);
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, user_agent_kept(arena, session->user_agent));
+    sql_param_text_or_null(&sql, user_agent_kept(arena, session->user_agent));
     sql_add(&sql, ") RETURNING \"id\"");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
@@ -948,7 +921,7 @@ int store_token_insert(struct store_conn *conn, struct arena *arena, const struc
     sql_add(&sql, ", ");
     sql_param_int(&sql, (int64_t)(token->scopes & TOKEN_SCOPE_ALL));
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, token->expires_at);
+    sql_param_text_or_null(&sql, token->expires_at);
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, token->created_at != NULL ? token->created_at : now);
     sql_add(&sql, ") RETURNING \"id\"");
@@ -1011,15 +984,7 @@ int store_tokens_list(struct store_conn *conn, struct arena *arena, int64_t user
         sql_param_int(&sql, user_id);
     }
     sql_add(&sql, " ORDER BY \"id\" DESC");
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    json_t *list = json_array();
-    for (size_t r = 0; r < rows.n_rows; r++)
-        json_array_append_new(list, token_json(&rows, r));
-    *out = list;
-    return 0;
+    return rows_to_json_list(conn, arena, &sql, token_json, out, err);
 }
 
 int store_token_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
@@ -1029,14 +994,7 @@ int store_token_get(struct store_conn *conn, struct arena *arena, int64_t id, js
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT " TOKEN_COLUMNS " WHERE \"id\" = ");
     sql_param_int(&sql, id);
-    struct store_rows rows;
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    if (rows.n_rows == 0)
-        return err_set(err, ERR_NOT_FOUND, "no token with id %lld", (long long)id);
-    *out = token_json(&rows, 0);
-    return 0;
+    return row_to_json_one(conn, arena, &sql, token_json, "token", id, out, err);
 }
 
 int store_token_revoke(struct store_conn *conn, struct arena *arena, int64_t id, struct err *err)
@@ -1141,7 +1099,7 @@ static void failures_subquery(struct sql_builder *sql, const char *what, const c
                               const char *value, int64_t after_ms)
 {
     sql_addf(sql, "(SELECT %s FROM \"sign_in_failures\" WHERE \"%s\" = ", what, column);
-    param_text_or_null(sql, value);
+    sql_param_text_or_null(sql, value);
     sql_add(sql, " AND \"at_ms\" > ");
     sql_param_int(sql, after_ms);
     sql_add(sql, ")");

@@ -595,6 +595,22 @@ describe('field rights of a custom role', () => {
         assert.equal((await snapshot('contacts', contact.id)).birthday, '1990-05-17');
     });
 
+    test('search with q still works when no searched field is hidden, and is refused when one is', async () => {
+        expectStatus(await as('GET', `/api/v1/contacts${qs({ q: contact.first_name })}`), 200);
+        const roles = await W.admin('GET', '/api/v1/roles');
+        const rep = roles.json.data.find((r) => r.name === 'sales_rep');
+        const role = await W.admin('POST', '/api/v1/roles', {
+            name: `no_position_${word(6)}`, label: 'Sales rep without positions',
+            permissions: rep.permissions, fields: { contacts: { position: 'hidden' } },
+        });
+        expectStatus(role, 201, 'create the role');
+        const other = await makeSignedInUser(W.srv, 'positions', role.json.name, W.teams.A.id);
+        const search = await W.srv.api('GET', `/api/v1/contacts${qs({ q: 'Engineer' })}`, undefined,
+            { Authorization: `Bearer ${other.token}` });
+        const p = expectProblem(search, 400, 'q over a hidden position would find records by it');
+        assert.ok(p.errors?.some((e) => e.field === 'q'), `a field error on q: ${search.text}`);
+    });
+
     test('filtering or sorting on a hidden field is a 400', async () => {
         expectProblem(await as('GET', `/api/v1/contacts${qs({ filter: 'birthday = "1990-05-17"' })}`), 400);
         expectProblem(await as('GET', `/api/v1/contacts${qs({ filter: 'birthday is not null' })}`), 400);
