@@ -70,6 +70,12 @@ int api_audit(struct http_request *req, struct store_conn *conn, const char *kin
               const char *action, const char *entity, int64_t record_id, const json_t *changes,
               const json_t *detail);
 /*
+ * A security event inside conn's open transaction, about user_id (0: the
+ * caller, if any).
+ */
+int api_audit_security(struct http_request *req, struct store_conn *conn, const char *action,
+                       int64_t user_id, const json_t *detail);
+/*
  * A security event written on its own (a failed sign-in, a refused
  * credential): its own transaction, failures only logged. user_id 0: the
  * caller's, if any.

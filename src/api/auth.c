@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "api/body.h"
 #include "api/session.h"
 #include "auth/password.h"
 #include "auth/throttle.h"
@@ -21,6 +22,7 @@
 #include "auth/totp.h"
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "store/store.h"
 
@@ -46,41 +48,20 @@ static int body_string(struct http_request *req, const json_t *body, const char 
     return 0;
 }
 
-/* Refuses keys of body that are not in allowed (NULL-terminated). */
-static int body_allow_only(struct http_request *req, const json_t *body,
-                           const char *const *allowed)
-{
-    const char *key;
-    const json_t *value;
-    if (!json_is_object(body))
-        return err_set(&req->err, ERR_BAD_REQUEST, "the body must be a JSON object");
-    json_object_foreach((json_t *)body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i] != NULL && !known; i++)
-            known = strcmp(allowed[i], key) == 0;
-        if (!known)
-            err_field(&req->err, key, "is not a field here");
-    }
-    return 0;
-}
-
-/* Reads a JSON body with only the allowed keys; 422 naming every problem. */
-static int read_body(struct http_request *req, const char *const *allowed, json_t **body)
+/* Reads a JSON body with only the allowed keys; unknown ones become field errors. */
+static int read_body(struct http_request *req, const char *const *allowed, size_t n_allowed,
+                     json_t **body)
 {
     int rc = http_request_json(req, body);
     if (rc == 0)
-        rc = body_allow_only(req, *body, allowed);
+        rc = body_check_keys(req, *body, allowed, n_allowed);
     return rc;
 }
 
+/* 422 (or the error already set) when a check above recorded a problem. */
 static int fail_if_field_errors(struct http_request *req)
 {
-    if (req->err.n_fields == 0)
-        return 0;
-    if (req->err.code == ERR_OK)
-        req->err.code = ERR_VALIDATION;
-    return -req->err.code;
+    return body_failed(req) ? -(int)req->err.code : 0;
 }
 
 static void lower_ascii(char *s)
@@ -122,19 +103,24 @@ static int throttle_wait(struct http_request *req, struct store_conn *conn, cons
     return 0;
 }
 
-/* Records a failed attempt (its own transaction) and answers 401. */
+/*
+ * Records a failed attempt and its security event (one transaction of
+ * their own; a failure to write them is logged) and answers 401.
+ */
 static int sign_in_failed(struct http_request *req, struct store_conn *conn, const char *account,
                           int64_t user_id, const char *reason, const char *answer)
 {
-    struct err saved;
-    err_clear(&saved);
-    if (store_begin(conn, &saved) == 0) {
-        int rc = store_sign_in_failure_add(conn, req->arena, account, api_client(req),
-                                           clock_now_ms(), &saved);
-        api_commit(req, conn, rc);
-    }
-    api_security_event(req, "sign_in_failed", user_id,
-                       api_keep(req, json_pack("{s:s,s:s}", "email", account, "reason", reason)));
+    json_t *detail = api_keep(req, json_pack("{s:s,s:s}", "email", account, "reason", reason));
+    err_clear(&req->err);
+    int rc = store_begin(conn, &req->err);
+    if (rc == 0)
+        rc = store_sign_in_failure_add(conn, req->arena, account, api_client(req),
+                                       clock_now_ms(), &req->err);
+    if (rc == 0)
+        rc = api_audit_security(req, conn, "sign_in_failed", user_id, detail);
+    if (api_commit(req, conn, rc) < 0)
+        log_error("sign_in_failure_lost", "rid=%s slug=%s", req->request_id,
+                  err_slug(req->err.code));
     err_clear(&req->err);
     return err_set(&req->err, ERR_UNAUTHORIZED, "%s", answer);
 }
@@ -156,17 +142,9 @@ static int finish_sign_in(struct http_request *req, struct http_response *res,
         rc = store_user_update(conn, req->arena, user->id, seen, &req->err);
     if (rc == 0)
         rc = store_sign_in_failures_clear(conn, req->arena, user->email, &req->err);
-    if (rc == 0) {
-        struct audit_entry entry = {
-            .kind = "security",
-            .action = "sign_in",
-            .user_id = user->id,
-            .detail = api_keep(req, json_pack("{s:s}", "method", how)),
-            .client = api_client(req),
-            .request_id = req->request_id,
-        };
-        rc = store_audit_append(conn, req->arena, &entry, &req->err);
-    }
+    if (rc == 0)
+        rc = api_audit_security(req, conn, "sign_in", user->id,
+                                api_keep(req, json_pack("{s:s}", "method", how)));
     if (rc == 0)
         rc = store_user_get(conn, req->arena, user->id, &user_json, &req->err);
     rc = api_commit(req, conn, rc);
@@ -178,13 +156,13 @@ static int finish_sign_in(struct http_request *req, struct http_response *res,
 
 int auth_login(struct http_request *req, struct http_response *res)
 {
-    static const char *const allowed[] = {"email", "password", NULL};
+    static const char *const allowed[] = {"email", "password"};
     struct store_conn *conn;
     struct auth_user user;
     json_t *body;
     const char *email, *password;
     int64_t wait_ms = 0;
-    int rc = read_body(req, allowed, &body);
+    int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
     if (rc < 0)
         return rc;
     body_string(req, body, "email", EMAIL_MAX_BYTES, true, &email);
@@ -253,7 +231,7 @@ static int check_second_factor(struct http_request *req, struct store_conn *conn
 
 int auth_totp(struct http_request *req, struct http_response *res)
 {
-    static const char *const allowed[] = {"challenge", "code", NULL};
+    static const char *const allowed[] = {"challenge", "code"};
     struct store_conn *conn;
     struct session_row pending;
     struct auth_user user;
@@ -261,7 +239,7 @@ int auth_totp(struct http_request *req, struct http_response *res)
     const char *challenge, *code;
     char hash[TOKEN_HASH_HEX_BYTES];
     int64_t wait_ms = 0;
-    int rc = read_body(req, allowed, &body);
+    int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
     if (rc < 0)
         return rc;
     body_string(req, body, "challenge", TOKEN_TEXT_MAX, true, &challenge);
@@ -379,14 +357,14 @@ static int check_current_password(struct http_request *req, struct http_response
 
 int auth_password(struct http_request *req, struct http_response *res)
 {
-    static const char *const allowed[] = {"current_password", "new_password", NULL};
+    static const char *const allowed[] = {"current_password", "new_password"};
     const struct actor *actor = api_actor(req);
     struct store_conn *conn;
     struct auth_user user;
     json_t *body;
     const char *current, *fresh;
     bool answered;
-    int rc = read_body(req, allowed, &body);
+    int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
     if (rc < 0)
         return rc;
     body_string(req, body, "current_password", PASSWORD_MAX_BYTES, true, &current);
@@ -456,14 +434,14 @@ int auth_totp_setup(struct http_request *req, struct http_response *res)
 
 int auth_totp_enable(struct http_request *req, struct http_response *res)
 {
-    static const char *const allowed[] = {"code", NULL};
+    static const char *const allowed[] = {"code"};
     const struct actor *actor = api_actor(req);
     struct store_conn *conn;
     struct auth_user user;
     json_t *body;
     const char *code;
     int64_t step = 0;
-    int rc = read_body(req, allowed, &body);
+    int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
     if (rc < 0)
         return rc;
     body_string(req, body, "code", 32, true, &code);
@@ -508,13 +486,13 @@ int auth_totp_enable(struct http_request *req, struct http_response *res)
 
 int auth_totp_disable(struct http_request *req, struct http_response *res)
 {
-    static const char *const allowed[] = {"password", NULL};
+    static const char *const allowed[] = {"password"};
     struct store_conn *conn;
     struct auth_user user;
     json_t *body;
     const char *password;
     bool answered;
-    int rc = read_body(req, allowed, &body);
+    int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
     if (rc < 0)
         return rc;
     body_string(req, body, "password", PASSWORD_MAX_BYTES, true, &password);

@@ -1,5 +1,5 @@
 /*
- * Request bodies of the identity resources (users, teams, roles, tokens):
+ * Request bodies the handlers share (identity resources, sign-in, fields):
  * an allow-list of keys, trimmed text, e-mail addresses and optional ids,
  * each problem added to the request's error as a field error so that all
  * of them are reported at once; and the {"field":[old,new]} changes the

@@ -74,11 +74,9 @@ int api_audit(struct http_request *req, struct store_conn *conn, const char *kin
     return store_audit_append(conn, req->arena, &entry, &req->err);
 }
 
-void api_security_event(struct http_request *req, const char *action, int64_t user_id,
-                        const json_t *detail)
+int api_audit_security(struct http_request *req, struct store_conn *conn, const char *action,
+                       int64_t user_id, const json_t *detail)
 {
-    struct store_conn *conn;
-    struct err saved = req->err;
     const struct actor *actor = api_actor(req);
     struct audit_entry entry = {
         .kind = "security",
@@ -89,12 +87,20 @@ void api_security_event(struct http_request *req, const char *action, int64_t us
         .client = api_client(req),
         .request_id = req->request_id,
     };
+    return store_audit_append(conn, req->arena, &entry, &req->err);
+}
+
+void api_security_event(struct http_request *req, const char *action, int64_t user_id,
+                        const json_t *detail)
+{
+    struct store_conn *conn;
+    struct err saved = req->err;
     err_clear(&req->err);
     int rc = api_conn(req, &conn);
     if (rc == 0)
         rc = store_begin(conn, &req->err);
     if (rc == 0)
-        rc = api_commit(req, conn, store_audit_append(conn, req->arena, &entry, &req->err));
+        rc = api_commit(req, conn, api_audit_security(req, conn, action, user_id, detail));
     if (rc < 0)
         log_error("security_event_lost", "rid=%s action=%s slug=%s", req->request_id, action,
                   err_slug(req->err.code));

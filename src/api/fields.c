@@ -6,6 +6,7 @@
  * each change goes to the audit log.
  */
 #include "api/api.h"
+#include "api/body.h"
 
 #include <string.h>
 
@@ -47,14 +48,8 @@ static int audit_field(struct http_request *req, struct store_conn *conn, const 
 {
     static const char *const keys[] = {"entity", "name", "label", "type",
                                        "options", "required", "position"};
-    json_t *changes = api_keep(req, json_object());
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        json_t *old = before ? json_object_get(before, keys[i]) : NULL;
-        json_t *now = after ? json_object_get(after, keys[i]) : NULL;
-        if (!json_equal(old, now) && (old != NULL || now != NULL))
-            json_object_set_new(changes, keys[i],
-                                json_pack("[OO]", old ? old : json_null(), now ? now : json_null()));
-    }
+    json_t *changes =
+        api_keep(req, body_changes(before, after, keys, sizeof(keys) / sizeof(keys[0])));
     return api_audit(req, conn, "record", action, "fields", id, changes, NULL);
 }
 

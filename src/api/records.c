@@ -181,12 +181,12 @@ int records_list(struct http_request *req, struct http_response *res)
     return http_respond_json(res, 200, body);
 }
 
-/* Reads a live record within access, kept until the request ends. */
-static int get_live(struct http_request *req, struct store_conn *conn, const struct entity *entity,
-                    const struct access *access, int64_t id, json_t **record)
+/* Reads a record within access, kept until the request ends. */
+static int get_kept(struct http_request *req, struct store_conn *conn, const struct entity *entity,
+                    const struct access *access, int64_t id, enum record_state state,
+                    json_t **record)
 {
-    int rc =
-        store_record_get(conn, req->arena, entity, access, id, RECORD_LIVE, record, &req->err);
+    int rc = store_record_get(conn, req->arena, entity, access, id, state, record, &req->err);
     if (rc == 0)
         api_keep(req, *record);
     return rc;
@@ -197,7 +197,7 @@ static int get_visible(struct http_request *req, struct store_conn *conn,
                        const struct entity *entity, int64_t id, json_t **record)
 {
     struct access access = actor_access(api_actor(req), entity, ACCESS_READ);
-    return get_live(req, conn, entity, &access, id, record);
+    return get_kept(req, conn, entity, &access, id, RECORD_LIVE, record);
 }
 
 /*
@@ -211,10 +211,7 @@ static int get_written(struct http_request *req, struct store_conn *conn,
 {
     struct access access = actor_access(api_actor(req), entity, ACCESS_READ);
     access.scope = SCOPE_ALL;
-    int rc = store_record_get(conn, req->arena, entity, &access, id, state, record, &req->err);
-    if (rc == 0)
-        api_keep(req, *record);
-    return rc;
+    return get_kept(req, conn, entity, &access, id, state, record);
 }
 
 /* Answers a record as the caller may see it. */
