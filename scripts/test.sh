@@ -4,7 +4,7 @@
 #   2. a throwaway PostgreSQL cluster on loopback (scripts/pg-temp.sh)
 #   3. C unit tests, the store contract suite (SQLite, PostgreSQL), fuzz corpus replay,
 #      black-box API tests (SQLite, PostgreSQL) — each in both builds
-#   4. the browser test (headless Chromium) against the default build
+#   4. the browser test (headless Chromium) against the default build (SQLite, PostgreSQL)
 # Closes with the sum of every runner's counts: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -97,7 +97,8 @@ for b in build build-asan; do
 done
 
 step "browser"
-run "e2e chromium (build)" env CRM_BIN="$root/build/crm" node --test tests/e2e/
+run "e2e chromium (build)" env -u CRM_TEST_PG_URL CRM_BIN="$root/build/crm" node --test tests/e2e/
+run "e2e chromium pg (build)" env CRM_BIN="$root/build/crm" node --test tests/e2e/
 
 echo
 if [ ${#suites_failed[@]} -gt 0 ]; then

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/role_cache.h"
 #include "auth/password.h"
 #include "base/log.h"
 #include "config/config.h"
@@ -123,6 +124,7 @@ static int cmd_serve(int argc, char **argv)
         .session_idle_ms = (int64_t)config.session_idle_minutes * 60 * 1000,
         .session_max_ms = (int64_t)config.session_max_hours * 3600 * 1000,
         .trusted_proxies = config.trusted_proxies,
+        .roles = role_cache_new(),
     };
     size_t n_routes;
     const struct route *routes = api_routes(&n_routes);
@@ -136,9 +138,11 @@ static int cmd_serve(int argc, char **argv)
         .request_timeout_s = config.request_timeout_s,
         .static_dir = config.static_dir,
         .guard = api_guard,
+        .refused = auth_refused,
     };
     struct http_server *server = http_server_start(&http, routes, n_routes, &app, &err);
     if (server == NULL) {
+        role_cache_free(app.roles);
         store_close(store);
         return fail("listen", &err);
     }
@@ -155,6 +159,7 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&stop_signals, &sig);
     log_info("stopping", "signal=%d", sig);
     http_server_stop(server, config.shutdown_grace_ms);
+    role_cache_free(app.roles);
     store_close(store);
     log_info("stopped", "status=0");
     return 0;

@@ -16,6 +16,7 @@
 
 struct store;
 struct store_conn;
+struct role_cache;
 struct entity;
 
 /* What every handler reaches through req->app. */
@@ -24,6 +25,7 @@ struct app {
     int64_t session_idle_ms;     /* a session unused this long ends */
     int64_t session_max_ms;      /* a session ends this long after sign-in */
     const char *trusted_proxies; /* comma-separated addresses; "" or NULL: none */
+    struct role_cache *roles;    /* parsed roles; NULL: parsed for every request */
 };
 
 const struct route *api_routes(size_t *n_routes);
@@ -37,7 +39,6 @@ struct api_context {
     struct store_conn *conn; /* NULL until borrowed */
     bool signed_in;          /* actor below is filled */
     struct actor actor;
-    struct role role;
     const char *session_token; /* the cookie's value when signed in with one */
     const char *client;        /* the client's address */
 };
@@ -82,6 +83,13 @@ int api_audit_security(struct http_request *req, struct store_conn *conn, const 
  */
 void api_security_event(struct http_request *req, const char *action, int64_t user_id,
                         const json_t *detail);
+/*
+ * The detail of a security event about a refused request body:
+ * {"problem": slug, "errors": [{"field","message"}]} from err. Never the
+ * error's text nor a value the body held (a JSON parse error quotes the
+ * input). Kept until the request ends.
+ */
+json_t *api_refusal_detail(struct http_request *req, const struct err *err);
 
 /* Borrows a database connection for the rest of the request (the same one on each call). */
 int api_conn(struct http_request *req, struct store_conn **conn);
@@ -132,6 +140,12 @@ http_handler auth_password;
 http_handler auth_totp_setup;
 http_handler auth_totp_enable;
 http_handler auth_totp_disable;
+/*
+ * Told of a request the HTTP server refused before routing it (a body too
+ * large): on the sign-in routes it counts and logs like any sign-in body
+ * refused before its credentials are checked (sign_in_rejected).
+ */
+void auth_refused(struct http_request *req);
 http_handler users_list;
 http_handler users_create;
 http_handler users_get;

@@ -8,7 +8,10 @@
  * e-mail and for the client address; a refused attempt costs no password
  * hash. An unknown e-mail is checked against a dummy hash, and answers
  * exactly as a wrong password does, so neither the answer nor its timing
- * tells whether an account exists. Every outcome goes to the security log.
+ * tells whether an account exists. Every outcome goes to the security log,
+ * also a body refused before any credential is checked (malformed JSON, a
+ * password too long or with NUL, a body too large for the server): that
+ * counts as a failure of the client address, never of the account.
  */
 #include "api/api.h"
 
@@ -72,14 +75,22 @@ static void lower_ascii(char *s)
     }
 }
 
+/* Logs sign_in_throttled (account NULL: not known); answers the wait in whole seconds. */
+static int64_t throttled_event(struct http_request *req, const char *account, int64_t wait_ms)
+{
+    int64_t wait_s = (wait_ms + 999) / 1000;
+    json_t *detail = api_keep(req, json_pack("{s:I}", "wait_s", (json_int_t)wait_s));
+    if (account != NULL)
+        json_object_set_new(detail, "email", json_string(account));
+    api_security_event(req, "sign_in_throttled", 0, detail);
+    return wait_s;
+}
+
 /* Answers 429 with Retry-After when the throttle says wait. */
 static int respond_throttled(struct http_request *req, struct http_response *res,
                              const char *account, int64_t wait_ms)
 {
-    int64_t wait_s = (wait_ms + 999) / 1000;
-    api_security_event(req, "sign_in_throttled", 0,
-                       api_keep(req, json_pack("{s:s,s:I}", "email", account, "wait_s",
-                                               (json_int_t)wait_s)));
+    int64_t wait_s = throttled_event(req, account, wait_ms);
     err_set(&req->err, ERR_THROTTLED, "too many failed sign-ins; try again in %lld s",
             (long long)wait_s);
     http_respond_problem(res, &req->err);
@@ -104,25 +115,107 @@ static int throttle_wait(struct http_request *req, struct store_conn *conn, cons
 }
 
 /*
- * Records a failed attempt and its security event (one transaction of
- * their own; a failure to write them is logged) and answers 401.
+ * Records a failed attempt (account NULL: the client address only) and its
+ * security event, in one transaction of their own; a failure to write them
+ * is logged. Leaves req->err clear.
  */
-static int sign_in_failed(struct http_request *req, struct store_conn *conn, const char *account,
-                          int64_t user_id, const char *reason, const char *answer)
+static void failure_record(struct http_request *req, struct store_conn *conn, const char *account,
+                           int64_t user_id, const char *action, const json_t *detail)
 {
-    json_t *detail = api_keep(req, json_pack("{s:s,s:s}", "email", account, "reason", reason));
     err_clear(&req->err);
     int rc = store_begin(conn, &req->err);
     if (rc == 0)
         rc = store_sign_in_failure_add(conn, req->arena, account, api_client(req),
                                        clock_now_ms(), &req->err);
     if (rc == 0)
-        rc = api_audit_security(req, conn, "sign_in_failed", user_id, detail);
+        rc = api_audit_security(req, conn, action, user_id, detail);
     if (api_commit(req, conn, rc) < 0)
-        log_error("sign_in_failure_lost", "rid=%s slug=%s", req->request_id,
+        log_error("sign_in_failure_lost", "rid=%s action=%s slug=%s", req->request_id, action,
                   err_slug(req->err.code));
     err_clear(&req->err);
+}
+
+/* Records a failed attempt with sign_in_failed and answers 401. */
+static int sign_in_failed(struct http_request *req, struct store_conn *conn, const char *account,
+                          int64_t user_id, const char *reason, const char *answer)
+{
+    json_t *detail = api_keep(req, json_pack("{s:s,s:s}", "email", account, "reason", reason));
+    failure_record(req, conn, account, user_id, "sign_in_failed", detail);
     return err_set(&req->err, ERR_UNAUTHORIZED, "%s", answer);
+}
+
+/*
+ * The e-mail of a refused sign-in body, lower-cased, when it looks like an
+ * address (printable, with an @, not too long); NULL otherwise, so that a
+ * password typed into the wrong box is not logged.
+ */
+static const char *email_for_log(struct http_request *req, const char *email)
+{
+    if (email == NULL || strlen(email) > EMAIL_MAX_BYTES || strchr(email, '@') == NULL)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)email; *p != '\0'; p++) {
+        if (*p <= ' ' || *p == 0x7f)
+            return NULL;
+    }
+    char *account = arena_strdup(req->arena, email);
+    lower_ascii(account);
+    return account;
+}
+
+/*
+ * A sign-in body refused before any credential is checked (req->err holds
+ * why). Unless the client address must already wait (then 429 as for any
+ * throttled attempt, or with res NULL only the event), it counts as a
+ * failure of the client address, not of the e-mail, and is logged as
+ * sign_in_rejected with the problem and field errors, never a value.
+ * Answers the refusal (req->err) itself.
+ */
+static int sign_in_rejected(struct http_request *req, struct http_response *res,
+                            const char *email)
+{
+    struct err refused = req->err;
+    json_t *detail = api_refusal_detail(req, &refused);
+    struct store_conn *conn;
+    int64_t wait_ms = 0;
+    if (email != NULL)
+        json_object_set_new(detail, "email", json_string(email));
+    err_clear(&req->err);
+    int rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = throttle_wait(req, conn, NULL, &wait_ms);
+    if (rc == 0 && wait_ms > 0 && res != NULL)
+        return respond_throttled(req, res, email, wait_ms);
+    if (rc == 0 && wait_ms > 0)
+        throttled_event(req, email, wait_ms);
+    else if (rc == 0)
+        failure_record(req, conn, NULL, 0, "sign_in_rejected", detail);
+    else
+        log_error("sign_in_failure_lost", "rid=%s action=sign_in_rejected slug=%s",
+                  req->request_id, err_slug(req->err.code));
+    req->err = refused;
+    return -(int)refused.code;
+}
+
+void auth_refused(struct http_request *req)
+{
+    if (strcmp(req->method, "POST") != 0)
+        return;
+    if (strcmp(req->path, "/api/v1/auth/login") == 0 || strcmp(req->path, "/api/v1/auth/totp") == 0)
+        sign_in_rejected(req, NULL, NULL);
+}
+
+/*
+ * A body with a password refused before the password is checked, from a
+ * signed-in caller: logged as password_rejected with the route, the
+ * problem and the field errors. Not a failed sign-in: the caller holds a
+ * session already. Answers the refusal.
+ */
+static int password_rejected(struct http_request *req)
+{
+    json_t *detail = api_refusal_detail(req, &req->err);
+    json_object_set_new(detail, "path", json_string(req->path));
+    api_security_event(req, "password_rejected", 0, detail);
+    return -(int)req->err.code;
 }
 
 /* Answers a completed sign-in: the user, its CSRF token and the cookie. */
@@ -160,16 +253,17 @@ int auth_login(struct http_request *req, struct http_response *res)
     struct store_conn *conn;
     struct auth_user user;
     json_t *body;
-    const char *email, *password;
+    const char *email = NULL, *password = NULL;
     int64_t wait_ms = 0;
     int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
+    if (rc == 0) {
+        body_string(req, body, "email", EMAIL_MAX_BYTES, true, &email);
+        body_string(req, body, "password", PASSWORD_MAX_BYTES, true, &password);
+        rc = fail_if_field_errors(req);
+    }
     if (rc < 0)
-        return rc;
-    body_string(req, body, "email", EMAIL_MAX_BYTES, true, &email);
-    body_string(req, body, "password", PASSWORD_MAX_BYTES, true, &password);
-    rc = fail_if_field_errors(req);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
+        return sign_in_rejected(req, res, email_for_log(req, email));
+    rc = api_conn(req, &conn);
     if (rc < 0)
         return rc;
     char *account = arena_strdup(req->arena, email);
@@ -240,17 +334,18 @@ int auth_totp(struct http_request *req, struct http_response *res)
     char hash[TOKEN_HASH_HEX_BYTES];
     int64_t wait_ms = 0;
     int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
+    if (rc == 0) {
+        body_string(req, body, "challenge", TOKEN_TEXT_MAX, true, &challenge);
+        body_string(req, body, "code", 32, true, &code);
+        rc = fail_if_field_errors(req);
+    }
     if (rc < 0)
-        return rc;
-    body_string(req, body, "challenge", TOKEN_TEXT_MAX, true, &challenge);
-    body_string(req, body, "code", 32, true, &code);
-    rc = fail_if_field_errors(req);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
+        return sign_in_rejected(req, res, NULL);
+    rc = api_conn(req, &conn);
     if (rc < 0)
         return rc;
     token_hash(challenge, strlen(challenge), hash);
-    rc = store_session_find(conn, req->arena, hash, &pending, &req->err);
+    rc = store_session_find_with_user(conn, req->arena, hash, &pending, &user, &req->err);
     if (rc == 0 && (!pending.pending_totp || clock_now_ms() > pending.expires_at_ms))
         rc = err_set(&req->err, ERR_NOT_FOUND, "no such challenge");
     if (rc == -ERR_NOT_FOUND) {
@@ -258,8 +353,6 @@ int auth_totp(struct http_request *req, struct http_response *res)
         return err_set(&req->err, ERR_UNAUTHORIZED,
                        "the sign-in has expired; enter your e-mail and password again");
     }
-    if (rc == 0)
-        rc = store_user_find_by_id(conn, req->arena, pending.user_id, &user, &req->err);
     if (rc == 0)
         rc = throttle_wait(req, conn, user.email, &wait_ms);
     if (rc < 0)
@@ -365,15 +458,16 @@ int auth_password(struct http_request *req, struct http_response *res)
     const char *current, *fresh;
     bool answered;
     int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
+    if (rc == 0) {
+        body_string(req, body, "current_password", PASSWORD_MAX_BYTES, true, &current);
+        body_string(req, body, "new_password", PASSWORD_MAX_BYTES + 1, true, &fresh);
+        if (fresh != NULL)
+            password_check_new(fresh, strlen(fresh), "new_password", &req->err);
+        rc = fail_if_field_errors(req);
+    }
     if (rc < 0)
-        return rc;
-    body_string(req, body, "current_password", PASSWORD_MAX_BYTES, true, &current);
-    body_string(req, body, "new_password", PASSWORD_MAX_BYTES + 1, true, &fresh);
-    if (fresh != NULL)
-        password_check_new(fresh, strlen(fresh), "new_password", &req->err);
-    rc = fail_if_field_errors(req);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
+        return password_rejected(req);
+    rc = api_conn(req, &conn);
     if (rc == 0)
         rc = check_current_password(req, res, conn, current, &user, &answered);
     if (rc < 0 || answered)
@@ -493,12 +587,13 @@ int auth_totp_disable(struct http_request *req, struct http_response *res)
     const char *password;
     bool answered;
     int rc = read_body(req, allowed, sizeof(allowed) / sizeof(allowed[0]), &body);
+    if (rc == 0) {
+        body_string(req, body, "password", PASSWORD_MAX_BYTES, true, &password);
+        rc = fail_if_field_errors(req);
+    }
     if (rc < 0)
-        return rc;
-    body_string(req, body, "password", PASSWORD_MAX_BYTES, true, &password);
-    rc = fail_if_field_errors(req);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
+        return password_rejected(req);
+    rc = api_conn(req, &conn);
     if (rc == 0)
         rc = check_current_password(req, res, conn, password, &user, &answered);
     if (rc < 0 || answered) {

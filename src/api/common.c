@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "base/str.h"
+#include "base/utf8.h"
 #include "domain/entity.h"
 #include "store/store.h"
 
@@ -105,6 +106,40 @@ void api_security_event(struct http_request *req, const char *action, int64_t us
         log_error("security_event_lost", "rid=%s action=%s slug=%s", req->request_id, action,
                   err_slug(req->err.code));
     req->err = saved;
+}
+
+/* A JSON string of text; bytes that are not UTF-8 (a name cut short) become '?'. */
+static json_t *safe_string(struct arena *arena, const char *text)
+{
+    size_t len = strlen(text);
+    if (utf8_valid(text, len))
+        return json_stringn(text, len);
+    char *clean = arena_alloc(arena, len + 1);
+    size_t i = 0, out = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(text + i, len - i, &cp);
+        if (n == 0) {
+            clean[out++] = '?';
+            n = 1;
+        } else {
+            memcpy(clean + out, text + i, n);
+            out += n;
+        }
+        i += n;
+    }
+    return json_stringn(clean, out);
+}
+
+json_t *api_refusal_detail(struct http_request *req, const struct err *err)
+{
+    json_t *errors = json_array();
+    for (size_t i = 0; i < err->n_fields && i < ERR_MAX_FIELDS; i++)
+        json_array_append_new(errors,
+                              json_pack("{s:o,s:o}", "field",
+                                        safe_string(req->arena, err->fields[i].field), "message",
+                                        safe_string(req->arena, err->fields[i].message)));
+    return api_keep(req, json_pack("{s:s,s:o}", "problem", err_slug(err->code), "errors", errors));
 }
 
 /* Whether addr is one of the comma-separated addresses in list. */

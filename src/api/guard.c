@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/role_cache.h"
 #include "api/session.h"
 #include "auth/csrf.h"
 #include "auth/token.h"
@@ -38,20 +39,22 @@ static int reject(struct http_request *req, const char *reason)
 static int sign_in_as(struct http_request *req, const struct auth_user *user, unsigned scopes)
 {
     struct api_context *ctx = api_context(req);
+    struct app *app = req->app;
     if (user->disabled)
         return reject(req, "the user is disabled");
-    int rc = role_parse(req->arena, user->role_permissions, user->role_fields,
-                        user->role_is_admin, &ctx->role, &req->err);
-    if (rc < 0) {
-        err_clear(&req->err);
-        return err_set(&req->err, ERR_INTERNAL, "role %s of user %lld is malformed",
-                       user->role_name, (long long)user->id);
-    }
-    ctx->role.id = user->role_id;
-    ctx->role.name = user->role_name;
+    struct role_text role = {
+        .id = user->role_id,
+        .version = user->role_version,
+        .name = user->role_name,
+        .is_admin = user->role_is_admin,
+        .permissions = user->role_permissions,
+        .fields = user->role_fields,
+    };
+    int rc = role_cache_get(app->roles, req->arena, &role, &ctx->actor.role, &req->err);
+    if (rc < 0)
+        return rc;
     ctx->actor.user_id = user->id;
     ctx->actor.team_id = user->team_id;
-    ctx->actor.role = &ctx->role;
     ctx->actor.token_scopes = scopes;
     ctx->signed_in = true;
     return 0;
@@ -68,7 +71,7 @@ static int sign_in_with_token(struct http_request *req, struct store_conn *conn,
     if (!token_well_formed(token, TOKEN_TEXT_MAX))
         return reject(req, "malformed API token");
     token_hash(token, strlen(token), hash);
-    int rc = store_token_find(conn, req->arena, hash, &row, &req->err);
+    int rc = store_token_find_with_user(conn, req->arena, hash, &row, &user, &req->err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(&req->err);
         return reject(req, "unknown API token");
@@ -80,9 +83,6 @@ static int sign_in_with_token(struct http_request *req, struct store_conn *conn,
         return reject(req, "the API token was revoked");
     if (row.expires_at != NULL && strcmp(row.expires_at, now) <= 0)
         return reject(req, "the API token has expired");
-    rc = store_user_find_by_id(conn, req->arena, row.user_id, &user, &req->err);
-    if (rc < 0)
-        return rc;
     api_context(req)->actor.token_id = row.id;
     rc = sign_in_as(req, &user, row.scopes);
     if (rc < 0)
@@ -115,7 +115,7 @@ static int sign_in_with_cookie(struct http_request *req, struct http_response *r
         return reject(req, "malformed session cookie");
     }
     token_hash(cookie, strlen(cookie), hash);
-    int rc = store_session_find(conn, req->arena, hash, &session, &req->err);
+    int rc = store_session_find_with_user(conn, req->arena, hash, &session, &user, &req->err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(&req->err);
         forget_cookie(req, res);
@@ -129,9 +129,6 @@ static int sign_in_with_cookie(struct http_request *req, struct http_response *r
         forget_cookie(req, res);
         return rc < 0 ? rc : reject(req, "the session has ended");
     }
-    rc = store_user_find_by_id(conn, req->arena, session.user_id, &user, &req->err);
-    if (rc < 0)
-        return rc;
     struct api_context *ctx = api_context(req);
     ctx->actor.session_id = session.id;
     ctx->session_token = arena_strdup(req->arena, cookie);

@@ -109,7 +109,7 @@ int records_list(struct http_request *req, struct http_response *res)
     struct store_conn *conn;
     struct custom_fields custom;
     struct sort_key keys[RECORD_SORT_MAX_KEYS + 1];
-    struct filter_context ctx = {actor->user_id, clock_now_ms()};
+    struct filter_context ctx = {.user_id = actor->user_id, .now_ms = clock_now_ms()};
     struct list_query query = {0};
     struct list_page page;
     struct access access;
@@ -218,8 +218,11 @@ static int get_written(struct http_request *req, struct store_conn *conn,
 static int respond_visible(struct http_request *req, struct http_response *res, int status,
                            const struct entity *entity, json_t *record)
 {
+    const struct actor *actor = api_actor(req);
+    if (!actor_hides_any(actor, entity))
+        return api_respond_record(req, res, status, record);
     json_t *shown = api_keep(req, json_deep_copy(record));
-    actor_hide_fields(api_actor(req), entity, shown);
+    actor_hide_fields(actor, entity, shown);
     return api_respond_record(req, res, status, shown);
 }
 

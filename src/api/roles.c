@@ -5,7 +5,7 @@
  * field rights are checked by role_parse and stored in its normalised form
  * (every entity with all its actions). Built-in roles cannot be deleted and
  * the admin role cannot be changed. Each change is one transaction with its
- * security audit entry.
+ * security audit entry; a refused body is logged as role_rejected.
  */
 #include "api/api.h"
 
@@ -119,18 +119,34 @@ static int audit_role(struct http_request *req, struct store_conn *conn, const c
     return rc;
 }
 
+/*
+ * Logs a refused role body as role_rejected, with the role's id (0: a new
+ * role), its name when known and the field errors; answers the refusal.
+ */
+static int role_rejected(struct http_request *req, int64_t id, const char *name)
+{
+    json_t *detail = api_refusal_detail(req, &req->err);
+    if (id > 0)
+        json_object_set_new(detail, "id", json_integer(id));
+    if (name != NULL)
+        json_object_set_new(detail, "name", json_string(name));
+    api_security_event(req, "role_rejected", 0, detail);
+    return -(int)req->err.code;
+}
+
 int roles_create(struct http_request *req, struct http_response *res)
 {
     struct store_conn *conn;
     json_t *body, *role = NULL;
     int64_t id = 0;
     int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
+    if (rc < 0)
+        return rc;
+    rc = http_request_json(req, &body);
     if (rc == 0)
         rc = body_check_keys(req, body, role_keys, COUNT(role_keys));
     if (rc < 0)
-        return rc;
+        return role_rejected(req, 0, NULL);
     const char *name = read_name(req, json_object_get(body, "name"));
     const char *label =
         body_text(req, json_object_get(body, "label"), "label", ROLE_LABEL_MAX_CHARS);
@@ -138,7 +154,7 @@ int roles_create(struct http_request *req, struct http_response *res)
     normalise_rights(req, json_object_get(body, "permissions"), json_object_get(body, "fields"),
                      false, clean);
     if (body_failed(req))
-        return -req->err.code;
+        return role_rejected(req, 0, name);
     json_object_set_new(clean, "name", json_string(name));
     json_object_set_new(clean, "label", json_string(label));
     json_object_set_new(clean, "builtin", json_false());
@@ -207,19 +223,22 @@ int roles_update(struct http_request *req, struct http_response *res)
     struct store_conn *conn;
     json_t *body, *current = NULL, *role = NULL;
     int64_t id, expected;
+    bool refused = false;
     int rc = api_require_admin(req);
     if (rc == 0)
         rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
+    if (rc < 0)
+        return rc;
+    rc = http_request_json(req, &body);
     if (rc == 0)
         rc = body_check_keys(req, body, role_keys, COUNT(role_keys));
     if (rc == 0 && body_failed(req))
         rc = -req->err.code;
-    if (rc == 0)
-        rc = api_begin(req, &conn);
+    if (rc < 0)
+        return role_rejected(req, id, NULL);
+    rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
     json_t *clean = api_keep(req, json_object());
@@ -230,7 +249,8 @@ int roles_update(struct http_request *req, struct http_response *res)
         rc = check_changeable(req, current);
     if (rc == 0) {
         read_update(req, body, current, clean);
-        if (body_failed(req))
+        refused = body_failed(req);
+        if (refused)
             rc = -req->err.code;
     }
     role = current;
@@ -242,6 +262,8 @@ int roles_update(struct http_request *req, struct http_response *res)
             rc = audit_role(req, conn, "role_updated", id, current, role);
     }
     rc = api_commit(req, conn, rc);
+    if (refused)
+        return role_rejected(req, id, json_string_value(json_object_get(current, "name")));
     if (rc < 0)
         return rc;
     return api_respond_record(req, res, 200, role);

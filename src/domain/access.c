@@ -417,8 +417,7 @@ bool access_allows_owner(const struct access *access, int64_t owner_id, int64_t 
     return false;
 }
 
-/* Whether any rule of the actor's role hides a field of entity. */
-static bool actor_hides_any(const struct actor *actor, const struct entity *entity)
+bool actor_hides_any(const struct actor *actor, const struct entity *entity)
 {
     if (actor == NULL || actor->role == NULL)
         return false;
@@ -477,22 +476,19 @@ static bool field_hidden(const struct actor *actor, const struct entity *entity,
 }
 
 /*
- * A relation is left out when it would reveal a hidden field: a foreign key
- * relation through a hidden column ("parent" when parent_id is hidden), or
- * the link table relation when the links field is hidden.
- */
-/*
- * A relation is left out of the filter schema when its field is hidden, or
- * when the caller may not read every record it leads to: the filter's SQL
- * follows the relation without the caller's visibility predicate, so a
- * filter such as company.name = "..." would tell about companies the
- * caller cannot see.
+ * A relation is left out of the filter schema when the caller reads none of
+ * the records it leads to, or when it would reveal a hidden field: a foreign
+ * key relation through a hidden column ("parent" when parent_id is hidden),
+ * or the link table relation when the links field is hidden. A caller who
+ * reads some of the target (own or team) keeps the relation: the store
+ * limits the related records a filter looks at to those the caller may read
+ * (filter_context.relation_visible).
  */
 static bool relation_hidden(const struct actor *actor, const struct entity *entity,
                             const struct schema_relation *relation)
 {
     const struct entity *target = entity_find(relation->target->table);
-    if (target != NULL && actor_scope(actor, target, ACCESS_READ) != SCOPE_ALL)
+    if (target != NULL && actor_scope(actor, target, ACCESS_READ) == SCOPE_NONE)
         return true;
     if (relation->kind == RELATION_FOREIGN_KEY)
         return field_hidden(actor, entity, relation->local_column);
@@ -502,28 +498,67 @@ static bool relation_hidden(const struct actor *actor, const struct entity *enti
            field_hidden(actor, entity, links->field);
 }
 
+/* The fields of schema (entity's) not hidden from the caller, in the arena; *n counts them. */
+static struct schema_field *visible_fields(struct arena *arena, const struct actor *actor,
+                                           const struct entity *entity,
+                                           const struct schema *schema, size_t *n)
+{
+    struct schema_field *fields =
+        schema->n_fields ? arena_alloc_array(arena, schema->n_fields, sizeof(*fields)) : NULL;
+    *n = 0;
+    for (size_t i = 0; i < schema->n_fields; i++) {
+        if (!field_hidden(actor, entity, schema->fields[i].name))
+            fields[(*n)++] = schema->fields[i];
+    }
+    return fields;
+}
+
+/*
+ * The schema a filter may use through a relation: the target's fields
+ * without those the role hides on the target entity. The filter language
+ * follows one relation, so the target's own relations are never offered.
+ */
+static const struct schema *relation_target_schema(struct arena *arena,
+                                                   const struct actor *actor,
+                                                   const struct schema *target)
+{
+    const struct entity *entity = entity_find(target->table);
+    if (target->n_relations == 0 && (entity == NULL || !actor_hides_any(actor, entity)))
+        return target;
+    struct schema *copy = arena_alloc(arena, sizeof(*copy));
+    *copy = *target;
+    copy->relations = NULL;
+    copy->n_relations = 0;
+    if (entity != NULL)
+        copy->fields = visible_fields(arena, actor, entity, target, &copy->n_fields);
+    return copy;
+}
+
 const struct schema *actor_filter_schema(struct arena *arena, const struct actor *actor,
                                          const struct entity *entity,
                                          const struct schema *schema)
 {
     if (!actor_hides_any(actor, entity) && schema->n_relations == 0)
         return schema;
-    struct schema_field *fields =
-        schema->n_fields ? arena_alloc_array(arena, schema->n_fields, sizeof(*fields)) : NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < schema->n_fields; i++) {
-        if (!field_hidden(actor, entity, schema->fields[i].name))
-            fields[n++] = schema->fields[i];
-    }
+    size_t n;
+    struct schema_field *fields = visible_fields(arena, actor, entity, schema, &n);
     struct schema_relation *relations =
         schema->n_relations ? arena_alloc_array(arena, schema->n_relations, sizeof(*relations))
                             : NULL;
     size_t n_relations = 0;
+    bool narrowed = n != schema->n_fields;
     for (size_t i = 0; i < schema->n_relations; i++) {
-        if (!relation_hidden(actor, entity, &schema->relations[i]))
-            relations[n_relations++] = schema->relations[i];
+        const struct schema_relation *relation = &schema->relations[i];
+        if (relation->target == NULL || relation_hidden(actor, entity, relation)) {
+            narrowed = true;
+            continue;
+        }
+        relations[n_relations] = *relation;
+        relations[n_relations].target = relation_target_schema(arena, actor, relation->target);
+        narrowed = narrowed || relations[n_relations].target != relation->target;
+        n_relations++;
     }
-    if (n == schema->n_fields && n_relations == schema->n_relations)
+    if (!narrowed)
         return schema;
     struct schema *copy = arena_alloc(arena, sizeof(*copy));
     *copy = *schema;

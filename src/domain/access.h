@@ -129,9 +129,17 @@ enum field_right actor_field_right(const struct actor *actor, const struct entit
 /* Whether a record owned by owner_id (whose team is owner_team_id) is in scope. */
 bool access_allows_owner(const struct access *access, int64_t owner_id, int64_t owner_team_id);
 
+/* Whether any rule of the actor's role hides a field of entity. */
+bool actor_hides_any(const struct actor *actor, const struct entity *entity);
 /* Removes hidden fields (and hidden custom values) from a record or an array of them. */
 void actor_hide_fields(const struct actor *actor, const struct entity *entity, json_t *records);
-/* A copy of schema without the hidden fields (so they cannot be filtered or sorted on). */
+/*
+ * A copy of schema without the hidden fields (so they cannot be filtered or
+ * sorted on), without the relations through hidden fields or to entities
+ * the caller reads none of, and with each relation's target schema stripped
+ * of the fields the role hides on the target entity. Relations to records
+ * the caller reads only some of stay: the store limits them to those.
+ */
 const struct schema *actor_filter_schema(struct arena *arena, const struct actor *actor,
                                          const struct entity *entity,
                                          const struct schema *schema);

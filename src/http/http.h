@@ -96,6 +96,13 @@ struct http_server_config {
      * headers it set (a cleared cookie) are kept. NULL: none.
      */
     http_handler *guard;
+    /*
+     * Told of a request the server refuses itself before routing it (a body
+     * past max_body_bytes: 413; headers too large: 431), with req->err set,
+     * just before the problem is sent. It may log; it cannot change the
+     * answer. NULL: none.
+     */
+    void (*refused)(struct http_request *req);
 };
 
 struct http_server;

@@ -26,6 +26,8 @@
  *     the cap cannot be answered early (0.9.75 refuses to queue a response
  *     mid-body), so the rest is read and dropped, up to HTTP_DRAIN_MAX_BYTES
  *     more before the connection is cut, and 413 is answered at its end.
+ *   - These refusals (413, 431) are told to the config's `refused` hook
+ *     first, so that the API can log a refused sign-in.
  *
  * Stopping: quiesce (stop accepting), wait until the count of requests in
  * flight reaches zero or the grace period ends, then stop the daemon. Once
@@ -68,6 +70,7 @@ struct http_server {
     size_t n_routes;
     void *app;
     http_handler *guard;
+    void (*refused)(struct http_request *req); /* told of 413 and 431 refusals */
     struct static_files *static_files; /* NULL: no web UI */
     size_t max_body_bytes;
     size_t max_header_bytes;
@@ -225,6 +228,17 @@ static enum MHD_Result server_send_problem(struct http_exchange *ex, enum err_co
     return server_send_buffered(ex);
 }
 
+/* A refusal before routing: tells the refused hook, then answers the problem. */
+static enum MHD_Result server_refuse(struct http_exchange *ex, enum err_code code,
+                                     const char *detail)
+{
+    if (ex->server->refused != NULL) {
+        err_set(&ex->req.err, code, "%s", detail);
+        ex->server->refused(&ex->req);
+    }
+    return server_send_problem(ex, code, detail);
+}
+
 static enum MHD_Result server_send_static(struct http_exchange *ex)
 {
     struct http_request *req = &ex->req;
@@ -306,8 +320,8 @@ static enum MHD_Result server_on_headers(struct http_exchange *ex)
     MHD_get_connection_values(ex->connection, MHD_GET_ARGUMENT_KIND, server_count_bytes,
                               &header_bytes);
     if (header_bytes > server->max_header_bytes)
-        return server_send_problem(ex, ERR_HEADERS_TOO_LARGE,
-                                   "The request line and headers are too large");
+        return server_refuse(ex, ERR_HEADERS_TOO_LARGE,
+                             "The request line and headers are too large");
 
     const char *length = http_exchange_header(ex, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length != NULL) {
@@ -322,7 +336,7 @@ static enum MHD_Result server_on_headers(struct http_exchange *ex)
             const char *expect = http_exchange_header(ex, MHD_HTTP_HEADER_EXPECT);
             if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
                 n > HTTP_DRAIN_MAX_BYTES)
-                return server_send_problem(ex, ERR_TOO_LARGE, "The request body is too large");
+                return server_refuse(ex, ERR_TOO_LARGE, "The request body is too large");
             ex->body_too_large = true;
             buf_release(&ex->body);
         }
@@ -365,7 +379,7 @@ static enum MHD_Result server_on_request_end(struct http_exchange *ex)
     struct route_lookup lookup;
 
     if (ex->body_too_large)
-        return server_send_problem(ex, ERR_TOO_LARGE, "The request body is too large");
+        return server_refuse(ex, ERR_TOO_LARGE, "The request body is too large");
     req->body = buf_cstr(&ex->body);
     req->body_len = ex->body.len;
 
@@ -534,6 +548,7 @@ struct http_server *http_server_start(const struct http_server_config *config,
     server->n_routes = n_routes;
     server->app = app;
     server->guard = config->guard;
+    server->refused = config->refused;
     server->max_body_bytes =
         config->max_body_bytes > 0 ? config->max_body_bytes : HTTP_DEFAULT_MAX_BODY_BYTES;
     server->max_header_bytes =

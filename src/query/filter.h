@@ -81,10 +81,20 @@ struct schema {
 const struct schema_field *schema_find_field(const struct schema *schema, const char *name,
                                              size_t name_len);
 
-/* What me(), today and "now" mean for one evaluation. */
+/*
+ * What me(), today and "now" mean for one evaluation, and which related
+ * records a condition on a relation may look at. relation_visible, when
+ * set, is called inside the sub-select over a relation's target table
+ * (whose rows are named alias) and appends " AND <predicate>" keeping the
+ * rows the caller may read; the store sets it, so this layer knows nothing
+ * of roles. NULL: every live related record counts.
+ */
 struct filter_context {
     int64_t user_id; /* 0: nobody is signed in; me() matches nothing */
     int64_t now_ms;
+    void (*relation_visible)(struct sql_builder *sql, const char *table, const char *alias,
+                             const void *arg);
+    const void *relation_visible_arg;
 };
 
 struct filter_node; /* the AST; see filter_ast.h for its shape */

@@ -9,7 +9,8 @@
  * so that NOT flips exactly what filter_eval() flips. Custom fields are read
  * from the record's JSON text column (json_extract / ->>), list fields are
  * JSON arrays (json_each / jsonb ?), and a condition on a relation becomes an
- * EXISTS sub-select over live (not deleted) related records.
+ * EXISTS sub-select over live (not deleted) related records that the caller
+ * may read (filter_context.relation_visible).
  */
 #include "query/filter.h"
 
@@ -489,7 +490,10 @@ static int filter_sql_condition(struct filter_compiler *c, const struct filter_t
     }
 }
 
-/* EXISTS (SELECT 1 FROM <related> rN WHERE <joined to alias> AND <live> AND <condition>) */
+/*
+ * EXISTS (SELECT 1 FROM <related> rN WHERE <joined to alias> AND <live>
+ * [AND <visible to the caller>] AND <condition>)
+ */
 static int filter_sql_relation(struct filter_compiler *c, const struct schema *schema,
                                const char *alias, const struct filter_node *node)
 {
@@ -530,7 +534,10 @@ static int filter_sql_relation(struct filter_compiler *c, const struct schema *s
     }
     sql_add(c->sql, " AND ");
     filter_sql_column(c, r_alias, "deleted_at");
-    sql_add(c->sql, " IS NULL AND ");
+    sql_add(c->sql, " IS NULL");
+    if (c->ctx->relation_visible != NULL)
+        c->ctx->relation_visible(c->sql, target->table, r_alias, c->ctx->relation_visible_arg);
+    sql_add(c->sql, " AND ");
     /* Inside EXISTS a NULL condition simply drops the row, so no guard is needed. */
     struct filter_target t = {.schema = target, .alias = r_alias, .field = node->ref.field};
     int rc = filter_sql_condition(c, &t, node, false);

@@ -22,11 +22,6 @@
 
 /* ---- helpers ---- */
 
-static void arena_json_decref(void *value)
-{
-    json_decref(value);
-}
-
 static const char *lower_ascii(struct arena *arena, const char *text)
 {
     char *out = arena_strdup(arena, text);
@@ -154,11 +149,13 @@ static int unique_conflict(int rc, struct err *err, const char *field, const cha
 
 /* ---- users ---- */
 
+/* The columns auth_user_read() reads, of users u joined with their roles r. */
 #define AUTH_USER_COLUMNS                                                                          \
     "u.\"id\", u.\"email\", u.\"name\", u.\"password_hash\", u.\"role_id\", u.\"team_id\", "       \
     "u.\"disabled_at\", u.\"password_must_change\", u.\"totp_enabled\", u.\"totp_secret\", "       \
-    "u.\"totp_last_step\", r.\"name\", r.\"is_admin\", r.\"permissions\", r.\"fields\" "           \
-    "FROM \"users\" u JOIN \"roles\" r ON r.\"id\" = u.\"role_id\""
+    "u.\"totp_last_step\", r.\"name\", r.\"is_admin\", r.\"permissions\", r.\"fields\", "          \
+    "r.\"version\""
+#define AUTH_USER_JOIN "JOIN \"roles\" r ON r.\"id\" = u.\"role_id\""
 
 #define USER_JSON_COLUMNS                                                                          \
     "u.\"id\", u.\"email\", u.\"name\", r.\"name\", u.\"role_id\", u.\"team_id\", "                \
@@ -166,27 +163,28 @@ static int unique_conflict(int rc, struct err *err, const char *field, const cha
     "u.\"created_at\", u.\"updated_at\", u.\"version\" "                                           \
     "FROM \"users\" u JOIN \"roles\" r ON r.\"id\" = u.\"role_id\""
 
-static void auth_user_read(struct arena *arena, const struct store_rows *rows,
-                           struct auth_user *out)
+/* Reads the AUTH_USER_COLUMNS of row 0 starting at column first. */
+static void auth_user_read(const struct store_rows *rows, size_t first, struct auth_user *out)
 {
-    memset(out, 0, sizeof(*out));
-    out->id = store_value_int(store_rows_at(rows, 0, 0));
-    out->email = store_rows_at(rows, 0, 1)->text;
-    out->name = store_rows_at(rows, 0, 2)->text;
-    out->password_hash = value_text(store_rows_at(rows, 0, 3));
-    out->role_id = store_value_int(store_rows_at(rows, 0, 4));
-    out->team_id = store_value_int(store_rows_at(rows, 0, 5));
-    out->disabled = store_rows_at(rows, 0, 6)->type != STORE_NULL;
-    out->password_must_change = value_bool(store_rows_at(rows, 0, 7));
-    out->totp_enabled = value_bool(store_rows_at(rows, 0, 8));
-    out->totp_secret = value_text(store_rows_at(rows, 0, 9));
-    out->totp_last_step = store_value_int(store_rows_at(rows, 0, 10));
-    out->role_name = store_rows_at(rows, 0, 11)->text;
-    out->role_is_admin = value_bool(store_rows_at(rows, 0, 12));
-    out->role_permissions = value_json_object(store_rows_at(rows, 0, 13));
-    out->role_fields = value_json_object(store_rows_at(rows, 0, 14));
-    arena_defer(arena, arena_json_decref, out->role_permissions);
-    arena_defer(arena, arena_json_decref, out->role_fields);
+    const struct store_value *v = store_rows_at(rows, 0, first);
+    *out = (struct auth_user){
+        .id = store_value_int(&v[0]),
+        .email = v[1].text,
+        .name = v[2].text,
+        .password_hash = value_text(&v[3]),
+        .role_id = store_value_int(&v[4]),
+        .team_id = store_value_int(&v[5]),
+        .disabled = v[6].type != STORE_NULL,
+        .password_must_change = value_bool(&v[7]),
+        .totp_enabled = value_bool(&v[8]),
+        .totp_secret = value_text(&v[9]),
+        .totp_last_step = store_value_int(&v[10]),
+        .role_name = v[11].text,
+        .role_is_admin = value_bool(&v[12]),
+        .role_permissions = value_text(&v[13]),
+        .role_fields = value_text(&v[14]),
+        .role_version = store_value_int(&v[15]),
+    };
 }
 
 static int user_find(struct store_conn *conn, struct arena *arena, const char *column,
@@ -194,7 +192,8 @@ static int user_find(struct store_conn *conn, struct arena *arena, const char *c
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT " AUTH_USER_COLUMNS " WHERE u.\"%s\" = ", column);
+    sql_addf(&sql, "SELECT " AUTH_USER_COLUMNS " FROM \"users\" u " AUTH_USER_JOIN " WHERE u.\"%s\" = ",
+             column);
     if (email != NULL)
         sql_param_cstr(&sql, lower_ascii(arena, email));
     else
@@ -205,7 +204,7 @@ static int user_find(struct store_conn *conn, struct arena *arena, const char *c
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no such user");
-    auth_user_read(arena, &rows, out);
+    auth_user_read(&rows, 0, out);
     return 0;
 }
 
@@ -798,14 +797,17 @@ int store_session_insert(struct store_conn *conn, struct arena *arena,
     return 0;
 }
 
-int store_session_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
-                       struct session_row *out, struct err *err)
+int store_session_find_with_user(struct store_conn *conn, struct arena *arena,
+                                 const char *token_hash, struct session_row *out,
+                                 struct auth_user *user_out, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_add(&sql, "SELECT \"id\", \"token_hash\", \"user_id\", \"pending_totp\", "
-                  "\"created_at_ms\", \"last_seen_at_ms\", \"expires_at_ms\", \"client\", "
-                  "\"user_agent\" FROM \"sessions\" WHERE \"token_hash\" = ");
+    sql_add(&sql, "SELECT s.\"id\", s.\"token_hash\", s.\"user_id\", s.\"pending_totp\", "
+                  "s.\"created_at_ms\", s.\"last_seen_at_ms\", s.\"expires_at_ms\", s.\"client\", "
+                  "s.\"user_agent\", " AUTH_USER_COLUMNS " FROM \"sessions\" s "
+                  "JOIN \"users\" u ON u.\"id\" = s.\"user_id\" " AUTH_USER_JOIN
+                  " WHERE s.\"token_hash\" = ");
     sql_param_cstr(&sql, token_hash);
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
@@ -824,6 +826,7 @@ int store_session_find(struct store_conn *conn, struct arena *arena, const char 
         .client = value_text(store_rows_at(&rows, 0, 7)),
         .user_agent = value_text(store_rows_at(&rows, 0, 8)),
     };
+    auth_user_read(&rows, 9, user_out);
     return 0;
 }
 
@@ -933,12 +936,17 @@ int store_token_insert(struct store_conn *conn, struct arena *arena, const struc
     return 0;
 }
 
-int store_token_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
-                     struct token_row *out, struct err *err)
+int store_token_find_with_user(struct store_conn *conn, struct arena *arena,
+                               const char *token_hash, struct token_row *out,
+                               struct auth_user *user_out, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_add(&sql, "SELECT " TOKEN_COLUMNS " WHERE \"token_hash\" = ");
+    sql_add(&sql, "SELECT k.\"id\", k.\"user_id\", k.\"name\", k.\"token_hash\", k.\"prefix\", "
+                  "k.\"scopes\", k.\"expires_at\", k.\"last_used_at\", k.\"revoked_at\", "
+                  "k.\"created_at\", " AUTH_USER_COLUMNS " FROM \"api_tokens\" k "
+                  "JOIN \"users\" u ON u.\"id\" = k.\"user_id\" " AUTH_USER_JOIN
+                  " WHERE k.\"token_hash\" = ");
     sql_param_cstr(&sql, token_hash);
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
@@ -958,6 +966,7 @@ int store_token_find(struct store_conn *conn, struct arena *arena, const char *t
         .revoked_at = value_text(store_rows_at(&rows, 0, 8)),
         .created_at = store_rows_at(&rows, 0, 9)->text,
     };
+    auth_user_read(&rows, 10, user_out);
     return 0;
 }
 

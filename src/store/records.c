@@ -195,6 +195,19 @@ static enum access_scope read_scope_of(const struct access *access, const char *
     return e ? access->read_scope[entity_index(e)] : SCOPE_ALL;
 }
 
+/*
+ * filter_context.relation_visible for lists: rows of a relation's target
+ * table (alias) count only when the caller in arg (a struct access) may
+ * read them, so a filter such as company.name = "..." tells nothing of
+ * records out of the caller's read scope.
+ */
+static void relation_visible(struct sql_builder *sql, const char *table, const char *alias,
+                             const void *arg)
+{
+    const struct access *access = arg;
+    access_predicate(sql, read_scope_of(access, table), access, alias);
+}
+
 /* ---- reading rows ---- */
 
 static bool is_read_column(const struct entity_field *f)
@@ -649,8 +662,11 @@ static int where_clause(struct sql_builder *sql, const struct entity *entity,
         search_predicate(sql, entity, fts, walk);
     }
     if (q->filter != NULL) {
+        struct filter_context ctx = q->ctx != NULL ? *q->ctx : (struct filter_context){0};
+        ctx.relation_visible = relation_visible;
+        ctx.relation_visible_arg = access;
         sql_add(sql, " AND (");
-        int rc = filter_to_sql(q->filter, q->schema, "t", q->ctx, sql, err);
+        int rc = filter_to_sql(q->filter, q->schema, "t", &ctx, sql, err);
         if (rc < 0)
             return rc;
         sql_add(sql, ")");

@@ -219,8 +219,9 @@ struct auth_user {
     int64_t totp_last_step;
     const char *role_name;
     bool role_is_admin;
-    json_t *role_permissions; /* borrowed from the arena's keeping: released with it */
-    json_t *role_fields;
+    const char *role_permissions; /* JSON text, parsed by role_cache_get() */
+    const char *role_fields;
+    int64_t role_version;
 };
 
 /* ERR_NOT_FOUND when there is no such user. email is matched case-insensitively. */
@@ -293,9 +294,10 @@ struct session_row {
 
 int store_session_insert(struct store_conn *conn, struct arena *arena,
                          const struct session_row *session, int64_t *id_out, struct err *err);
-/* ERR_NOT_FOUND when no session has that hash. */
-int store_session_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
-                       struct session_row *out, struct err *err);
+/* The session with that hash and its user, in one read. ERR_NOT_FOUND when there is none. */
+int store_session_find_with_user(struct store_conn *conn, struct arena *arena,
+                                 const char *token_hash, struct session_row *out,
+                                 struct auth_user *user_out, struct err *err);
 int store_session_touch(struct store_conn *conn, struct arena *arena, int64_t id, int64_t now_ms,
                         struct err *err);
 int store_session_delete(struct store_conn *conn, struct arena *arena, int64_t id,
@@ -319,9 +321,13 @@ struct token_row {
 
 int store_token_insert(struct store_conn *conn, struct arena *arena,
                        const struct token_row *token, int64_t *id_out, struct err *err);
-/* ERR_NOT_FOUND when no token has that hash (revoked and expired ones are found). */
-int store_token_find(struct store_conn *conn, struct arena *arena, const char *token_hash,
-                     struct token_row *out, struct err *err);
+/*
+ * The token with that hash and its user, in one read. ERR_NOT_FOUND when
+ * there is none (revoked and expired ones are found).
+ */
+int store_token_find_with_user(struct store_conn *conn, struct arena *arena,
+                               const char *token_hash, struct token_row *out,
+                               struct auth_user *user_out, struct err *err);
 int store_token_touch(struct store_conn *conn, struct arena *arena, int64_t id, const char *now,
                       struct err *err);
 /* Tokens as API JSON (never the hash), newest first; user_id 0: everyone's. */

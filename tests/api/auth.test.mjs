@@ -2,11 +2,14 @@
  * Signing in and what guards it: the session cookie and its attributes, session fixation,
  * signing out, CSRF, GET routes that change nothing, throttling of wrong passwords, API tokens
  * (revocation, expiry, the read scope), password changes and disabled users ending access,
- * two-factor sign-in with TOTP and recovery codes, hostile input, the security log (its
- * entries, and no secret in it), and the `crm user` command.
+ * two-factor sign-in with TOTP and recovery codes, hostile input, bodies refused before any
+ * credential is checked (and their security events), the security log (its entries, and no
+ * secret in it), and the `crm user` command.
  *
  * The throttle counts failed sign-ins per client address too (20 are free in 15 minutes):
- * this file stays well below that, so its failures do not throttle each other.
+ * this file stays well below that, so its failures do not throttle each other. The server
+ * trusts 127.0.0.1 as a proxy, so the tests of refused bodies send X-Forwarded-For with an
+ * address of their own: their failures count apart, and their log entries are found by it.
  */
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -17,7 +20,7 @@ import {
     sessionFrom, useServer,
 } from './server.mjs';
 
-const S = useServer();
+const S = useServer({ args: ['--trusted-proxies', '127.0.0.1'] });
 const api = async (...a) => (await S.start()).api(...a);
 
 /* Every secret this file uses; none may appear in the security log (checked at the end). */
@@ -662,6 +665,191 @@ describe('hostile input', () => {
             const res = await withCookie(value, 'GET', '/api/v1/auth/me');
             expectProblem(res, 401, `cookie ${value.slice(0, 40)}`);
         }
+    });
+});
+
+describe('a body refused before any credential is checked', () => {
+    /* A client address of its own for each test (TEST-NET-3), sent as X-Forwarded-For. */
+    let clients = 0;
+    const newClient = () => `203.0.113.${(clients += 1)}`;
+    const loginFrom = (client, body, headers = {}) => login(body, { 'X-Forwarded-For': client, ...headers });
+
+    /* The security log entries of one action made for one client address, newest first. */
+    async function eventsOf(action, client) {
+        const res = await api('GET', `/api/v1/audit/security${qs({ action, limit: 100 })}`);
+        expectStatus(res, 200, `security log ${action}`);
+        return res.json.data.filter((e) => e.client === client);
+    }
+
+    /* Exactly one sign_in_rejected entry for client, naming problem (and field); no secret in it. */
+    async function expectRejected(client, problem, field, secret) {
+        const events = await eventsOf('sign_in_rejected', client);
+        assert.equal(events.length, 1, `one sign_in_rejected entry for ${client}: ${JSON.stringify(events)}`);
+        const [e] = events;
+        assert.equal(e.detail.problem, problem, `problem: ${JSON.stringify(e)}`);
+        if (field) {
+            assert.ok(e.detail.errors.some((x) => x.field === field), `field ${field}: ${JSON.stringify(e)}`);
+        }
+        if (secret) assert.ok(!JSON.stringify(e).includes(secret), `no secret in ${JSON.stringify(e)}`);
+        return e;
+    }
+
+    test('a password of 1 MB is a 422 on password, logged as sign_in_rejected with the e-mail only',
+        async () => {
+        const user = await makeUser('sales_rep', 'rejected');
+        const client = newClient();
+        const head = keep(`huge-${randomName()}-`);
+        const res = await loginFrom(client, { email: user.email, password: head + 'p'.repeat(1_000_000) });
+        expectFieldError(res, 'password');
+        const e = await expectRejected(client, 'validation', 'password', head);
+        assert.equal(e.detail.email, user.email, 'the well-formed e-mail is kept');
+        assert.ok(JSON.stringify(e).length < 2000, 'a small entry');
+        assert.ok(!/p{100}/.test(JSON.stringify(e)), 'no part of the password');
+    });
+
+    test('a NUL character in the password is refused and logged without the password', async () => {
+        const client = newClient();
+        const secret = keep(`nul${randomName()}`);
+        const res = await loginFrom(client,
+            `{"email":"nobody@auth.example.com","password":"${secret}\\u0000${secret}"}`);
+        assert.ok([400, 422].includes(res.status), `login: ${res.status} ${res.text}`);
+        expectProblem(res, res.status);
+        if (res.status === 422) expectFieldError(res, 'password');
+        await expectRejected(client, res.status === 422 ? 'validation' : 'bad-json',
+            res.status === 422 ? 'password' : null, secret);
+    });
+
+    test('malformed JSON is a 400 and its entry does not quote the body', async () => {
+        const client = newClient();
+        const secret = keep(`cut${randomName()}`);
+        const res = await loginFrom(client, `{"email":"a@auth.example.com","password":"${secret}`);
+        expectProblem(res, 400);
+        await expectRejected(client, 'bad-json', null, secret);
+        const bare = newClient();
+        const unquoted = keep(`bare${randomName()}`);
+        expectProblem(await loginFrom(bare, `{"email":"a@auth.example.com","password":${unquoted}}`), 400);
+        await expectRejected(bare, 'bad-json', null, unquoted);
+    });
+
+    test('an unknown key is a 422 on that key and logged', async () => {
+        const client = newClient();
+        const secret = keep(`pw ${randomName()}`);
+        const res = await loginFrom(client, { email: 'a@auth.example.com', password: secret, admin: true });
+        expectFieldError(res, 'admin');
+        await expectRejected(client, 'validation', 'admin', secret);
+    });
+
+    test('a body that is not JSON is a 415 and logged', async () => {
+        const client = newClient();
+        const secret = keep(`form${randomName()}`);
+        const res = await loginFrom(client, `email=a%40auth.example.com&password=${secret}`,
+            { 'Content-Type': 'application/x-www-form-urlencoded' });
+        expectProblem(res, 415);
+        await expectRejected(client, 'unsupported-media-type', null, secret);
+    });
+
+    test('a body past the server limit is a 413 and logged too', async () => {
+        const client = newClient();
+        const head = keep(`toolarge-${randomName()}-`);
+        const res = await loginFrom(client, { email: 'a@auth.example.com', password: head + 'q'.repeat(1_100_000) });
+        expectProblem(res, 413);
+        const e = await expectRejected(client, 'too-large', null, head);
+        assert.equal(e.detail.email, undefined, 'the body was never read');
+    });
+
+    test('two-factor sign-in bodies are held to the same rule', async () => {
+        const client = newClient();
+        const res = await (await S.start()).anon('POST', '/api/v1/auth/totp',
+            { challenge: 'x', code: '1'.repeat(40) }, { 'X-Forwarded-For': client });
+        expectFieldError(res, 'code');
+        await expectRejected(client, 'validation', 'code');
+    });
+
+    test('refused bodies count as failures of the client address, not of the account', async () => {
+        const user = await makeUser('sales_rep', 'rejectcount');
+        const client = newClient();
+        for (let i = 0; i < 20; i++) {
+            expectFieldError(await loginFrom(client, { email: user.email, password: 'x', extra: i }), 'extra',
+                `refused body ${i + 1}`);
+        }
+        /*
+         * The next attempts from that address wait (1 s after the 20th failure), even with the
+         * right password; a refused body then is a 429 too, logged as sign_in_throttled.
+         */
+        const waited = await loginFrom(client, { email: user.email, password: user.password });
+        const refused = await loginFrom(client, { email: user.email, password: 'x', extra: 1 });
+        expectProblem(waited, 429, 'the right password after 20 refused bodies');
+        assert.match(waited.headers.get('retry-after') || '', /^\d+$/);
+        expectProblem(refused, 429, 'a refused body from a throttled address');
+        assert.equal((await eventsOf('sign_in_rejected', client)).length, 20,
+            'each refused body before the throttle is logged, none after');
+        assert.equal((await eventsOf('sign_in_throttled', client)).length, 2, 'one entry per throttled attempt');
+        /* The account itself is not throttled: from another address it signs in. */
+        const other = await loginFrom(newClient(), { email: user.email, password: user.password });
+        expectStatus(other, 200, 'the same account from another address');
+        keep(cookieValue(other.headers.get('set-cookie')));
+        keep(other.json.csrf_token);
+    });
+
+    test("a password change with a 1 MB or NUL password is refused and logged as password_rejected",
+        async () => {
+        const user = await makeUser('sales_rep', 'pwrejected');
+        const s = await signIn(user.email, user.password);
+        const head = keep(`newhuge-${randomName()}-`);
+        const huge = await s.api('POST', '/api/v1/auth/password',
+            { current_password: user.password, new_password: head + 'n'.repeat(1_000_000) });
+        expectFieldError(huge, 'new_password');
+        const nulSecret = keep(`nulcur${randomName()}`);
+        const nul = await s.api('POST', '/api/v1/auth/password',
+            `{"current_password":"${nulSecret}\\u0000x","new_password":"long enough password"}`);
+        assert.ok([400, 422].includes(nul.status), `NUL: ${nul.status} ${nul.text}`);
+        expectProblem(nul, nul.status);
+        const res = await api('GET', `/api/v1/audit/security${qs({ action: 'password_rejected', user_id: user.id })}`);
+        expectStatus(res, 200);
+        assert.equal(res.json.data.length, 2, `two entries: ${res.text.slice(0, 600)}`);
+        assert.ok(res.json.data.some((e) => e.detail.errors.some((x) => x.field === 'new_password')),
+            'the field is named');
+        assert.ok(res.json.data.every((e) => e.detail.path === '/api/v1/auth/password'));
+        assert.ok(!res.text.includes(head) && !res.text.includes(nulSecret) && !res.text.includes(user.password),
+            'no password in the entries');
+        /* Nothing changed: the old password still signs in. */
+        await signIn(user.email, user.password);
+    });
+
+    test('a role naming an unknown entity is a 422 on permissions.<entity>, not created, and logged',
+        async () => {
+        const name = randomName('rej_');
+        const entity = randomName('nosuch');
+        const res = await api('POST', '/api/v1/roles',
+            { name, label: 'Rejected', permissions: { [entity]: { read: 'all' } } });
+        expectFieldError(res, `permissions.${entity}`);
+        const roles = await api('GET', '/api/v1/roles');
+        expectStatus(roles, 200);
+        assert.ok(!roles.json.data.some((r) => r.name === name), 'no role was created');
+        const log = await api('GET', `/api/v1/audit/security${qs({ action: 'role_rejected', limit: 100 })}`);
+        expectStatus(log, 200);
+        const e = log.json.data.find((x) => x.detail?.name === name);
+        assert.ok(e, `a role_rejected entry names the role: ${log.text.slice(0, 600)}`);
+        assert.ok(e.detail.errors.some((x) => x.field === `permissions.${entity}`), JSON.stringify(e));
+        assert.equal(e.user_id, (await S.start()).adminId, 'the administrator who tried');
+    });
+
+    test('a role change naming an unknown action or scope is a 422, changes nothing, and is logged',
+        async () => {
+        const made = await api('POST', '/api/v1/roles', { name: randomName('chg_'), label: 'To change' });
+        expectStatus(made, 201);
+        const res = await api('PATCH', `/api/v1/roles/${made.json.id}`,
+            { permissions: { contacts: { steal: 'all', read: 'everything' } } });
+        expectFieldError(res, 'permissions.contacts.steal');
+        expectFieldError(res, 'permissions.contacts.read');
+        const after = await api('GET', `/api/v1/roles/${made.json.id}`);
+        assert.deepEqual(after.json, made.json, 'the role is unchanged');
+        const log = await api('GET', `/api/v1/audit/security${qs({ action: 'role_rejected', limit: 100 })}`);
+        const e = log.json.data.find((x) => x.detail?.id === made.json.id);
+        assert.ok(e, `a role_rejected entry for role ${made.json.id}: ${log.text.slice(0, 600)}`);
+        assert.equal(e.detail.name, made.json.name);
+        assert.deepEqual(e.detail.errors.map((x) => x.field).sort(),
+            ['permissions.contacts.read', 'permissions.contacts.steal']);
     });
 });
 

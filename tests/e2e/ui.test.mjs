@@ -1,10 +1,13 @@
 // Browser test of the web UI against the real server: starts `crm serve` (CRM_BIN, default
-// build/crm) on a free loopback port with a temporary SQLite database and web/dist, drives
+// build/crm) on a free loopback port with web/dist and a fresh database from the API tests'
+// harness (a temporary SQLite file, or a new PostgreSQL database when CRM_TEST_PG_URL is set;
+// see tests/api/server.mjs), drives
 // Debian's Chromium (/usr/bin/chromium, or CHROMIUM) with playwright-core, and checks the
 // main flows: first sign-in with the one-time password, create company, create linked contact,
 // search, validation error, the history tab, Russian UI, and a sales rep who does not see
 // another team's contact.
 // Run: (cd web && npm ci && npx vite build) && node --test tests/e2e/
+// (scripts/test.sh runs it twice: without CRM_TEST_PG_URL, and with it.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +17,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { createDatabase } from '../api/server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = path.join(ROOT, 'web');
@@ -29,7 +34,7 @@ const TIMEOUT = 10_000;
 const ADMIN_PASSWORD = 'e2e admin password 42';
 const REP_PASSWORD = 'e2e sales rep password';
 
-let tmpDir;
+let database;
 let server;
 let serverLog = '';
 let baseUrl;
@@ -89,14 +94,16 @@ before(async () => {
         const built = spawnSync(vite, ['build'], { cwd: WEB, stdio: 'inherit' });
         assert.equal(built.status, 0, 'vite build failed (run npm ci in web/ first)');
     }
-    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-e2e-'));
+    database = await createDatabase();
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(BIN, ['serve', '--db', path.join(tmpDir, 'crm.db'), '--listen', `127.0.0.1:${port}`,
+    server = spawn(BIN, ['serve', '--db', database.db, '--listen', `127.0.0.1:${port}`,
                          '--static-dir', DIST], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.on('data', (d) => { serverLog += d; });
     server.stderr.on('data', (d) => { serverLog += d; });
     await waitForHealth(baseUrl, server, 15_000);
+    for (let i = 0; i < 50 && !/\bdb=\w+/.test(serverLog); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(serverLog, new RegExp(`\\bdb=${database.kind}\\b`), `the server runs on ${database.kind}`);
 
     browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -118,7 +125,7 @@ after(async () => {
         await exited;
         clearTimeout(timer);
     }
-    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+    if (database) await database.drop().catch(() => {});
 });
 
 /* Signs in through the sign-in page. */

@@ -115,8 +115,11 @@ TEST(users_are_found_by_e_mail_in_any_case_and_a_taken_e_mail_is_a_conflict)
     EXPECT(user.totp_secret == NULL);
     EXPECT_STR_EQ(user.role_name, "sales_rep");
     EXPECT(!user.role_is_admin);
-    EXPECT_JSON(user.role_permissions, "{\"contacts\":{\"read\":\"own\"}}");
-    EXPECT_JSON(user.role_fields, "{\"contacts\":{\"birthday\":\"hidden\"}}");
+    EXPECT_JSON(keep(&fx, json_loads(user.role_permissions, 0, NULL)),
+                "{\"contacts\":{\"read\":\"own\"}}");
+    EXPECT_JSON(keep(&fx, json_loads(user.role_fields, 0, NULL)),
+                "{\"contacts\":{\"birthday\":\"hidden\"}}");
+    EXPECT_INT_EQ(user.role_version, 1);
 
     EXPECT_OK(store_user_find_by_id(fx.conn, fx.arena, anna, &user, &fx.err));
     EXPECT_STR_EQ(user.email, "anna.k@example.com");
@@ -481,10 +484,13 @@ TEST(sessions_are_found_by_hash_touched_and_deleted_one_or_all_but_one)
     EXPECT_INT_EQ(store_session_insert(fx.conn, fx.arena, &row, &dup, &fx.err), -ERR_CONFLICT);
 
     struct session_row found;
-    EXPECT_OK(store_session_find(fx.conn, fx.arena, "aa11", &found, &fx.err));
+    struct auth_user owner;
+    EXPECT_OK(store_session_find_with_user(fx.conn, fx.arena, "aa11", &found, &owner, &fx.err));
     EXPECT_INT_EQ(found.id, first);
     EXPECT_STR_EQ(found.token_hash, "aa11");
     EXPECT_INT_EQ(found.user_id, anna);
+    EXPECT_INT_EQ(owner.id, anna);
+    EXPECT_STR_EQ(owner.role_name, "sales_rep");
     EXPECT(found.pending_totp);
     EXPECT_INT_EQ(found.created_at_ms, 1700000000000);
     EXPECT_INT_EQ(found.last_seen_at_ms, 1700000000001);
@@ -492,18 +498,18 @@ TEST(sessions_are_found_by_hash_touched_and_deleted_one_or_all_but_one)
     EXPECT_STR_EQ(found.client, "192.0.2.7");
     EXPECT_INT_EQ(strlen(found.user_agent), 199);
     EXPECT(strncmp(found.user_agent, agent, 199) == 0);
-    EXPECT_OK(store_session_find(fx.conn, fx.arena, "bb22", &found, &fx.err));
+    EXPECT_OK(store_session_find_with_user(fx.conn, fx.arena, "bb22", &found, &owner, &fx.err));
     EXPECT(!found.pending_totp);
     EXPECT(found.client == NULL && found.user_agent == NULL);
 
     EXPECT_OK(store_session_touch(fx.conn, fx.arena, second, 1700000500000, &fx.err));
-    EXPECT_OK(store_session_find(fx.conn, fx.arena, "bb22", &found, &fx.err));
+    EXPECT_OK(store_session_find_with_user(fx.conn, fx.arena, "bb22", &found, &owner, &fx.err));
     EXPECT_INT_EQ(found.last_seen_at_ms, 1700000500000);
     EXPECT_INT_EQ(found.created_at_ms, 1700000000000);
 
     EXPECT_OK(store_session_delete(fx.conn, fx.arena, first, &fx.err));
     err_clear(&fx.err);
-    EXPECT_INT_EQ(store_session_find(fx.conn, fx.arena, "aa11", &found, &fx.err), -ERR_NOT_FOUND);
+    EXPECT_INT_EQ(store_session_find_with_user(fx.conn, fx.arena, "aa11", &found, &owner, &fx.err), -ERR_NOT_FOUND);
     /* Deleting and touching a session that is gone is harmless. */
     EXPECT_OK(store_session_delete(fx.conn, fx.arena, first, &fx.err));
     EXPECT_OK(store_session_touch(fx.conn, fx.arena, first, 1700000600000, &fx.err));
@@ -511,12 +517,12 @@ TEST(sessions_are_found_by_hash_touched_and_deleted_one_or_all_but_one)
     /* All but the current one, then all. Other users' sessions stay. */
     EXPECT_OK(store_sessions_delete_for_user(fx.conn, fx.arena, anna, third, &fx.err));
     err_clear(&fx.err);
-    EXPECT_INT_EQ(store_session_find(fx.conn, fx.arena, "bb22", &found, &fx.err), -ERR_NOT_FOUND);
-    EXPECT_OK(store_session_find(fx.conn, fx.arena, "cc33", &found, &fx.err));
+    EXPECT_INT_EQ(store_session_find_with_user(fx.conn, fx.arena, "bb22", &found, &owner, &fx.err), -ERR_NOT_FOUND);
+    EXPECT_OK(store_session_find_with_user(fx.conn, fx.arena, "cc33", &found, &owner, &fx.err));
     EXPECT_OK(store_sessions_delete_for_user(fx.conn, fx.arena, anna, 0, &fx.err));
     err_clear(&fx.err);
-    EXPECT_INT_EQ(store_session_find(fx.conn, fx.arena, "cc33", &found, &fx.err), -ERR_NOT_FOUND);
-    EXPECT_OK(store_session_find(fx.conn, fx.arena, "dd44", &found, &fx.err));
+    EXPECT_INT_EQ(store_session_find_with_user(fx.conn, fx.arena, "cc33", &found, &owner, &fx.err), -ERR_NOT_FOUND);
+    EXPECT_OK(store_session_find_with_user(fx.conn, fx.arena, "dd44", &found, &owner, &fx.err));
     EXPECT_INT_EQ(found.id, bobs);
     fixture_close(&fx);
 }
@@ -553,10 +559,13 @@ TEST(tokens_are_found_by_hash_listed_without_it_and_revoked)
     EXPECT_OK(store_token_insert(fx.conn, fx.arena, &row, &bobs, &fx.err));
 
     struct token_row found;
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-ci", &found, &fx.err));
+    struct auth_user owner;
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-ci", &found, &owner, &fx.err));
     EXPECT_INT_EQ(found.id, ci);
     EXPECT_INT_EQ(found.user_id, anna);
     EXPECT_STR_EQ(found.name, "CI");
+    EXPECT_INT_EQ(owner.id, anna);
+    EXPECT(owner.role_permissions != NULL && owner.role_version >= 1);
     EXPECT_STR_EQ(found.token_hash, "hash-ci");
     EXPECT_STR_EQ(found.prefix, "crm_AbCd");
     EXPECT_INT_EQ(found.scopes, TOKEN_SCOPE_READ | TOKEN_SCOPE_ADMIN);
@@ -564,11 +573,11 @@ TEST(tokens_are_found_by_hash_listed_without_it_and_revoked)
     EXPECT(found.last_used_at == NULL && found.revoked_at == NULL);
     EXPECT(found.created_at != NULL);
     err_clear(&fx.err);
-    EXPECT_INT_EQ(store_token_find(fx.conn, fx.arena, "hash-none", &found, &fx.err),
+    EXPECT_INT_EQ(store_token_find_with_user(fx.conn, fx.arena, "hash-none", &found, &owner, &fx.err),
                   -ERR_NOT_FOUND);
 
     EXPECT_OK(store_token_touch(fx.conn, fx.arena, ci, "2026-05-06T07:08:09.000Z", &fx.err));
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-ci", &found, &fx.err));
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-ci", &found, &owner, &fx.err));
     EXPECT_STR_EQ(found.last_used_at, "2026-05-06T07:08:09.000Z");
 
     json_t *list = NULL;
@@ -603,16 +612,16 @@ TEST(tokens_are_found_by_hash_listed_without_it_and_revoked)
     EXPECT_INT_EQ(store_token_revoke(fx.conn, fx.arena, ci, &fx.err), -ERR_NOT_FOUND);
     err_clear(&fx.err);
     EXPECT_INT_EQ(store_token_revoke(fx.conn, fx.arena, 987654, &fx.err), -ERR_NOT_FOUND);
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-ci", &found, &fx.err));
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-ci", &found, &owner, &fx.err));
     EXPECT(found.revoked_at != NULL);
     const char *revoked_at = found.revoked_at;
 
     EXPECT_OK(store_tokens_revoke_for_user(fx.conn, fx.arena, anna, &fx.err));
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-sync", &found, &fx.err));
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-sync", &found, &owner, &fx.err));
     EXPECT(found.revoked_at != NULL);
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-ci", &found, &fx.err));
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-ci", &found, &owner, &fx.err));
     EXPECT_STR_EQ(found.revoked_at, revoked_at);
-    EXPECT_OK(store_token_find(fx.conn, fx.arena, "hash-bob", &found, &fx.err));
+    EXPECT_OK(store_token_find_with_user(fx.conn, fx.arena, "hash-bob", &found, &owner, &fx.err));
     EXPECT(found.revoked_at == NULL);
     EXPECT_OK(store_tokens_list(fx.conn, fx.arena, anna, &list, &fx.err));
     keep(&fx, list);

@@ -154,7 +154,7 @@ static int list_records(struct fixture *fx, const struct entity *entity,
 {
     struct custom_fields custom = custom_of(fx, entity);
     struct sort_key keys[RECORD_SORT_MAX_KEYS + 1];
-    struct filter_context ctx = {0, clock_now_ms()};
+    struct filter_context ctx = {.user_id = 0, .now_ms = clock_now_ms()};
     struct list_query query = {0};
     struct list_page page;
     memset(out, 0, sizeof(*out));

@@ -6,6 +6,8 @@
  */
 #include "domain/access.h"
 
+#include <string.h>
+
 #include "base/arena.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
@@ -501,17 +503,95 @@ TEST(the_filter_schema_leaves_out_hidden_fields)
     arena_free(arena);
 }
 
-TEST(a_filter_cannot_follow_links_to_records_the_caller_may_not_all_read)
+/* The relation of schema named name, or NULL. */
+static const struct schema_relation *relation_named(const struct schema *schema, const char *name)
+{
+    for (size_t i = 0; i < schema->n_relations; i++) {
+        if (strcmp(schema->relations[i].name, name) == 0)
+            return &schema->relations[i];
+    }
+    return NULL;
+}
+
+TEST(a_filter_follows_relations_to_records_the_caller_reads_only_some_of)
 {
     struct arena *arena = arena_new();
     struct custom_fields custom = {NULL, 0};
     const struct schema *schema = record_filter_schema(arena, &entity_contacts, &custom);
+    /* A sales rep reads companies with team scope: the store limits the related rows. */
     struct role role = builtin(SALES_REP);
     struct actor rep = actor_with(&role, TOKEN_SCOPE_ALL);
     const struct schema *narrow = actor_filter_schema(arena, &rep, &entity_contacts, schema);
     EXPECT(schema->n_relations > 0);
+    EXPECT(narrow == schema);
+    EXPECT(relation_named(narrow, "company") != NULL);
+
+    struct role own = parsed(arena, "{'contacts': {'read': 'all'}, 'companies': {'read': 'own'}}",
+                             NULL);
+    struct actor owner = actor_with(&own, TOKEN_SCOPE_ALL);
+    narrow = actor_filter_schema(arena, &owner, &entity_contacts, schema);
+    EXPECT_INT_EQ(narrow->n_relations, schema->n_relations);
+    arena_free(arena);
+}
+
+TEST(a_filter_cannot_follow_relations_to_entities_the_caller_reads_none_of)
+{
+    struct arena *arena = arena_new();
+    const struct schema *schema = record_filter_schema(arena, &entity_contacts, NULL);
+    struct role role = parsed(arena, "{'contacts': {'read': 'all'}, 'companies': {'read': 'none'}}",
+                              NULL);
+    struct actor actor = actor_with(&role, TOKEN_SCOPE_ALL);
+    const struct schema *narrow = actor_filter_schema(arena, &actor, &entity_contacts, schema);
+    EXPECT(narrow != schema);
     EXPECT_INT_EQ(narrow->n_relations, 0);
     EXPECT_INT_EQ(narrow->n_fields, schema->n_fields);
+
+    /* A token without the read scope reads nothing, so follows nothing. */
+    struct role admin = builtin(ADMIN);
+    struct actor writer = actor_with(&admin, TOKEN_SCOPE_WRITE);
+    EXPECT_INT_EQ(actor_filter_schema(arena, &writer, &entity_contacts, schema)->n_relations, 0);
+    arena_free(arena);
+}
+
+TEST(a_field_hidden_on_the_target_cannot_be_filtered_through_a_relation)
+{
+    struct arena *arena = arena_new();
+    struct err err;
+    const struct schema *contacts = record_filter_schema(arena, &entity_contacts, NULL);
+    const struct schema *companies = record_filter_schema(arena, &entity_companies, NULL);
+    struct role role = parsed(arena, "{'contacts': {'read': 'own'}, 'companies': {'read': 'team'}}",
+                              "{'companies': {'industry': 'hidden', 'website': 'read_only'}}");
+    struct actor actor = actor_with(&role, TOKEN_SCOPE_ALL);
+
+    const struct schema *narrow = actor_filter_schema(arena, &actor, &entity_contacts, contacts);
+    const struct schema_relation *company = relation_named(narrow, "company");
+    EXPECT(company != NULL);
+    EXPECT(company->target != relation_named(contacts, "company")->target);
+    EXPECT(schema_find_field(company->target, "industry", 8) == NULL);
+    EXPECT(schema_find_field(company->target, "name", 4) != NULL);
+    EXPECT(schema_find_field(company->target, "website", 7) != NULL);
+    EXPECT_STR_EQ(company->target->table, "companies");
+    /* The shared target schema keeps the field for everyone else. */
+    EXPECT(schema_find_field(relation_named(contacts, "company")->target, "industry", 8) != NULL);
+    /* Contacts' own fields are all still there. */
+    EXPECT_INT_EQ(narrow->n_fields, contacts->n_fields);
+
+    err_clear(&err);
+    static const char hidden[] = "company.industry = 'Retail'";
+    EXPECT(filter_parse(arena, narrow, hidden, sizeof(hidden) - 1, &err) == NULL);
+    EXPECT_INT_EQ(err.code, ERR_BAD_FILTER);
+    EXPECT_CONTAINS(err.detail, "unknown field 'company.industry'");
+    err_clear(&err);
+    static const char shown[] = "company.name = 'Acme'";
+    EXPECT(filter_parse(arena, narrow, shown, sizeof(shown) - 1, &err) != NULL);
+
+    /* The same through a foreign key relation to the same entity. */
+    narrow = actor_filter_schema(arena, &actor, &entity_companies, companies);
+    const struct schema_relation *parent = relation_named(narrow, "parent");
+    EXPECT(parent != NULL);
+    EXPECT(schema_find_field(narrow, "industry", 8) == NULL);
+    EXPECT(schema_find_field(parent->target, "industry", 8) == NULL);
+    EXPECT(schema_find_field(parent->target, "name", 4) != NULL);
     arena_free(arena);
 }
 

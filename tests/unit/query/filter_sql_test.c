@@ -396,6 +396,53 @@ TEST(filter_sql_writes_relations_as_exists_over_live_records)
     arena_free(arena);
 }
 
+/* A relation_visible hook that hides company 1 (Acme) and notes the table it was asked about. */
+static void hide_acme(struct sql_builder *sql, const char *table, const char *alias,
+                      const void *arg)
+{
+    *(const char **)arg = table;
+    sql_addf(sql, " AND %s.\"id\" <> ", alias);
+    sql_param_int(sql, 1);
+}
+
+TEST(filter_sql_puts_the_relation_visible_predicate_inside_the_exists)
+{
+    struct arena *arena = arena_new();
+    struct sql_builder sql;
+    struct filter_context ctx = fixture_context();
+    const char *asked = NULL;
+    struct err err;
+
+    ctx.relation_visible = hide_acme;
+    ctx.relation_visible_arg = &asked;
+    struct filter_node *node = fixture_parse(arena, "name = 'x' and companies.name = 'Acme'");
+    sql_init(&sql, arena, SQL_POSTGRES);
+    EXPECT_INT_EQ(filter_to_sql(node, &fixture_contacts, "t", &ctx, &sql, &err), 0);
+    EXPECT_STR_EQ(sql_text(&sql),
+                  "(t.\"name\" = $1 AND EXISTS (SELECT 1 FROM \"contact_companies\" l1 JOIN "
+                  "\"companies\" r1 ON r1.\"id\" = l1.\"company_id\" WHERE l1.\"contact_id\" = "
+                  "t.\"id\" AND r1.\"deleted_at\" IS NULL AND r1.\"id\" <> $2 AND r1.\"name\" = $3))");
+    EXPECT_STR_EQ(asked, "companies");
+    EXPECT_INT_EQ(sql.n_params, 3);
+    EXPECT_INT_EQ(sql.params[1].i, 1);
+    EXPECT_STR_EQ(sql.params[2].text, "Acme");
+
+    /* Run for real: Acme's contacts (1 and 5) no longer match through either relation. */
+    sqlite3 *db = db_open();
+    struct filter_context plain = fixture_context();
+    EXPECT_STR_EQ(db_select_ids(db, arena, "company.industry = 'retail'", &plain), "1,5");
+    EXPECT_STR_EQ(db_select_ids(db, arena, "company.industry = 'retail'", &ctx), "");
+    EXPECT_STR_EQ(db_select_ids(db, arena, "companies.name = 'Globex'", &ctx), "1,2");
+    EXPECT_STR_EQ(db_select_ids(db, arena, "companies.name = 'Acme'", &ctx), "");
+    EXPECT_STR_EQ(db_select_ids(db, arena, "not company.industry = 'retail'", &ctx),
+                  "1,2,3,4,5");
+    /* Conditions on the root record are untouched. */
+    EXPECT_STR_EQ(db_select_ids(db, arena, "company_id = 1", &ctx),
+                  db_select_ids(db, arena, "company_id = 1", &plain));
+    sqlite3_close(db);
+    arena_free(arena);
+}
+
 TEST(filter_sql_writes_me_for_nobody_as_constants)
 {
     struct arena *arena = arena_new();

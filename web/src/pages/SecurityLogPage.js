@@ -10,10 +10,11 @@ import { formatDateTime, has, t } from '../i18n/index.js';
 import { useTitle } from './title.js';
 
 export const SECURITY_ACTIONS = [
-    'sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_out', 'password_changed', 'password_reset',
-    'totp_enabled', 'totp_disabled', 'recovery_code_used', 'user_created', 'user_updated',
-    'user_disabled', 'user_enabled', 'team_created', 'team_updated', 'team_deleted', 'role_created',
-    'role_updated', 'role_deleted', 'token_created', 'token_revoked', 'auth_rejected', 'export',
+    'sign_in', 'sign_in_failed', 'sign_in_throttled', 'sign_in_rejected', 'sign_out', 'password_changed',
+    'password_rejected', 'password_reset', 'totp_enabled', 'totp_disabled', 'recovery_code_used',
+    'user_created', 'user_updated', 'user_disabled', 'user_enabled', 'team_created', 'team_updated',
+    'team_deleted', 'role_created', 'role_updated', 'role_deleted', 'role_rejected', 'token_created',
+    'token_revoked', 'auth_rejected', 'export',
 ];
 
 export const auditActionLabel = (a) => (has(`audit.action.${a}`) ? t(`audit.action.${a}`) : a);
