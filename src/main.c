@@ -12,6 +12,7 @@
 #include "auth/password.h"
 #include "base/log.h"
 #include "config/config.h"
+#include "domain/currency.h"
 #include "http/http.h"
 #include "store/demo_data.h"
 #include "store/store.h"
@@ -90,6 +91,10 @@ static int cmd_serve(int argc, char **argv)
     unsigned port;
     if (config_split_listen(config.listen, host, &port, &err) < 0)
         return fail("configuration", &err);
+    char base_currency[CURRENCY_CODE_LEN + 1];
+    if (currency_code_parse(str_from_cstr(config.base_currency), base_currency, "--base-currency",
+                            &err) < 0)
+        return fail("configuration", &err);
 
     /* Block the stop signals before any thread starts, so only sigwait below sees them. */
     sigset_t stop_signals;
@@ -125,6 +130,7 @@ static int cmd_serve(int argc, char **argv)
         .session_max_ms = (int64_t)config.session_max_hours * 3600 * 1000,
         .trusted_proxies = config.trusted_proxies,
         .roles = role_cache_new(),
+        .base_currency = base_currency,
     };
     size_t n_routes;
     const struct route *routes = api_routes(&n_routes);

@@ -26,6 +26,7 @@ struct app {
     int64_t session_max_ms;      /* a session ends this long after sign-in */
     const char *trusted_proxies; /* comma-separated addresses; "" or NULL: none */
     struct role_cache *roles;    /* parsed roles; NULL: parsed for every request */
+    const char *base_currency;   /* until the setting is made (--base-currency); NULL: "EUR" */
 };
 
 const struct route *api_routes(size_t *n_routes);
@@ -166,6 +167,26 @@ http_handler tokens_create;
 http_handler tokens_delete;
 http_handler audit_list;
 http_handler audit_security_list;
+http_handler settings_get;
+http_handler settings_update;
+http_handler currencies_list;
+http_handler exchange_rates_list;
+http_handler exchange_rates_create;
+http_handler exchange_rates_get;
+http_handler exchange_rates_update;
+http_handler exchange_rates_delete;
+http_handler exchange_rates_import;
+http_handler exchange_rates_convert;
+http_handler pipelines_list;
+http_handler pipelines_create;
+http_handler pipelines_get;
+http_handler pipelines_update;
+http_handler pipelines_delete;
+http_handler deal_reasons_list;
+http_handler deal_reasons_create;
+http_handler deal_reasons_get;
+http_handler deal_reasons_update;
+http_handler deal_reasons_delete;
 
 /* ---- Operators' commands and first start (operators.c) ---- */
 

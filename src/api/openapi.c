@@ -150,13 +150,73 @@ static const struct {
     {"Code", "{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"}},"
              "\"required\":[\"code\"]}"},
     {"Password", "{\"type\":\"object\",\"properties\":{\"password\":{\"type\":\"string\"}}}"},
+    {"Settings", "{\"type\":\"object\",\"properties\":{\"base_currency\":{\"type\":\"string\","
+                 "\"pattern\":\"^[A-Z]{3}$\",\"description\":\"ISO 4217 code; exchange rates are "
+                 "relative to it, so it cannot change while rates exist\"},\"version\":{\"type\":"
+                 "\"integer\",\"readOnly\":true}}}"},
+    {"CurrencyList", "{\"type\":\"object\",\"properties\":{\"base\":{\"type\":\"string\"},"
+                     "\"data\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":"
+                     "{\"code\":{\"type\":\"string\"},\"exponent\":{\"type\":\"integer\","
+                     "\"description\":\"decimal places of the minor unit\"}}}}}}"},
+    {"ExchangeRate",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+     "\"currency\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}$\"},\"date\":{\"type\":"
+     "\"string\",\"format\":\"date\"},\"rate\":{\"type\":\"string\",\"pattern\":"
+     "\"^[0-9]+([.][0-9]{1,8})?$\",\"description\":\"1 unit of the currency is worth this many "
+     "units of the base currency; a decimal string with at most 8 places\"},\"created_at\":"
+     "{\"type\":\"string\",\"readOnly\":true},\"created_by\":{\"type\":[\"integer\",\"null\"],"
+     "\"readOnly\":true},\"updated_at\":{\"type\":\"string\",\"readOnly\":true},\"version\":"
+     "{\"type\":\"integer\",\"readOnly\":true}},\"required\":[\"currency\",\"date\",\"rate\"]}"},
+    {"RateChange", "{\"type\":\"object\",\"properties\":{\"rate\":{\"type\":\"string\","
+                   "\"pattern\":\"^[0-9]+([.][0-9]{1,8})?$\"}},\"required\":[\"rate\"]}"},
+    {"Conversion",
+     "{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"string\"},\"currency\":"
+     "{\"type\":\"string\"},\"date\":{\"type\":\"string\",\"format\":\"date\"},\"base\":"
+     "{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":\"string\"},\"currency\":"
+     "{\"type\":\"string\"}}},\"rate\":{\"type\":\"string\"},\"rate_date\":{\"type\":\"string\","
+     "\"format\":\"date\",\"description\":\"the date of the rate used: the latest on or before "
+     "date\"}}}"},
+    {"RateImportResult",
+     "{\"type\":\"object\",\"properties\":{\"imported\":{\"type\":\"integer\",\"description\":"
+     "\"rates written, replacements included\"},\"replaced\":{\"type\":\"integer\","
+     "\"description\":\"rates that replaced one of the same currency and date\"}}}"},
+    {"Pipeline",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+     "\"name\":{\"type\":\"string\",\"maxLength\":100},\"position\":{\"type\":\"integer\","
+     "\"minimum\":0,\"maximum\":10000},\"stages\":{\"type\":\"array\",\"minItems\":1,"
+     "\"maxItems\":50,\"items\":{\"$ref\":\"#/components/schemas/PipelineStage\"},"
+     "\"description\":\"the whole ordered list: open stages first, then at least one won and "
+     "one lost stage; a stage with an id is kept, one without is new, one left out is "
+     "deleted\"},\"created_at\":{\"type\":\"string\",\"readOnly\":true},\"updated_at\":"
+     "{\"type\":\"string\",\"readOnly\":true},\"version\":{\"type\":\"integer\",\"readOnly\":"
+     "true}},\"required\":[\"name\",\"stages\"]}"},
+    {"PipelineStage",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"an "
+     "existing stage of the pipeline; left out for a new stage\"},\"name\":{\"type\":\"string\","
+     "\"maxLength\":100},\"probability\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100,"
+     "\"description\":\"100 for won stages, 0 for lost ones\"},\"kind\":{\"enum\":[\"open\","
+     "\"won\",\"lost\"]},\"position\":{\"type\":\"integer\",\"readOnly\":true},\"rot_days\":"
+     "{\"type\":[\"integer\",\"null\"],\"minimum\":1,\"maximum\":3650,\"description\":\"a deal "
+     "in the stage longer than this is rotting; null for won and lost stages\"}},"
+     "\"required\":[\"name\",\"kind\"]}"},
+    {"DealReason",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+     "\"kind\":{\"enum\":[\"won\",\"lost\"],\"description\":\"cannot change once made\"},"
+     "\"name\":{\"type\":\"string\",\"maxLength\":100},\"position\":{\"type\":\"integer\","
+     "\"minimum\":0,\"maximum\":10000},\"active\":{\"type\":\"boolean\"},\"version\":"
+     "{\"type\":\"integer\",\"readOnly\":true}},\"required\":[\"kind\",\"name\"]}"},
 };
 
 /* The schema of a collection tag that is not an entity ("users" -> "User"); NULL when none. */
 static const char *fixed_schema_of_tag(const char *tag)
 {
     static const char *const tags[][2] = {{"users", "User"}, {"teams", "Team"}, {"roles", "Role"},
-                                          {"tokens", "Token"}, {"audit", "AuditEntry"}};
+                                          {"tokens", "Token"}, {"audit", "AuditEntry"},
+                                          {"settings", "Settings"},
+                                          {"currencies", "CurrencyList"},
+                                          {"exchange-rates", "ExchangeRate"},
+                                          {"pipelines", "Pipeline"},
+                                          {"deal-reasons", "DealReason"}};
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -171,10 +231,106 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/auth/login", "SignIn"},          {"/api/v1/auth/totp", "SecondFactor"},
         {"/api/v1/auth/password", "PasswordChange"}, {"/api/v1/auth/totp/enable", "Code"},
         {"/api/v1/auth/totp/disable", "Password"},  {"/api/v1/users/{id}/password", "Password"},
+        {"/api/v1/exchange-rates/{currency}/{date}", "RateChange"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
             return bodies[i][1];
+    }
+    return NULL;
+}
+
+/* Answers that are not the collection's schema: method, pattern, status, schema. */
+static const char *const special_answers[][4] = {
+    {"GET", "/api/v1/settings", "200", "Settings"},
+    {"GET", "/api/v1/currencies", "200", "CurrencyList"},
+    {"GET", "/api/v1/exchange-rates/convert", "200", "Conversion"},
+    {"POST", "/api/v1/exchange-rates/import", "200", "RateImportResult"},
+    {"GET", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
+    {"PATCH", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
+};
+
+static const char *const *special_answer_of_route(const struct route *route)
+{
+    for (size_t i = 0; i < sizeof(special_answers) / sizeof(special_answers[0]); i++) {
+        if (strcmp(special_answers[i][0], route->method) == 0 &&
+            strcmp(special_answers[i][1], route->pattern) == 0)
+            return special_answers[i];
+    }
+    return NULL;
+}
+
+/* Request bodies that are files, not JSON: pattern, media type, description. */
+static const char *const file_bodies[][3] = {
+    {"/api/v1/exchange-rates/import", "text/csv",
+     "UTF-8 CSV whose header names the columns date, currency and rate (in any order; "
+     "separated by commas, semicolons or tabs)"},
+};
+
+/* Query parameters of GET routes that are not entity lists. */
+static const struct {
+    const char *pattern;
+    const char *name;
+    const char *description;
+    bool required;
+} query_parameters[] = {
+    {"/api/v1/exchange-rates", "currency", "only the rates of this currency (ISO 4217 code)",
+     false},
+    {"/api/v1/exchange-rates", "from", "first date, YYYY-MM-DD", false},
+    {"/api/v1/exchange-rates", "to", "last date, YYYY-MM-DD", false},
+    {"/api/v1/exchange-rates", "limit", "page size, 1 to 500 (default 50)", false},
+    {"/api/v1/exchange-rates", "cursor", "next_cursor of the previous page", false},
+    {"/api/v1/exchange-rates/convert", "amount",
+     "a decimal string with at most the currency's decimal places, e.g. 10.50", true},
+    {"/api/v1/exchange-rates/convert", "currency", "the amount's currency (ISO 4217 code)", true},
+    {"/api/v1/exchange-rates/convert", "date",
+     "convert at the rate of this date or the latest before it, YYYY-MM-DD (default: today)",
+     false},
+};
+
+/* Adds the route's path parameters ({id}: integer, others: string); whether there were any. */
+static bool path_parameters(const struct route *route, json_t *params)
+{
+    bool any = false;
+    for (const char *p = strchr(route->pattern, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        size_t len = strcspn(p + 1, "}");
+        json_t *name = json_stringn(p + 1, len);
+        bool is_id = len == 2 && strncmp(p + 1, "id", 2) == 0;
+        json_array_append_new(params, json_pack("{s:o,s:s,s:b,s:{s:s}}", "name", name, "in",
+                                                "path", "required", 1, "schema", "type",
+                                                is_id ? "integer" : "string"));
+        any = true;
+    }
+    return any;
+}
+
+/* Adds the query parameters the table gives the route; whether there were any. */
+static bool route_query_parameters(const struct route *route, json_t *params)
+{
+    bool any = false;
+    if (strcmp(route->method, "GET") != 0)
+        return false;
+    for (size_t i = 0; i < sizeof(query_parameters) / sizeof(query_parameters[0]); i++) {
+        if (strcmp(query_parameters[i].pattern, route->pattern) != 0)
+            continue;
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name",
+                                                query_parameters[i].name, "in", "query",
+                                                "description", query_parameters[i].description,
+                                                "required", query_parameters[i].required,
+                                                "schema", "type", "string"));
+        any = true;
+    }
+    return any;
+}
+
+/* The request body of a route that takes a file; NULL for the others. */
+static json_t *file_body(const struct route *route)
+{
+    for (size_t i = 0; i < sizeof(file_bodies) / sizeof(file_bodies[0]); i++) {
+        if (strcmp(file_bodies[i][0], route->pattern) == 0)
+            return json_pack("{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content",
+                             file_bodies[i][1], "schema", "type", "string", "description",
+                             file_bodies[i][2]);
     }
     return NULL;
 }
@@ -235,28 +391,40 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(responses, "401", problem_response("not signed in"));
         json_object_set_new(responses, "403", problem_response("not allowed"));
     }
-    if (strstr(route->pattern, "{id}") != NULL) {
-        json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", "id", "in",
-                                                "path", "required", 1, "schema", "type",
-                                                "integer"));
+    bool has_path_params = path_parameters(route, params);
+    if (has_path_params)
         json_object_set_new(responses, "404", problem_response("absent or not visible"));
-    }
-    bool is_list = ref != NULL && strcmp(route->method, "GET") == 0 &&
-                   strstr(route->pattern, "{id}") == NULL;
+    const char *const *special = special_answer_of_route(route);
+    bool is_list = ref != NULL && strcmp(route->method, "GET") == 0 && !has_path_params &&
+                   special == NULL;
+    if (route_query_parameters(route, params))
+        json_object_set_new(responses, is_list ? "400" : "422",
+                            problem_response(is_list ? "bad query parameter or cursor"
+                                                     : "validation failed"));
     if (is_list && entity != NULL) {
         json_t *list = list_parameters();
         json_array_extend(params, list);
         json_decref(list);
         json_object_set_new(responses, "400", problem_response("bad filter, sort or cursor"));
     }
+    if (is_list && strcmp(route->pattern, "/api/v1/deal-reasons") == 0)
+        json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s,s:[ss]}}", "name", "kind",
+                                                "in", "query", "description",
+                                                "only the reasons of this kind", "schema", "type",
+                                                "string", "enum", "won", "lost"));
     if (strcmp(route->method, "PATCH") == 0)
         json_array_append_new(params, json_pack("{s:s,s:s,s:{s:s}}", "name", "If-Match", "in",
                                                 "header", "schema", "type", "string"));
     if (json_array_size(params) > 0)
         json_object_set(op, "parameters", params);
     json_decref(params);
-    if (body_ref != NULL &&
-        (strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0)) {
+    json_t *file = file_body(route);
+    if (file != NULL) {
+        json_object_set_new(op, "requestBody", file);
+        json_object_set_new(responses, "415", problem_response("not a file of that type"));
+        json_object_set_new(responses, "422", problem_response("validation failed"));
+    } else if (body_ref != NULL &&
+               (strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0)) {
         json_t *body = json_body_ref(body_ref);
         json_object_set_new(body, "required", json_true());
         json_object_set_new(op, "requestBody", body);
@@ -264,11 +432,16 @@ static json_t *operation(struct arena *arena, const struct route *route)
     }
     if (strcmp(route->method, "PATCH") == 0)
         json_object_set_new(responses, "412", problem_response("stale If-Match version"));
-    bool creates = strcmp(route->method, "POST") == 0 && strstr(route->pattern, "{id}") == NULL &&
+    bool creates = strcmp(route->method, "POST") == 0 && !has_path_params &&
                    strstr(route->pattern, "/auth/") == NULL;
     const char *ok = strcmp(route->method, "DELETE") == 0 ? "204" : creates ? "201" : "200";
     json_t *success = json_pack("{s:s}", "description", "success");
-    if (strcmp(ok, "204") != 0 && ref != NULL && body_schema_of_route(route) == NULL) {
+    if (special != NULL) {
+        ok = special[2];
+        json_object_set_new(success, "content",
+                            json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref",
+                                      arena_printf(arena, "#/components/schemas/%s", special[3])));
+    } else if (strcmp(ok, "204") != 0 && ref != NULL && body_schema_of_route(route) == NULL) {
         json_t *schema = is_list ? json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:[ss]},s:{s:s}}}",
                                              "type", "object", "properties", "data", "type",
                                              "array", "items", "$ref", ref, "next_cursor", "type",

@@ -91,6 +91,19 @@ int currency_exponent(struct str code)
     return -ERR_VALIDATION;
 }
 
+size_t currency_count(void)
+{
+    return sizeof(currency_table) / sizeof(currency_table[0]);
+}
+
+const char *currency_code_at(size_t i, int *exponent_out)
+{
+    if (i >= currency_count())
+        return NULL;
+    *exponent_out = currency_table[i].exponent;
+    return currency_table[i].code;
+}
+
 int decimal_parse(struct str text, int scale, int64_t *out)
 {
     /* Magnitude limit: INT64_MAX, or one more for a negative value. */

@@ -22,6 +22,9 @@ enum rounding {
 
 /* Exponent for an ISO 4217 code ("RUB" -> 2); -ERR_VALIDATION when unknown. */
 int currency_exponent(struct str code);
+/* The codes currency_exponent() knows, for listing: i < currency_count(), in no set order. */
+size_t currency_count(void);
+const char *currency_code_at(size_t i, int *exponent_out);
 
 /*
  * Parses a decimal string ("1234.5", "-0.07", "12") with at most `scale`

@@ -57,6 +57,8 @@ static const struct option_row options[] = {
     {"--password-hash-concurrency", "CRM_PASSWORD_HASH_CONCURRENCY", OPTION_UNSIGNED,
      AT(password_hash_concurrency), "2",
      "password hashes computed at once (each takes 19 MiB for about 50 ms)"},
+    {"--base-currency", "CRM_BASE_CURRENCY", OPTION_STRING, AT(base_currency), "EUR",
+     "ISO 4217 code of the base currency until an administrator sets one in the settings"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

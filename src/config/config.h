@@ -31,6 +31,7 @@ struct config {
     unsigned session_max_hours;
     const char *trusted_proxies;
     unsigned password_hash_concurrency;
+    const char *base_currency;
 };
 
 /* Fills config from defaults, the environment and argv (after the subcommand). */

@@ -95,6 +95,17 @@ struct filter_context {
     void (*relation_visible)(struct sql_builder *sql, const char *table, const char *alias,
                              const void *arg);
     const void *relation_visible_arg;
+    /*
+     * SQLite only: write the root table's columns as +alias."column". The
+     * unary plus changes no value (the parser's type checks leave no
+     * comparison that depends on a column's affinity) but keeps the planner
+     * from reading rows through an index on the column, so that the store
+     * can make it walk a sort order's index instead (store/records.c,
+     * list_read()). keep_column, when set, stays bare: a range on the first
+     * sort key still bounds that walk.
+     */
+    bool unindexed;
+    const char *keep_column;
 };
 
 struct filter_node; /* the AST; see filter_ast.h for its shape */

@@ -27,6 +27,7 @@ struct filter_compiler {
     struct err *err;
     bool pg;
     int n_aliases;
+    const char *root_alias;
 };
 
 /* Where a condition's field lives: which record (alias) of which schema. */
@@ -69,9 +70,14 @@ static bool filter_is_numeric(enum field_type type)
     return type == FIELD_NUMBER || type == FIELD_INTEGER || type == FIELD_MONEY;
 }
 
-/* alias."column" */
+/* alias."column", or +alias."column" for the root table's columns under ctx->unindexed. */
 static void filter_sql_column(struct filter_compiler *c, const char *alias, const char *column)
 {
+    const struct filter_context *ctx = c->ctx;
+    if (ctx != NULL && ctx->unindexed && !c->pg && c->root_alias != NULL &&
+        strcmp(alias, c->root_alias) == 0 &&
+        (ctx->keep_column == NULL || strcmp(column, ctx->keep_column) != 0))
+        sql_add(c->sql, "+");
     sql_add(c->sql, alias);
     sql_add(c->sql, ".");
     sql_ident(c->sql, column);
@@ -123,7 +129,7 @@ static void filter_sql_scalar(struct filter_compiler *c, const struct filter_tar
 void filter_sql_field_value(struct sql_builder *sql, const struct schema *schema,
                             const struct schema_field *field, const char *alias)
 {
-    struct filter_compiler c = {NULL, sql, NULL, sql->dialect == SQL_POSTGRES, 0};
+    struct filter_compiler c = {NULL, sql, NULL, sql->dialect == SQL_POSTGRES, 0, NULL};
     struct filter_target t = {schema, alias, field};
     filter_sql_scalar(&c, &t);
 }
@@ -585,8 +591,11 @@ int filter_to_sql(const struct filter_node *node, const struct schema *schema,
                   const char *root_alias, const struct filter_context *ctx, struct sql_builder *sql,
                   struct err *err)
 {
-    struct filter_compiler c = {
-        .ctx = ctx, .sql = sql, .err = err, .pg = sql->dialect == SQL_POSTGRES};
+    struct filter_compiler c = {.ctx = ctx,
+                                .sql = sql,
+                                .err = err,
+                                .pg = sql->dialect == SQL_POSTGRES,
+                                .root_alias = root_alias};
 
     if (!filter_sql_is_name(root_alias))
         return err_set(err, ERR_INTERNAL, "bad table alias");

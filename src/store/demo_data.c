@@ -12,6 +12,7 @@
 #include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
+#include "domain/pipeline.h"
 #include "domain/record.h"
 #include "store/store.h"
 
@@ -157,6 +158,105 @@ static int insert_record(struct store_conn *conn, struct arena *arena, const str
     return rc;
 }
 
+struct demo_stage {
+    const char *name;
+    int probability;
+    const char *kind;
+    int rot_days; /* 0: never */
+};
+
+static const struct demo_stage demo_stages[] = {
+    {"Qualification", 10, "open", 14},
+    {"Needs analysis", 25, "open", 14},
+    {"Proposal", 50, "open", 21},
+    {"Negotiation", 75, "open", 30},
+    {"Won", 100, "won", 0},
+    {"Lost", 0, "lost", 0},
+};
+
+static const char *const demo_won_reasons[] = {"Best price", "Product fit", "Relationship",
+                                               "Fast delivery"};
+static const char *const demo_lost_reasons[] = {"Price too high", "Chose a competitor", "No budget",
+                                                "No decision", "Missing feature"};
+
+/* Whether the table has no row at all (deleted pipelines count: the admin removed them). */
+static int table_is_empty(struct store_conn *conn, struct arena *arena, const char *table,
+                          bool *empty, struct err *err)
+{
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT 1 FROM ");
+    sql_ident(&sql, table);
+    sql_add(&sql, " LIMIT 1");
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    *empty = rc == 0 && rows.n_rows == 0;
+    return rc;
+}
+
+static int insert_pipeline(struct store_conn *conn, struct arena *arena, struct err *err)
+{
+    json_t *stages = json_array();
+    for (size_t i = 0; i < sizeof(demo_stages) / sizeof(demo_stages[0]); i++) {
+        const struct demo_stage *s = &demo_stages[i];
+        json_t *stage = json_pack("{s:s,s:i,s:s}", "name", s->name, "probability", s->probability,
+                                  "kind", s->kind);
+        if (s->rot_days > 0)
+            json_object_set_new(stage, "rot_days", json_integer(s->rot_days));
+        json_array_append_new(stages, stage);
+    }
+    json_t *body = json_pack("{s:s,s:o}", "name", "Sales", "stages", stages);
+    json_t *clean = NULL;
+    int64_t id;
+    int rc = pipeline_validate(body, NULL, &clean, err);
+    if (rc == 0)
+        rc = store_pipeline_insert(conn, arena, clean, &id, err);
+    json_decref(clean);
+    json_decref(body);
+    return rc;
+}
+
+static int insert_reasons(struct store_conn *conn, struct arena *arena, const char *kind,
+                          const char *const *names, size_t n, int *seeded, struct err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *body = json_pack("{s:s,s:s}", "kind", kind, "name", names[i]);
+        json_t *clean = NULL;
+        int64_t id;
+        rc = deal_reason_validate(body, NULL, &clean, err);
+        if (rc == 0)
+            rc = store_deal_reason_insert(conn, arena, clean, &id, err);
+        json_decref(clean);
+        json_decref(body);
+        (*seeded)++;
+    }
+    return rc;
+}
+
+/*
+ * The sales configuration: the pipeline "Sales" and the usual won and lost
+ * reasons, each only while its table has never had a row.
+ */
+static int seed_sales(struct store_conn *conn, struct arena *arena, int *seeded, struct err *err)
+{
+    bool empty = false;
+    int rc = table_is_empty(conn, arena, "pipelines", &empty, err);
+    if (rc == 0 && empty) {
+        rc = insert_pipeline(conn, arena, err);
+        (*seeded)++;
+    }
+    if (rc == 0)
+        rc = table_is_empty(conn, arena, "deal_reasons", &empty, err);
+    if (rc == 0 && empty)
+        rc = insert_reasons(conn, arena, "won", demo_won_reasons,
+                            sizeof(demo_won_reasons) / sizeof(demo_won_reasons[0]), seeded, err);
+    if (rc == 0 && empty)
+        rc = insert_reasons(conn, arena, "lost", demo_lost_reasons,
+                            sizeof(demo_lost_reasons) / sizeof(demo_lost_reasons[0]), seeded, err);
+    return rc;
+}
+
 static bool database_is_empty(struct store_conn *conn, struct arena *arena, struct err *err)
 {
     struct sql_builder sql;
@@ -178,6 +278,8 @@ int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
     if (rc < 0 || !database_is_empty(conn, arena, err))
         goto out;
     rc = insert_users(conn, arena, user_ids, err);
+    if (rc == 0)
+        rc = seed_sales(conn, arena, &seeded, err);
     for (size_t i = 0; i < sizeof(companies) / sizeof(companies[0]) && rc == 0; i++) {
         const struct demo_company *c = &companies[i];
         json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", c->name, "industry",

@@ -2,7 +2,8 @@
  * Demo data for a first look: two teams and four users (a manager, two
  * sales reps, a read-only viewer; no passwords), a few dozen companies
  * (some branches) and contacts with Latin and Cyrillic names owned by them,
- * written through the same validation as the API. Only an empty database
+ * a sales pipeline with won and lost reasons, written through the same
+ * validation as the API. Only an empty database
  * is seeded; the built-in roles must exist.
  */
 #ifndef CRM_STORE_DEMO_DATA_H

@@ -8,7 +8,9 @@
  *
  * Sorting treats NULL as the smallest value in both databases (ASC NULLS
  * FIRST, DESC NULLS LAST), and the keyset predicate follows the same rule,
- * so a page boundary never skips or repeats a row.
+ * so a page boundary never skips or repeats a row. On SQLite a filtered
+ * list may walk its sort order's index instead of sorting every match
+ * (list_read()), as a search for a common term does (search_walks()).
  */
 #include "store/store.h"
 
@@ -28,6 +30,14 @@
 #define SEARCH_MAX_TOKEN_BYTES 64
 /* A term matching at least this many rows is "common": see search_walks(). */
 #define SEARCH_COMMON_MATCHES 20000
+/*
+ * CPU time budgets of list_read()'s attempts. What the planner's plan does
+ * well (a selective filter read through its index) takes a few
+ * milliseconds; when walking the sort order works at all it usually takes
+ * under ten.
+ */
+#define LIST_SORT_BUDGET_US 5000
+#define LIST_WALK_BUDGET_US 10000
 
 /* ---- dialect helpers ---- */
 
@@ -161,9 +171,11 @@ static void search_predicate(struct sql_builder *sql, const struct entity *entit
  * Appends " AND <predicate>" limiting alias's rows to scope for the caller
  * in access: own records, the team's (owners in the caller's team) or all.
  */
-static void access_predicate(struct sql_builder *sql, enum access_scope scope,
-                             const struct access *access, const char *alias)
+static void access_predicate_of(struct sql_builder *sql, enum access_scope scope,
+                                const struct access *access, const char *alias, bool unindexed)
 {
+    /* unindexed: +alias."owner_id", as filter_context.unindexed writes columns. */
+    const char *plus = unindexed && sql->dialect == SQL_SQLITE ? "+" : "";
     switch (scope) {
     case SCOPE_ALL:
         return;
@@ -171,21 +183,28 @@ static void access_predicate(struct sql_builder *sql, enum access_scope scope,
         sql_add(sql, " AND 1 = 0");
         return;
     case SCOPE_OWN:
-        sql_addf(sql, " AND %s.\"owner_id\" = ", alias);
+        sql_addf(sql, " AND %s%s.\"owner_id\" = ", plus, alias);
         sql_param_int(sql, access->user_id);
         return;
     case SCOPE_TEAM:
-        sql_addf(sql, " AND (%s.\"owner_id\" = ", alias);
+        sql_addf(sql, " AND (%s%s.\"owner_id\" = ", plus, alias);
         sql_param_int(sql, access->user_id);
         if (access->team_id > 0) {
-            sql_addf(sql, " OR %s.\"owner_id\" IN (SELECT \"id\" FROM \"users\" WHERE \"team_id\" = ",
-                     alias);
+            sql_addf(sql,
+                     " OR %s%s.\"owner_id\" IN (SELECT \"id\" FROM \"users\" WHERE \"team_id\" = ",
+                     plus, alias);
             sql_param_int(sql, access->team_id);
             sql_add(sql, ")");
         }
         sql_add(sql, ")");
         return;
     }
+}
+
+static void access_predicate(struct sql_builder *sql, enum access_scope scope,
+                             const struct access *access, const char *alias)
+{
+    access_predicate_of(sql, scope, access, alias, false);
 }
 
 /* The caller's read scope over the entity named (ALL for tables that are not entities). */
@@ -650,21 +669,37 @@ static int search_walks(struct store_conn *conn, struct arena *arena,
     return rc;
 }
 
-/* walk: see search_walks(); the count of all matches never walks. */
+/*
+ * How a page is read. search_walk: see search_walks(). sort_walk: SQLite
+ * writes the filter's and the access predicate's columns with a unary plus,
+ * so that none of their indexes can drive the plan and the planner walks the
+ * index of the first sort key (see list_read()). The count of all matches
+ * does neither.
+ */
+struct list_plan {
+    bool search_walk;
+    bool sort_walk;
+};
+
 static int where_clause(struct sql_builder *sql, const struct entity *entity,
                         const struct access *access, const struct list_query *q, const char *fts,
-                        bool walk, struct err *err)
+                        struct list_plan plan, struct err *err)
 {
     sql_add(sql, q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
-    access_predicate(sql, access->scope, access, "t");
+    access_predicate_of(sql, access->scope, access, "t", plan.sort_walk);
     if (fts != NULL) {
         sql_add(sql, " AND ");
-        search_predicate(sql, entity, fts, walk);
+        search_predicate(sql, entity, fts, plan.search_walk);
     }
     if (q->filter != NULL) {
         struct filter_context ctx = q->ctx != NULL ? *q->ctx : (struct filter_context){0};
         ctx.relation_visible = relation_visible;
         ctx.relation_visible_arg = access;
+        if (plan.sort_walk) {
+            const struct schema_field *first = q->keys[0].field;
+            ctx.unindexed = true;
+            ctx.keep_column = first->storage == FIELD_IN_COLUMN ? first->column : NULL;
+        }
         sql_add(sql, " AND (");
         int rc = filter_to_sql(q->filter, q->schema, "t", &ctx, sql, err);
         if (rc < 0)
@@ -672,6 +707,141 @@ static int where_clause(struct sql_builder *sql, const struct entity *entity,
         sql_add(sql, ")");
     }
     return 0;
+}
+
+/* The SELECT of one page (explain: its EXPLAIN QUERY PLAN, SQLite only). */
+static int list_select(struct sql_builder *sql, const struct entity *entity,
+                       const struct access *access, const struct list_query *q, const char *fts,
+                       struct list_plan plan, bool explain, struct err *err)
+{
+    sql_add(sql, explain ? "EXPLAIN QUERY PLAN SELECT " : "SELECT ");
+    select_list(sql, entity);
+    sql_addf(sql, " FROM \"%s\" t", entity->name);
+    int rc = where_clause(sql, entity, access, q, fts, plan, err);
+    if (rc < 0)
+        return rc;
+    if (q->after != NULL) {
+        sql_add(sql, " AND ");
+        keyset_seek(sql, q);
+        keyset_predicate(sql, q);
+    }
+    sql_add(sql, " ORDER BY ");
+    for (size_t i = 0; i < q->n_keys; i++) {
+        if (i > 0)
+            sql_add(sql, ", ");
+        filter_sql_field_value(sql, q->schema, q->keys[i].field, "t");
+        sql_add(sql, q->keys[i].descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
+    }
+    sql_add(sql, " LIMIT ");
+    sql_param_int(sql, (int64_t)q->limit + 1);
+    return 0;
+}
+
+/*
+ * SQLite: whether the plan of a page gathers every matching row and sorts
+ * them (a temporary B-tree for the whole ORDER BY at the top level) rather
+ * than reading rows in sort order and stopping after a page. The wording is
+ * SQLite's EXPLAIN QUERY PLAN text; should it ever change, nothing looks
+ * sorted and lists keep the planner's plan.
+ */
+static int plan_sorts(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                      const struct access *access, const struct list_query *q,
+                      struct list_plan plan, bool *sorts, struct err *err)
+{
+    struct sql_builder sql;
+    struct store_rows rows;
+    *sorts = false;
+    sql_init(&sql, arena, SQL_SQLITE);
+    int rc = list_select(&sql, entity, access, q, NULL, plan, true, err);
+    if (rc == 0)
+        rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0 || rows.n_cols < 4)
+        return rc;
+    for (size_t r = 0; r < rows.n_rows; r++) {
+        const struct store_value *detail = store_rows_at(&rows, r, 3);
+        if (store_value_int(store_rows_at(&rows, r, 1)) == 0 && detail->type == STORE_TEXT &&
+            strcmp(detail->text, "USE TEMP B-TREE FOR ORDER BY") == 0)
+            *sorts = true;
+    }
+    return 0;
+}
+
+static enum store_list_read list_read_forced = STORE_LIST_READ_AUTO;
+
+void store_list_read_force(enum store_list_read how)
+{
+    list_read_forced = how;
+}
+
+/*
+ * Reads one page's rows (SQLite: see below; PostgreSQL: the planner's plan,
+ * which rests on real statistics of the values).
+ *
+ * SQLite's planner picks an index from sqlite_stat1, one average number of
+ * rows per value. On skewed data it reads a common value ("Anna": 40 000 of
+ * a million contacts, where the average says 400) through its index and
+ * sorts every match, hundreds of milliseconds for a page of 50, while a walk
+ * down the index of the sort order, testing each row against the filter,
+ * finds 50 matches among the first few thousand rows. Nothing cheap tells
+ * the two cases apart in advance (a capped count of the matches costs about
+ * what reading them does), so a list whose filter or access predicate could
+ * drive the plan tries both, each within a budget of CPU time:
+ *
+ *  1. when the plan reads in sort order already, or when the walk's plan
+ *     would sort too (no index leads with the first sort key), the
+ *     planner's plan runs, with no budget;
+ *  2. otherwise the planner's plan runs for at most LIST_SORT_BUDGET_US:
+ *     a selective filter finishes within it, at the cost of two EXPLAINs;
+ *  3. past it, the walk (list_plan.sort_walk) runs for at most
+ *     LIST_WALK_BUDGET_US: a filter matching many rows finds its page early
+ *     in the sort order;
+ *  4. past that too (the matches are sparse in the sort order, or crowd at
+ *     its end), the planner's plan runs to its end: what it cost before,
+ *     plus the two budgets.
+ *
+ * Both plans return the same rows in the same order, so a cursor from one
+ * pages on with the other. Full-text search keeps its own choice
+ * (search_walks()); counting all matches is not affected.
+ */
+static int list_read(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                     const struct access *access, const struct list_query *q, const char *fts,
+                     bool search_walk, struct store_rows *rows, struct err *err)
+{
+    struct list_plan planned = {.search_walk = search_walk, .sort_walk = false};
+    struct list_plan walk = {.search_walk = false, .sort_walk = true};
+    struct sql_builder sql, walk_sql;
+    bool planned_sorts = false, walk_sorts = true, completed = false;
+    enum sql_dialect dialect = store_conn_dialect(conn);
+    sql_init(&sql, arena, dialect);
+    int rc = list_select(&sql, entity, access, q, fts, planned, false, err);
+    if (rc < 0)
+        return rc;
+    bool driven = q->filter != NULL || access->scope == SCOPE_OWN || access->scope == SCOPE_TEAM;
+    if (dialect != SQL_SQLITE || fts != NULL || !driven ||
+        list_read_forced == STORE_LIST_READ_PLANNED)
+        return store_query(conn, arena, &sql, rows, err);
+    if (list_read_forced == STORE_LIST_READ_AUTO) {
+        rc = plan_sorts(conn, arena, entity, access, q, planned, &planned_sorts, err);
+        if (rc == 0 && planned_sorts)
+            rc = plan_sorts(conn, arena, entity, access, q, walk, &walk_sorts, err);
+        if (rc < 0)
+            return rc;
+        if (!planned_sorts || walk_sorts)
+            return store_query(conn, arena, &sql, rows, err);
+    }
+    sql_init(&walk_sql, arena, dialect);
+    rc = list_select(&walk_sql, entity, access, q, NULL, walk, false, err);
+    if (rc < 0)
+        return rc;
+    if (list_read_forced == STORE_LIST_READ_WALK)
+        return store_query(conn, arena, &walk_sql, rows, err);
+    rc = store_query_bounded(conn, arena, &sql, LIST_SORT_BUDGET_US, rows, &completed, err);
+    if (rc < 0 || completed)
+        return rc;
+    rc = store_query_bounded(conn, arena, &walk_sql, LIST_WALK_BUDGET_US, rows, &completed, err);
+    if (rc < 0 || completed)
+        return rc;
+    return store_query(conn, arena, &sql, rows, err);
 }
 
 /* The value of a sort key in a record as the API shows it. */
@@ -692,38 +862,16 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
                       const struct access *access, const struct list_query *q,
                       struct list_page *page, struct err *err)
 {
-    struct sql_builder sql;
-    sql_init(&sql, arena, store_conn_dialect(conn));
     page->data = NULL;
     page->last_keys = NULL;
     page->total = -1;
-    const char *fts = q->search ? search_query(arena, sql.dialect, q->search) : NULL;
-    bool walk = false;
-    int rc = fts ? search_walks(conn, arena, entity, q, fts, &walk, err) : 0;
+    const char *fts = q->search ? search_query(arena, store_conn_dialect(conn), q->search) : NULL;
+    bool search_walk = false;
+    int rc = fts ? search_walks(conn, arena, entity, q, fts, &search_walk, err) : 0;
     if (rc < 0)
         return rc;
-    sql_add(&sql, "SELECT ");
-    select_list(&sql, entity);
-    sql_addf(&sql, " FROM \"%s\" t", entity->name);
-    rc = where_clause(&sql, entity, access, q, fts, walk, err);
-    if (rc < 0)
-        return rc;
-    if (q->after != NULL) {
-        sql_add(&sql, " AND ");
-        keyset_seek(&sql, q);
-        keyset_predicate(&sql, q);
-    }
-    sql_add(&sql, " ORDER BY ");
-    for (size_t i = 0; i < q->n_keys; i++) {
-        if (i > 0)
-            sql_add(&sql, ", ");
-        filter_sql_field_value(&sql, q->schema, q->keys[i].field, "t");
-        sql_add(&sql, q->keys[i].descending ? " DESC NULLS LAST" : " ASC NULLS FIRST");
-    }
-    sql_add(&sql, " LIMIT ");
-    sql_param_int(&sql, (int64_t)q->limit + 1);
     struct store_rows rows;
-    rc = store_query(conn, arena, &sql, &rows, err);
+    rc = list_read(conn, arena, entity, access, q, fts, search_walk, &rows, err);
     if (rc < 0)
         return rc;
     json_t *data = json_array();
@@ -750,7 +898,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
         struct sql_builder count;
         sql_init(&count, arena, store_conn_dialect(conn));
         sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity->name);
-        rc = where_clause(&count, entity, access, q, fts, false, err);
+        rc = where_clause(&count, entity, access, q, fts, (struct list_plan){false, false}, err);
         if (rc == 0)
             rc = store_query(conn, arena, &count, &rows, err);
         if (rc < 0) {

@@ -173,6 +173,21 @@ int store_query(struct store_conn *conn, struct arena *arena, const struct sql_b
                                        sql->n_params, rows_out, err);
 }
 
+int store_query_bounded(struct store_conn *conn, struct arena *arena, const struct sql_builder *sql,
+                        int64_t max_cpu_us, struct store_rows *rows_out, bool *completed,
+                        struct err *err)
+{
+    const struct store_backend *backend = conn->store->backend;
+    *completed = true;
+    if (sql->failed)
+        return err_set(err, ERR_TOO_LARGE, "query too large");
+    if (backend->query_bounded == NULL)
+        return backend->query(conn->backend_conn, arena, sql_text(sql), sql->params, sql->n_params,
+                              rows_out, err);
+    return backend->query_bounded(conn->backend_conn, arena, sql_text(sql), sql->params,
+                                  sql->n_params, max_cpu_us, rows_out, completed, err);
+}
+
 int store_exec(struct store_conn *conn, struct arena *arena, const char *sql, struct err *err)
 {
     return conn->store->backend->query(conn->backend_conn, arena, sql, NULL, 0, NULL, err);

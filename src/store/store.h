@@ -66,6 +66,15 @@ struct store_backend {
     /* Runs one statement; rows_out may be NULL when no rows are wanted. */
     int (*query)(void *conn, struct arena *arena, const char *sql, const struct sql_param *params,
                  size_t n_params, struct store_rows *rows_out, struct err *err);
+    /*
+     * As query, but stops once the statement has used about max_cpu_us of
+     * the thread's CPU time and then sets *completed to false (no rows, no
+     * error). NULL when the backend cannot (store_query_bounded then runs
+     * the statement to its end).
+     */
+    int (*query_bounded)(void *conn, struct arena *arena, const char *sql,
+                         const struct sql_param *params, size_t n_params, int64_t max_cpu_us,
+                         struct store_rows *rows_out, bool *completed, struct err *err);
     /* Runs a script of several statements without parameters (migrations). */
     int (*exec_script)(void *conn, const char *sql, struct err *err);
 };
@@ -100,6 +109,15 @@ void store_rollback(struct store_conn *conn);
 /* Runs a built statement; rows_out may be NULL. */
 int store_query(struct store_conn *conn, struct arena *arena, const struct sql_builder *sql,
                 struct store_rows *rows_out, struct err *err);
+/*
+ * Runs a built statement within a budget, for trying a plan that may be
+ * slow: *completed is false, with no rows and no error, when the statement
+ * gave up after using about max_cpu_us of CPU time (SQLite, checked every
+ * thousand virtual machine instructions). PostgreSQL always completes.
+ */
+int store_query_bounded(struct store_conn *conn, struct arena *arena,
+                        const struct sql_builder *sql, int64_t max_cpu_us,
+                        struct store_rows *rows_out, bool *completed, struct err *err);
 /* Runs a fixed statement with no parameters. */
 int store_exec(struct store_conn *conn, struct arena *arena, const char *sql, struct err *err);
 
@@ -154,6 +172,15 @@ struct list_page {
 int store_record_list(struct store_conn *conn, struct arena *arena, const struct entity *entity,
                       const struct access *access, const struct list_query *query,
                       struct list_page *page, struct err *err);
+
+/*
+ * Test hook: how lists on SQLite read a page (records.c, list_read()). AUTO
+ * chooses between the planner's plan and a walk in sort order; PLANNED and
+ * WALK force one, so that tests can show both give the same pages. Call it
+ * before any list runs; PostgreSQL always has the planner's plan.
+ */
+enum store_list_read { STORE_LIST_READ_AUTO, STORE_LIST_READ_PLANNED, STORE_LIST_READ_WALK };
+void store_list_read_force(enum store_list_read how);
 
 /* One record as the API shows it; ERR_NOT_FOUND when absent, out of scope or not in `state`. */
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
@@ -400,5 +427,140 @@ struct audit_query {
  */
 int store_audit_list(struct store_conn *conn, struct arena *arena, const struct audit_query *q,
                      json_t **out, int64_t *next_before_id, struct err *err);
+
+/* ---- Settings and exchange rates (currencies.c) ---- */
+
+/* A setting as stored. A key without a row holds its default, at version 1. */
+struct setting_row {
+    const char *value;      /* NULL: no row (the default applies) */
+    const char *updated_at; /* NULL: no row */
+    int64_t version;
+};
+
+int store_setting_get(struct store_conn *conn, struct arena *arena, const char *key,
+                      struct setting_row *out, struct err *err);
+/*
+ * Writes the setting if it is still at version (as store_setting_get gave
+ * it), ERR_STALE_VERSION otherwise; the version goes up by one (the first
+ * write makes 2).
+ */
+int store_setting_set(struct store_conn *conn, struct arena *arena, const char *key,
+                      const char *value, int64_t version, struct err *err);
+
+/* An exchange rate: 1 unit of currency = rate units of the base currency on date. */
+struct exchange_rate {
+    int64_t id;
+    const char *currency; /* "USD" */
+    const char *date;     /* "2026-03-01" */
+    const char *rate;     /* canonical decimal text, "92.5" (domain/currency.h) */
+    int64_t rate_scaled;  /* the rate times 10^8 */
+    int64_t created_by;   /* written on insert; 0: nobody */
+};
+
+struct exchange_rate_query {
+    const char *currency;       /* NULL: every currency */
+    const char *from;           /* first date, inclusive; NULL: open */
+    const char *to;             /* last date, inclusive; NULL: open */
+    const char *after_currency; /* with after_date: rows strictly after this key; NULL: first page */
+    const char *after_date;
+    size_t limit;
+};
+
+/*
+ * Rates as API JSON ({id, currency, date, rate, created_at, created_by,
+ * updated_at, version}) ordered by currency then date; *more says whether
+ * rows follow the last one given.
+ */
+int store_exchange_rates_list(struct store_conn *conn, struct arena *arena,
+                              const struct exchange_rate_query *q, json_t **out, bool *more,
+                              struct err *err);
+int store_exchange_rates_count(struct store_conn *conn, struct arena *arena, int64_t *n_out,
+                               struct err *err);
+/* The rate of currency on exactly date, as API JSON; ERR_NOT_FOUND when there is none. */
+int store_exchange_rate_get(struct store_conn *conn, struct arena *arena, const char *currency,
+                            const char *date, json_t **out, struct err *err);
+/* ERR_CONFLICT (field "date") when the currency already has a rate on that date. */
+int store_exchange_rate_insert(struct store_conn *conn, struct arena *arena,
+                               const struct exchange_rate *rate, int64_t *id_out, struct err *err);
+/* Sets rate and rate_scaled of the rate keyed by currency and date; ERR_NOT_FOUND when absent. */
+int store_exchange_rate_update(struct store_conn *conn, struct arena *arena,
+                               const struct exchange_rate *rate, struct err *err);
+int store_exchange_rate_delete(struct store_conn *conn, struct arena *arena, const char *currency,
+                               const char *date, struct err *err);
+/*
+ * Writes n rates, each replacing the rate of the same currency and date if
+ * there is one (*replaced_out counts those). Run it inside a transaction:
+ * the caller commits all or nothing.
+ */
+int store_exchange_rates_import(struct store_conn *conn, struct arena *arena,
+                                const struct exchange_rate *rates, size_t n, size_t *replaced_out,
+                                struct err *err);
+/*
+ * The latest rate of currency on or before date (id, currency, date, rate
+ * and rate_scaled filled, in the arena); ERR_NOT_FOUND when there is none.
+ */
+int store_exchange_rate_on(struct store_conn *conn, struct arena *arena, const char *currency,
+                           const char *date, struct exchange_rate *out, struct err *err);
+
+/* ---- Sales pipelines and deal reasons (pipelines.c) ---- */
+
+/*
+ * Pipelines as the API shows them: {id, name, position, stages: [{id, name,
+ * probability, kind, position, rot_days}], created_at, updated_at, version},
+ * stages in order. Deleted pipelines are absent (ERR_NOT_FOUND). Writes take
+ * bodies checked by pipeline_validate (domain/pipeline.h).
+ */
+int store_pipelines_list(struct store_conn *conn, struct arena *arena, json_t **out,
+                         struct err *err);
+int store_pipeline_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                       struct err *err);
+/* clean: name, stages, position (absent: after the last). ERR_CONFLICT when the name is taken. */
+int store_pipeline_insert(struct store_conn *conn, struct arena *arena, const json_t *clean,
+                          int64_t *id_out, struct err *err);
+/*
+ * Applies clean (any of name, position, stages) to the pipeline at
+ * `version` and bumps it. stages is the whole ordered list: stages with an
+ * id are kept, those without are added, those left out are deleted.
+ * ERR_STALE_VERSION when the pipeline is no longer at version, ERR_CONFLICT
+ * when the name is taken or a stage to delete is in use.
+ */
+int store_pipeline_update(struct store_conn *conn, struct arena *arena, int64_t id,
+                          int64_t version, const json_t *clean, struct err *err);
+/* Marks the pipeline deleted (its name is free again); ERR_CONFLICT while it is in use. */
+int store_pipeline_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                          struct err *err);
+/*
+ * Whether records refer to the pipeline, the stage or the reason, so that
+ * it cannot be deleted: the one place each table that comes to refer to
+ * them (deals) is counted. Nothing does yet.
+ */
+int store_pipeline_in_use(struct store_conn *conn, struct arena *arena, int64_t id, bool *in_use,
+                          struct err *err);
+int store_pipeline_stage_in_use(struct store_conn *conn, struct arena *arena, int64_t stage_id,
+                                bool *in_use, struct err *err);
+int store_deal_reason_in_use(struct store_conn *conn, struct arena *arena, int64_t id,
+                             bool *in_use, struct err *err);
+
+/*
+ * Deal reasons {id, kind: won|lost, name, position, active, created_at,
+ * updated_at, version}: won before lost, then by position and id; kind
+ * NULL lists both.
+ */
+int store_deal_reasons_list(struct store_conn *conn, struct arena *arena, const char *kind,
+                            json_t **out, struct err *err);
+int store_deal_reason_get(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+                          struct err *err);
+/*
+ * clean: kind, name, position (absent: after the last of its kind), active
+ * (absent: true). ERR_CONFLICT when the kind has a reason of that name.
+ */
+int store_deal_reason_insert(struct store_conn *conn, struct arena *arena, const json_t *clean,
+                             int64_t *id_out, struct err *err);
+/* Sets name, position, active when present; as store_pipeline_update for version. */
+int store_deal_reason_update(struct store_conn *conn, struct arena *arena, int64_t id,
+                             int64_t version, const json_t *clean, struct err *err);
+/* ERR_CONFLICT while in use (make it inactive instead). */
+int store_deal_reason_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                             struct err *err);
 
 #endif

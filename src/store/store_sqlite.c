@@ -4,6 +4,10 @@
  * on and a busy timeout. Each connection keeps a small cache of prepared
  * statements keyed by their SQL text, so the hot paths never re-parse SQL.
  * SQLite result codes become base/err.h codes here and nowhere else.
+ *
+ * One progress callback, every PROGRESS_EVERY_OPS virtual machine
+ * instructions, interrupts a statement past its deadline or, for
+ * query_bounded, past its budget of the thread's CPU time.
  */
 #include "store/store.h"
 
@@ -11,6 +15,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/clock.h"
@@ -20,18 +25,37 @@
 #define BUSY_TIMEOUT_MS 5000
 /* As PostgreSQL's statement_timeout: a statement running longer is interrupted. */
 #define STATEMENT_TIMEOUT_MS 30000
-#define PROGRESS_EVERY_OPS 10000
+/* A few tens of microseconds of work: also the granularity of query_bounded's budget. */
+#define PROGRESS_EVERY_OPS 1000
 
 struct sqlite_conn {
     sqlite3 *db;
     struct stmt_cache cache;
-    int64_t deadline_ms; /* monotonic; 0: no statement running */
+    int64_t deadline_ms;  /* monotonic; 0: no statement running */
+    int64_t cpu_limit_us; /* query_bounded: the thread's CPU time at which to give up; 0: none */
+    bool over_budget;     /* the running statement was stopped by its budget */
 };
+
+/*
+ * CPU time rather than wall time or instructions: a busy server's waits do
+ * not count, and a row read from another page costs what it costs.
+ */
+static int64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* SQLite's progress callback: a non-zero answer interrupts the statement. */
 static int statement_past_deadline(void *opaque)
 {
-    const struct sqlite_conn *conn = opaque;
+    struct sqlite_conn *conn = opaque;
+    if (conn->cpu_limit_us != 0 && thread_cpu_us() > conn->cpu_limit_us) {
+        conn->over_budget = true;
+        return 1;
+    }
     return conn->deadline_ms != 0 && clock_monotonic_ms() > conn->deadline_ms;
 }
 
@@ -185,17 +209,20 @@ static int grow_rows(struct arena *arena, struct store_rows *rows, size_t *cap_r
     return 0;
 }
 
-static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
-                        const struct sql_param *params, size_t n_params,
-                        struct store_rows *rows_out, struct err *err)
+/* max_cpu_us 0: no budget; *completed is false when the budget stopped the statement. */
+static int sqlite_run(struct sqlite_conn *conn, struct arena *arena, const char *sql,
+                      const struct sql_param *params, size_t n_params, int64_t max_cpu_us,
+                      struct store_rows *rows_out, bool *completed, struct err *err)
 {
-    struct sqlite_conn *conn = opaque;
     sqlite3_stmt *stmt = NULL;
+    *completed = true;
     int rc = statement_for(conn, sql, &stmt, err);
     if (rc < 0)
         return rc;
     int result = 0;
     conn->deadline_ms = clock_monotonic_ms() + STATEMENT_TIMEOUT_MS;
+    conn->cpu_limit_us = max_cpu_us > 0 ? thread_cpu_us() + max_cpu_us : 0;
+    conn->over_budget = false;
     rc = bind_params(stmt, params, n_params);
     if (rc != SQLITE_OK) {
         result = sqlite_error(conn->db, rc, err);
@@ -214,6 +241,12 @@ static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
         rc = sqlite3_step(stmt);
         if (rc == SQLITE_DONE)
             break;
+        if (rc == SQLITE_INTERRUPT && conn->over_budget) {
+            *completed = false;
+            if (rows_out != NULL)
+                rows_out->n_rows = 0;
+            goto out;
+        }
         if (rc != SQLITE_ROW) {
             result = sqlite_error(conn->db, rc, err);
             goto out;
@@ -250,9 +283,27 @@ static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
     }
 out:
     conn->deadline_ms = 0;
+    conn->cpu_limit_us = 0;
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     return result;
+}
+
+static int sqlite_query(void *opaque, struct arena *arena, const char *sql,
+                        const struct sql_param *params, size_t n_params,
+                        struct store_rows *rows_out, struct err *err)
+{
+    bool completed;
+    return sqlite_run(opaque, arena, sql, params, n_params, 0, rows_out, &completed, err);
+}
+
+static int sqlite_query_bounded(void *opaque, struct arena *arena, const char *sql,
+                                const struct sql_param *params, size_t n_params, int64_t max_cpu_us,
+                                struct store_rows *rows_out, bool *completed, struct err *err)
+{
+    if (max_cpu_us < 1)
+        max_cpu_us = 1;
+    return sqlite_run(opaque, arena, sql, params, n_params, max_cpu_us, rows_out, completed, err);
 }
 
 static int sqlite_exec_script(void *opaque, const char *sql, struct err *err)
@@ -275,5 +326,6 @@ const struct store_backend store_sqlite_backend = {
     .connect = sqlite_connect,
     .disconnect = sqlite_disconnect,
     .query = sqlite_query,
+    .query_bounded = sqlite_query_bounded,
     .exec_script = sqlite_exec_script,
 };

@@ -69,12 +69,17 @@ function retryAfterSeconds(headers) {
 /**
  * Calls the API. Returns {data, status, headers}; throws ApiError for a non-2xx answer
  * and for network failures (status 0). quiet401: a 401 is the caller's business (sign-in
- * forms, wrong current password) and does not end the session in the UI.
+ * forms, wrong current password) and does not end the session in the UI. file: a File or
+ * Blob sent as the body instead of JSON, with contentType.
  */
-export async function request(method, path, { query, body, headers, signal, quiet401 } = {}) {
+export async function request(method, path, { query, body, file, contentType, headers, signal, quiet401 } = {}) {
     const init = { method, headers: { Accept: 'application/json', ...headers }, signal,
                    credentials: 'same-origin' };
-    if (body !== undefined) {
+    if (file !== undefined) {
+        /* A File or Blob goes as its bytes, so the server sees the encoding it really has. */
+        init.headers['Content-Type'] = contentType || file.type || 'application/octet-stream';
+        init.body = file;
+    } else if (body !== undefined) {
         init.headers['Content-Type'] = 'application/json';
         init.body = JSON.stringify(body);
     }
@@ -108,6 +113,8 @@ export const api = {
             headers: version != null ? { 'If-Match': `"${version}"` } : undefined,
         }).then((r) => r.data),
     del: (path) => request('DELETE', path).then(() => null),
+    /** POSTs a file (File or Blob) as the request body with the given content type. */
+    upload: (path, file, contentType) => request('POST', path, { file, contentType }).then((r) => r.data),
 };
 
 /** Every item of a collection, following next_cursor (also accepts a bare array). */

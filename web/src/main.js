@@ -13,9 +13,11 @@ import { CompanyCard } from './pages/CompanyCard.js';
 import { CompanyForm } from './pages/CompanyForm.js';
 import { ContactCard } from './pages/ContactCard.js';
 import { ContactForm } from './pages/ContactForm.js';
+import { CurrencyRatesPage } from './pages/CurrencyRatesPage.js';
 import { FieldsPage } from './pages/FieldsPage.js';
 import { ListPage } from './pages/ListPage.js';
 import { LoginPage } from './pages/LoginPage.js';
+import { PipelinesPage } from './pages/PipelinesPage.js';
 import { ProfilePage } from './pages/ProfilePage.js';
 import { RoleEditor, RolesPage } from './pages/RolesPage.js';
 import { SecurityLogPage } from './pages/SecurityLogPage.js';
@@ -39,6 +41,7 @@ const ROUTES = [
     ['/contacts/:id', (p) => html`<${ContactCard} key=${p.id} id=${p.id} />`],
     ['/contacts/:id/edit', (p) => html`<${ContactForm} key=${p.id} id=${p.id} />`],
     ['/settings/fields', () => html`<${FieldsPage} />`],
+    ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
     ['/account', () => html`<${ProfilePage} />`],
     ['/account/tokens', () => html`<${TokensPage} />`],
@@ -49,6 +52,7 @@ const ROUTES = [
     ['/admin/roles/new', () => admin(html`<${RoleEditor} key="new" id=${null} />`)],
     ['/admin/roles/:id', (p) => admin(html`<${RoleEditor} key=${p.id} id=${p.id} />`)],
     ['/admin/security', () => admin(html`<${SecurityLogPage} />`)],
+    ['/admin/pipelines', () => admin(html`<${PipelinesPage} />`)],
 ];
 
 function NotFound() {

@@ -102,10 +102,14 @@ TEST(csv_skips_empty_lines_and_a_missing_final_line_break)
 TEST(csv_skips_a_utf8_byte_order_mark)
 {
     struct arena *a = arena_new();
-    EXPECT_STR_EQ(rows(a, "\xEF\xBB\xBF" "date;rate\n2026-01-02;92.5\n"),
+    EXPECT_STR_EQ(rows(a, "\xEF\xBB\xBF"
+                          "date;rate\n2026-01-02;92.5\n"),
                   "1:date|rate\n2:2026-01-02|92.5");
     /* Only at the very start: elsewhere it is data. */
-    EXPECT_STR_EQ(rows(a, "a\n\xEF\xBB\xBF" "b\n"), "1:a\n2:\xEF\xBB\xBF" "b");
+    EXPECT_STR_EQ(rows(a, "a\n\xEF\xBB\xBF"
+                          "b\n"),
+                  "1:a\n2:\xEF\xBB\xBF"
+                  "b");
     arena_free(a);
 }
 
@@ -119,7 +123,10 @@ TEST(csv_detects_the_separator_from_the_header_line)
     EXPECT_INT_EQ(csv_separator_detect("a;b,c\n", 6), ',');
     EXPECT_INT_EQ(csv_separator_detect("single\n", 7), ',');
     EXPECT_INT_EQ(csv_separator_detect("", 0), ',');
-    EXPECT_INT_EQ(csv_separator_detect("\xEF\xBB\xBF" "a;b", 6), ';');
+    EXPECT_INT_EQ(csv_separator_detect("\xEF\xBB\xBF"
+                                       "a;b",
+                                       6),
+                  ';');
 }
 
 TEST(csv_uses_a_given_separator_even_when_another_is_more_frequent)
@@ -167,7 +174,10 @@ TEST(csv_refuses_nul_bytes)
     EXPECT_STR_EQ(error_of(a, "a\nb\0c\n", 6, NULL, &line), "line 2: the text holds a NUL byte");
     EXPECT_STR_EQ(error_of(a, "\"a\0\"\n", 5, NULL, &line), "line 1: the text holds a NUL byte");
     /* UTF-16 text is full of them. */
-    EXPECT_STR_EQ(error_of(a, "\xFF\xFE" "d\0a\0", 6, NULL, &line),
+    EXPECT_STR_EQ(error_of(a,
+                           "\xFF\xFE"
+                           "d\0a\0",
+                           6, NULL, &line),
                   "line 1: the text holds a NUL byte");
     arena_free(a);
 }
@@ -220,11 +230,19 @@ TEST(csv_grows_its_field_array_for_wide_rows)
 TEST(csv_reads_excerpts_of_real_exports)
 {
     struct arena *a = arena_new();
-    /* uci-online-retail: a quoted description holding the separator. */
-    EXPECT_STR_EQ(rows(a, "InvoiceNo,StockCode,Description,Quantity\n"
-                          "536365,85123A,\"HEART T-LIGHT HOLDER, WHITE\",6\n"),
-                  "1:InvoiceNo|StockCode|Description|Quantity\n"
-                  "2:536365|85123A|HEART T-LIGHT HOLDER, WHITE|6");
+    /* uci-online-retail: quoted descriptions holding the separator and a doubled quote. */
+    EXPECT_STR_EQ(rows(a, "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,"
+                          "CustomerID,Country\n"
+                          "536381,82567,\"AIRLINE LOUNGE,METAL SIGN\",2,2010-12-01 09:41:00,2.1,"
+                          "15311.0,United Kingdom\n"
+                          "536477,22041,\"RECORD FRAME 7\"\" SINGLE SIZE \",48,2010-12-01 12:27:00,"
+                          "2.1,16210.0,United Kingdom\n"),
+                  "1:InvoiceNo|StockCode|Description|Quantity|InvoiceDate|UnitPrice|CustomerID|"
+                  "Country\n"
+                  "2:536381|82567|AIRLINE LOUNGE,METAL SIGN|2|2010-12-01 09:41:00|2.1|15311.0|"
+                  "United Kingdom\n"
+                  "3:536477|22041|RECORD FRAME 7\" SINGLE SIZE |48|2010-12-01 12:27:00|2.1|"
+                  "16210.0|United Kingdom");
     /* maven-crm-sales-opportunities: CRLF line ends and an empty last column. */
     EXPECT_STR_EQ(rows(a, "account,sector,subsidiary_of\r\nAcme Corporation,technolgy,\r\n"),
                   "1:account|sector|subsidiary_of\n2:Acme Corporation|technolgy|");

@@ -22,6 +22,7 @@ static const char *const env_names[] = {
     "CRM_SHUTDOWN_GRACE_MS",
     "CRM_LOG_LEVEL",
     "CRM_DEMO",
+    "CRM_BASE_CURRENCY",
 };
 
 /* Each test runs in its own process, so changing the environment is safe. */
@@ -66,6 +67,7 @@ TEST(config_load_fills_every_option_with_its_default)
     EXPECT_INT_EQ(c.shutdown_grace_ms, 10000);
     EXPECT_STR_EQ(c.log_level, "info");
     EXPECT(!c.demo);
+    EXPECT_STR_EQ(c.base_currency, "EUR");
 }
 
 TEST(config_load_takes_crm_environment_variables_over_defaults)

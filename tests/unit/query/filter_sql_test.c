@@ -186,6 +186,75 @@ TEST(filter_sql_selects_the_expected_rows_in_sqlite)
     arena_free(arena);
 }
 
+/* filter compiled with ctx, for one dialect. */
+static const char *unindexed_sql(struct arena *arena, const char *filter, enum sql_dialect dialect,
+                                 const struct filter_context *ctx)
+{
+    struct err err;
+    struct sql_builder sql;
+    sql_init(&sql, arena, dialect);
+    if (filter_to_sql(fixture_parse(arena, filter), &fixture_contacts, "t", ctx, &sql, &err) < 0)
+        test_fail(__FILE__, __LINE__, "%s: %s", filter, err.detail);
+    EXPECT_INT_EQ(sql_finish(&sql), 0);
+    return sql_text(&sql);
+}
+
+/* SQLite's plan for the contacts a filter selects, its lines joined by "; ". */
+static const char *db_plan(sqlite3 *db, struct arena *arena, const char *filter,
+                           const struct filter_context *ctx)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *where = unindexed_sql(arena, filter, SQL_SQLITE, ctx);
+    const char *sql =
+        arena_printf(arena, "EXPLAIN QUERY PLAN SELECT t.id FROM contacts t WHERE %s", where);
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        test_fail(__FILE__, __LINE__, "%s: %s", sql, sqlite3_errmsg(db));
+    const char *plan = "";
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        plan = arena_printf(arena, "%s%s%s", plan, *plan ? "; " : "",
+                            (const char *)sqlite3_column_text(stmt, 3));
+    sqlite3_finalize(stmt);
+    return plan;
+}
+
+TEST(filter_sql_unindexed_writes_root_columns_with_a_plus_on_sqlite_and_selects_the_same_rows)
+{
+    struct arena *arena = arena_new();
+    sqlite3 *db = db_open();
+    struct filter_context ctx = fixture_context();
+    ctx.unindexed = true;
+    int failures = 0;
+
+    for (size_t i = 0; i < fixture_n_cases; i++) {
+        const char *got = db_select_ids(db, arena, fixture_cases[i].filter, &ctx);
+        if (strcmp(got, fixture_cases[i].ids) != 0) {
+            fprintf(stderr, "  %s\n    got:  \"%s\"\n    want: \"%s\"\n", fixture_cases[i].filter,
+                    got, fixture_cases[i].ids);
+            failures++;
+        }
+    }
+    EXPECT_INT_EQ(failures, 0);
+
+    ctx.keep_column = "stage";
+    EXPECT_STR_EQ(unindexed_sql(arena, "name = 'a' and stage = 'won'", SQL_SQLITE, &ctx),
+                  "(+t.\"name\" = ? AND t.\"stage\" = ?)");
+    EXPECT_CONTAINS(unindexed_sql(arena, "company.name = 'Acme'", SQL_SQLITE, &ctx),
+                    "r1.\"id\" = +t.\"company_id\"");
+    EXPECT_CONTAINS(unindexed_sql(arena, "tags contains 'vip'", SQL_SQLITE, &ctx),
+                    "json_each(+t.\"tags\")");
+    /* PostgreSQL has no unary plus on text, nor the need. */
+    EXPECT_STR_EQ(unindexed_sql(arena, "name = 'a' and stage = 'won'", SQL_POSTGRES, &ctx),
+                  "(t.\"name\" = $1 AND t.\"stage\" = $2)");
+
+    /* What the plus is for: no index on the column drives the plan. */
+    db_exec(db, "CREATE INDEX contacts_name ON contacts (name)");
+    struct filter_context plain = fixture_context();
+    EXPECT_CONTAINS(db_plan(db, arena, "name = 'a'", &plain), "INDEX contacts_name (name=?)");
+    EXPECT(strstr(db_plan(db, arena, "name = 'a'", &ctx), "(name=?)") == NULL);
+    sqlite3_close(db);
+    arena_free(arena);
+}
+
 TEST(filter_sql_treats_me_as_nobody_when_no_one_is_signed_in)
 {
     struct arena *arena = arena_new();

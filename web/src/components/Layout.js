@@ -11,6 +11,7 @@ const NAV = [
     { href: '/companies', key: 'nav.companies' },
     { href: '/contacts', key: 'nav.contacts' },
     { href: '/settings/fields', key: 'nav.fields' },
+    { href: '/settings/currencies', key: 'nav.currencies' },
     { href: '/trash', key: 'nav.trash' },
 ];
 

@@ -11,6 +11,7 @@ export const ADMIN_PAGES = [
     { href: '/admin/users', key: 'nav.users', testid: 'menu-users' },
     { href: '/admin/teams', key: 'nav.teams', testid: 'menu-teams' },
     { href: '/admin/roles', key: 'nav.roles', testid: 'menu-roles' },
+    { href: '/admin/pipelines', key: 'nav.pipelines', testid: 'menu-pipelines' },
     { href: '/admin/security', key: 'nav.security', testid: 'menu-security' },
 ];
 
