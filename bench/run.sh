@@ -19,7 +19,9 @@
 # (2: the GET pair runs this many times, alternating, and keeps each side's
 # best), BENCH_WARMUP (5s), BENCH_PORT (18080; the probe uses the next port),
 # BENCH_LOG_LEVEL (info, the server's default), BENCH_REPORT (docs/perf.md),
-# BENCH_REGENERATE (1: make the database again even when one is cached).
+# BENCH_REGENERATE (1: make the database again even when one is cached),
+# BENCH_SALES (1: then run bench/sales.sh, which adds the "## Sales" section
+# of the report; 0: skip it; see that script for its own settings).
 #
 # The cached database is reused while its stamp matches: the row counts, the
 # seed and a checksum of what decides the rows written (the SQLite
@@ -41,6 +43,7 @@ PORT=${BENCH_PORT:-18080}
 PROBE_PORT=$((PORT + 1))
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
 REPORT=${BENCH_REPORT:-docs/perf.md}
+SALES=${BENCH_SALES:-1}
 OUT=bench/out
 DB=$OUT/contacts-$CONTACTS.db
 STAMP=$DB.ok
@@ -360,4 +363,8 @@ row() { # LABEL CONNECTIONS LINE TARGET RESULT
 } >"$REPORT"
 
 echo "bench: wrote $REPORT"
+# The sales benchmarks add their own section to the report just written.
+if [ "$SALES" = 1 ]; then
+    BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT BENCH_SEED=$SEED BENCH_LOG_LEVEL=$LOG_LEVEL bench/sales.sh
+fi
 cat "$REPORT"

@@ -110,7 +110,8 @@ static int cmd_serve(int argc, char **argv)
         return fail("database", &err);
     char password[PASSWORD_GENERATED_CHARS + 1];
     bool created = false;
-    if (operators_setup(store, config.admin_email, password, sizeof(password), &created, &err) <
+    if (operators_setup(store, config.admin_email, base_currency, password, sizeof(password),
+                        &created, &err) <
         0) {
         store_close(store);
         return fail("first start", &err);

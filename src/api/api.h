@@ -13,6 +13,9 @@
 
 #include "domain/access.h"
 #include "http/http.h"
+#include "domain/record.h"
+#include "query/filter.h"
+#include "store/store.h"
 
 struct store;
 struct store_conn;
@@ -26,7 +29,7 @@ struct app {
     int64_t session_max_ms;      /* a session ends this long after sign-in */
     const char *trusted_proxies; /* comma-separated addresses; "" or NULL: none */
     struct role_cache *roles;    /* parsed roles; NULL: parsed for every request */
-    const char *base_currency;   /* until the setting is made (--base-currency); NULL: "EUR" */
+    const char *base_currency;   /* of a new database (--base-currency); NULL: "EUR" */
 };
 
 const struct route *api_routes(size_t *n_routes);
@@ -122,6 +125,72 @@ int api_query_id(struct http_request *req, const char *name, int64_t *id);
 /* Handlers, one group per resource file. */
 http_handler health_get;
 http_handler openapi_get;
+/* ---- Record helpers shared with entity-specific handlers (records.c) ---- */
+
+/* A list request's query with what it points to; prepared in place, never copied. */
+struct list_request {
+    struct list_query query;
+    struct sort_key keys[RECORD_SORT_MAX_KEYS + 1];
+    struct filter_context ctx;
+    struct access access; /* the caller's read access */
+    const char *sort;     /* as given, or the entity's default */
+};
+
+/*
+ * Prepares a list of entity for the caller: read access (403 without any),
+ * the filter schema with custom fields and the caller's field rights,
+ * filter (400 with the position of an error), sort and search (400 when
+ * the role hides searched fields). Limit, cursor, trash and count are the
+ * caller's to set.
+ */
+int api_list_prepare(struct http_request *req, struct store_conn *conn,
+                     const struct entity *entity, const char *filter, const char *sort,
+                     const char *search, struct list_request *lr);
+/* The next_cursor of a page (JSON string or null); takes page->last_keys. */
+json_t *api_list_next_cursor(struct http_request *req, const char *sort, struct list_page *page);
+
+/* Reads a live record the caller may see, kept until the request ends; 404 otherwise. */
+int api_record_visible(struct http_request *req, struct store_conn *conn,
+                       const struct entity *entity, int64_t id, json_t **record);
+/* 403 unless the record is within the caller's scope for action (access filled). */
+int api_record_access(struct http_request *req, struct store_conn *conn,
+                      const struct entity *entity, enum access_action action, int64_t id,
+                      struct access *access);
+/*
+ * Reads back a record just written, whatever the caller's scope over it
+ * now (the new owner may be someone else), with its links limited to the
+ * records the caller may read.
+ */
+int api_record_written(struct http_request *req, struct store_conn *conn,
+                       const struct entity *entity, int64_t id, enum record_state state,
+                       json_t **record);
+/* Appends the change from before to after (NULL before: a create) to the audit log. */
+int api_record_audit(struct http_request *req, struct store_conn *conn,
+                     const struct entity *entity, const char *action, const json_t *before,
+                     const json_t *after);
+/* Answers a record as the caller may see it (hidden fields left out). */
+int api_record_respond(struct http_request *req, struct http_response *res, int status,
+                       const struct entity *entity, json_t *record);
+
+/*
+ * What an entity adds to the generic create, inside its transaction:
+ * before_create may complete changes and merged (server-kept fields),
+ * after_create sees the record as written.
+ */
+struct record_hooks {
+    const struct entity *entity;
+    int (*before_create)(struct http_request *req, struct store_conn *conn, json_t *changes,
+                         json_t *merged);
+    int (*after_create)(struct http_request *req, struct store_conn *conn, const json_t *record);
+};
+
+/* ---- Deals: create hooks, moves, stage history, the board (deals.c) ---- */
+
+extern const struct record_hooks deal_hooks;
+http_handler deals_move;
+http_handler deals_history;
+http_handler pipelines_board;
+
 http_handler records_list;
 http_handler records_create;
 http_handler records_get;
@@ -191,12 +260,13 @@ http_handler deal_reasons_delete;
 /* ---- Operators' commands and first start (operators.c) ---- */
 
 /*
- * Adds the built-in roles that are missing and, when there is no user at
+ * Adds the built-in roles that are missing, records base_currency as the
+ * base currency when none is set yet (a new database), and, when there is no user at
  * all, an administrator with a random one-time password, written to
  * password_out (*created says whether one was made).
  */
-int operators_setup(struct store *store, const char *admin_email, char *password_out,
-                    size_t password_size, bool *created, struct err *err);
+int operators_setup(struct store *store, const char *admin_email, const char *base_currency,
+                    char *password_out, size_t password_size, bool *created, struct err *err);
 /* crm user add: a user with the given role name and password. */
 int operators_user_add(struct store *store, const char *email, const char *name,
                        const char *role, const char *password, struct err *err);

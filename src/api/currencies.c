@@ -26,8 +26,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SETTING_BASE_CURRENCY "base_currency"
-#define DEFAULT_BASE_CURRENCY "EUR"
 #define RATES_DEFAULT_LIMIT 50
 #define RATES_MAX_LIMIT 500
 #define RATES_CURSOR_SORT "currency,date"
@@ -111,7 +109,7 @@ static int base_read(struct http_request *req, struct store_conn *conn, struct b
     const char *code = row.value;
     if (code == NULL)
         code =
-            app != NULL && app->base_currency != NULL ? app->base_currency : DEFAULT_BASE_CURRENCY;
+            app != NULL && app->base_currency != NULL ? app->base_currency : CURRENCY_DEFAULT_BASE;
     snprintf(out->code, sizeof(out->code), "%s", code);
     out->version = row.version;
     return 0;

@@ -205,6 +205,38 @@ static const struct {
      "\"name\":{\"type\":\"string\",\"maxLength\":100},\"position\":{\"type\":\"integer\","
      "\"minimum\":0,\"maximum\":10000},\"active\":{\"type\":\"boolean\"},\"version\":"
      "{\"type\":\"integer\",\"readOnly\":true}},\"required\":[\"kind\",\"name\"]}"},
+    {"DealMove",
+     "{\"type\":\"object\",\"properties\":{\"stage_id\":{\"type\":\"integer\",\"description\":"
+     "\"the stage to move to, of this or another live pipeline\"},\"reason_id\":{\"type\":"
+     "[\"integer\",\"null\"],\"description\":\"required for a won or lost stage: an active "
+     "deal reason of that kind\"},\"lost_reason\":{\"type\":[\"integer\",\"null\"],"
+     "\"description\":\"another name for reason_id\"},\"competitor_id\":{\"type\":"
+     "[\"integer\",\"null\"],\"description\":\"a lost stage only: the competitor that won\"}},"
+     "\"required\":[\"stage_id\"]}"},
+    {"DealHistory",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":{\"type\":"
+     "\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"from_pipeline_id\":{\"type\":"
+     "[\"integer\",\"null\"]},\"from_stage_id\":{\"type\":[\"integer\",\"null\"],"
+     "\"description\":\"null on the row of the deal's creation\"},\"to_pipeline_id\":{\"type\":"
+     "\"integer\"},\"to_stage_id\":{\"type\":\"integer\"},\"at\":{\"type\":\"string\"},"
+     "\"user_id\":{\"type\":[\"integer\",\"null\"]},\"user_name\":{\"type\":[\"string\","
+     "\"null\"]},\"seconds_in_from\":{\"type\":[\"integer\",\"null\"],\"description\":"
+     "\"time spent in the stage left\"}}}}}}"},
+    {"Board",
+     "{\"type\":\"object\",\"properties\":{\"pipeline\":{\"$ref\":"
+     "\"#/components/schemas/Pipeline\"},\"base_currency\":{\"type\":\"string\"},\"stages\":"
+     "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"stage\":{\"$ref\":"
+     "\"#/components/schemas/PipelineStage\"},\"count\":{\"type\":\"integer\"},\"sums\":"
+     "{\"type\":\"array\",\"description\":\"one sum per currency, never added across "
+     "currencies\",\"items\":{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":"
+     "\"string\"},\"currency\":{\"type\":\"string\"}}}},\"total_base\":{\"type\":[\"object\","
+     "\"null\"],\"description\":\"the converted amounts added up, in the base currency\"},"
+     "\"unconverted\":{\"type\":\"integer\",\"description\":\"deals with an amount but no "
+     "rate for their date, left out of total_base\"},\"deals\":{\"type\":\"array\","
+     "\"description\":\"the first cards, newest first, each with rotting (true when it sat in "
+     "the stage longer than its rot_days)\",\"items\":{\"$ref\":"
+     "\"#/components/schemas/Deal\"}},\"next_cursor\":{\"type\":[\"string\",\"null\"],"
+     "\"description\":\"continues with GET /deals?filter=stage_id = N and (filter)&sort=-id\"}}}}}}"},
 };
 
 /* The schema of a collection tag that is not an entity ("users" -> "User"); NULL when none. */
@@ -232,6 +264,7 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/auth/password", "PasswordChange"}, {"/api/v1/auth/totp/enable", "Code"},
         {"/api/v1/auth/totp/disable", "Password"},  {"/api/v1/users/{id}/password", "Password"},
         {"/api/v1/exchange-rates/{currency}/{date}", "RateChange"},
+        {"/api/v1/deals/{id}/move", "DealMove"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
@@ -248,6 +281,8 @@ static const char *const special_answers[][4] = {
     {"POST", "/api/v1/exchange-rates/import", "200", "RateImportResult"},
     {"GET", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
     {"PATCH", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
+    {"GET", "/api/v1/deals/{id}/history", "200", "DealHistory"},
+    {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -283,6 +318,10 @@ static const struct {
     {"/api/v1/exchange-rates/convert", "amount",
      "a decimal string with at most the currency's decimal places, e.g. 10.50", true},
     {"/api/v1/exchange-rates/convert", "currency", "the amount's currency (ISO 4217 code)", true},
+    {"/api/v1/pipelines/{id}/board", "filter", "filter language over deals (e.g. amount >= 1000)",
+     false},
+    {"/api/v1/pipelines/{id}/board", "q", "full-text search over deals", false},
+    {"/api/v1/pipelines/{id}/board", "limit", "cards per stage, 1 to 100 (default 20)", false},
     {"/api/v1/exchange-rates/convert", "date",
      "convert at the rate of this date or the latest before it, YYYY-MM-DD (default: today)",
      false},

@@ -127,6 +127,7 @@ static int add_user(struct store_conn *conn, struct arena *arena, const char *em
 
 struct setup {
     const char *admin_email;
+    const char *base_currency;
     char *password;
     size_t password_size;
     bool *created;
@@ -138,6 +139,8 @@ static int setup_step(struct store_conn *conn, struct arena *arena, void *data, 
     int64_t n_users = 0, id;
     int rc = seed_roles(conn, arena, err);
     if (rc == 0)
+        rc = store_setting_ensure(conn, arena, SETTING_BASE_CURRENCY, s->base_currency, err);
+    if (rc == 0)
         rc = store_user_count(conn, arena, &n_users, err);
     if (rc < 0 || n_users > 0)
         return rc;
@@ -148,10 +151,10 @@ static int setup_step(struct store_conn *conn, struct arena *arena, void *data, 
     return rc;
 }
 
-int operators_setup(struct store *store, const char *admin_email, char *password_out,
-                    size_t password_size, bool *created, struct err *err)
+int operators_setup(struct store *store, const char *admin_email, const char *base_currency,
+                    char *password_out, size_t password_size, bool *created, struct err *err)
 {
-    struct setup s = {admin_email, password_out, password_size, created};
+    struct setup s = {admin_email, base_currency, password_out, password_size, created};
     *created = false;
     return in_transaction(store, setup_step, &s, err);
 }

@@ -21,7 +21,9 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/money.h"
 #include "base/str.h"
+#include "domain/currency.h"
 #include "domain/access.h"
 #include "domain/audit.h"
 #include "domain/custom_field.h"
@@ -72,8 +74,7 @@ static int collection_access(struct http_request *req, const struct entity *enti
     return 0;
 }
 
-/* 403 unless the record is within the caller's scope for action. */
-static int record_access(struct http_request *req, struct store_conn *conn,
+int api_record_access(struct http_request *req, struct store_conn *conn,
                          const struct entity *entity, enum access_action action, int64_t id,
                          struct access *access)
 {
@@ -102,66 +103,81 @@ static bool hides_searched_field(const struct actor *actor, const struct entity 
     return false;
 }
 
-int records_list(struct http_request *req, struct http_response *res)
+int api_list_prepare(struct http_request *req, struct store_conn *conn,
+                     const struct entity *entity, const char *filter, const char *sort,
+                     const char *search, struct list_request *lr)
 {
-    const struct entity *entity = api_path_entity(req);
     const struct actor *actor = api_actor(req);
-    struct store_conn *conn;
     struct custom_fields custom;
-    struct sort_key keys[RECORD_SORT_MAX_KEYS + 1];
-    struct filter_context ctx = {.user_id = actor->user_id, .now_ms = clock_now_ms()};
-    struct list_query query = {0};
-    struct list_page page;
-    struct access access;
-    const char **names = NULL;
-    size_t n_names = 0;
-    int rc = api_parse_limit(req, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &query.limit);
-    if (rc == 0)
-        rc = collection_access(req, entity, ACCESS_READ, &access);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
+    char base[CURRENCY_CODE_LEN + 1];
+    *lr = (struct list_request){.ctx = {.user_id = actor->user_id, .now_ms = clock_now_ms()}};
+    int rc = collection_access(req, entity, ACCESS_READ, &lr->access);
     if (rc == 0)
         rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
+    if (rc == 0 && entity_has_money(entity)) {
+        rc = store_base_currency(conn, req->arena, base, &req->err);
+        lr->ctx.money_scale = rc == 0 ? currency_exponent(str_from_cstr(base)) : 0;
+    }
     if (rc < 0)
         return rc;
-    query.schema = actor_filter_schema(req->arena, actor, entity,
-                                       record_filter_schema(req->arena, entity, &custom));
-    query.ctx = &ctx;
-    const char *filter = http_query(req, "filter");
+    struct list_query *q = &lr->query;
+    q->schema = actor_filter_schema(req->arena, actor, entity,
+                                    record_filter_schema(req->arena, entity, &custom));
+    q->ctx = &lr->ctx;
     if (filter != NULL && *filter != '\0') {
-        query.filter = filter_parse(req->arena, query.schema, filter, strlen(filter), &req->err);
-        if (query.filter == NULL)
+        q->filter = filter_parse(req->arena, q->schema, filter, strlen(filter), &req->err);
+        if (q->filter == NULL)
             return -req->err.code;
     }
-    const char *sort = http_query(req, "sort");
-    if (sort == NULL || *sort == '\0')
-        sort = entity->default_sort;
-    rc = record_parse_sort(req->arena, query.schema, sort, keys, &query.n_keys, &req->err);
+    lr->sort = sort != NULL && *sort != '\0' ? sort : entity->default_sort;
+    rc = record_parse_sort(req->arena, q->schema, lr->sort, lr->keys, &q->n_keys, &req->err);
     if (rc < 0)
         return rc;
-    query.keys = keys;
-    const char *cursor = http_query(req, "cursor");
-    json_t *after = NULL;
-    if (cursor != NULL && *cursor != '\0') {
-        rc = list_cursor_decode(cursor, strlen(cursor), sort, query.n_keys, &after, &req->err);
-        if (rc < 0)
-            return rc;
-        query.after = api_keep(req, after);
-    }
-    rc = record_parse_projection(req->arena, entity, http_query(req, "fields"), &names, &n_names,
-                                 &req->err);
-    if (rc < 0)
-        return rc;
-    query.search = http_query(req, "q");
-    if (query.search != NULL && *query.search != '\0' && hides_searched_field(actor, entity)) {
+    q->keys = lr->keys;
+    q->search = search;
+    if (search != NULL && *search != '\0' && hides_searched_field(actor, entity)) {
         err_set(&req->err, ERR_BAD_REQUEST,
                 "your role hides fields that search reads, so %s cannot be searched with q",
                 entity->name);
         return err_field(&req->err, "q", "not available to your role; use filter instead");
     }
-    query.trash = query_flag(req, "trash");
-    query.count = query_flag(req, "count");
-    rc = store_record_list(conn, req->arena, entity, &access, &query, &page, &req->err);
+    return 0;
+}
+
+int records_list(struct http_request *req, struct http_response *res)
+{
+    const struct entity *entity = api_path_entity(req);
+    const struct actor *actor = api_actor(req);
+    struct store_conn *conn;
+    struct list_request lr;
+    struct list_page page;
+    const char **names = NULL;
+    size_t n_names = 0, limit = 0;
+    int rc = api_parse_limit(req, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT, &limit);
+    if (rc == 0)
+        rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = api_list_prepare(req, conn, entity, http_query(req, "filter"), http_query(req, "sort"),
+                              http_query(req, "q"), &lr);
+    if (rc < 0)
+        return rc;
+    struct list_query *query = &lr.query;
+    query->limit = limit;
+    const char *cursor = http_query(req, "cursor");
+    json_t *after = NULL;
+    if (cursor != NULL && *cursor != '\0') {
+        rc = list_cursor_decode(cursor, strlen(cursor), lr.sort, query->n_keys, &after, &req->err);
+        if (rc < 0)
+            return rc;
+        query->after = api_keep(req, after);
+    }
+    rc = record_parse_projection(req->arena, entity, http_query(req, "fields"), &names, &n_names,
+                                 &req->err);
+    if (rc < 0)
+        return rc;
+    query->trash = query_flag(req, "trash");
+    query->count = query_flag(req, "count");
+    rc = store_record_list(conn, req->arena, entity, &lr.access, query, &page, &req->err);
     if (rc < 0)
         return rc;
     actor_hide_fields(actor, entity, page.data);
@@ -169,16 +185,20 @@ int records_list(struct http_request *req, struct http_response *res)
         project(page.data, names, n_names);
     json_t *body = api_keep(req, json_object());
     json_object_set_new(body, "data", page.data);
-    if (page.last_keys != NULL) {
-        const char *next = list_cursor_encode(req->arena, sort, page.last_keys);
-        json_object_set_new(body, "next_cursor", next ? json_string(next) : json_null());
-        json_decref(page.last_keys);
-    } else {
-        json_object_set_new(body, "next_cursor", json_null());
-    }
+    json_object_set_new(body, "next_cursor", api_list_next_cursor(req, lr.sort, &page));
     if (page.total >= 0)
         json_object_set_new(body, "total", json_integer(page.total));
     return http_respond_json(res, 200, body);
+}
+
+json_t *api_list_next_cursor(struct http_request *req, const char *sort, struct list_page *page)
+{
+    if (page->last_keys == NULL)
+        return json_null();
+    const char *next = list_cursor_encode(req->arena, sort, page->last_keys);
+    json_decref(page->last_keys);
+    page->last_keys = NULL;
+    return next ? json_string(next) : json_null();
 }
 
 /* Reads a record within access, kept until the request ends. */
@@ -192,20 +212,14 @@ static int get_kept(struct http_request *req, struct store_conn *conn, const str
     return rc;
 }
 
-/* Reads a live record the caller may see; 404 otherwise. */
-static int get_visible(struct http_request *req, struct store_conn *conn,
+int api_record_visible(struct http_request *req, struct store_conn *conn,
                        const struct entity *entity, int64_t id, json_t **record)
 {
     struct access access = actor_access(api_actor(req), entity, ACCESS_READ);
     return get_kept(req, conn, entity, &access, id, RECORD_LIVE, record);
 }
 
-/*
- * Reads back a record just written, whatever the caller's scope over it
- * now (the new owner may be someone else), with its links limited to the
- * records the caller may read.
- */
-static int get_written(struct http_request *req, struct store_conn *conn,
+int api_record_written(struct http_request *req, struct store_conn *conn,
                        const struct entity *entity, int64_t id, enum record_state state,
                        json_t **record)
 {
@@ -214,8 +228,7 @@ static int get_written(struct http_request *req, struct store_conn *conn,
     return get_kept(req, conn, entity, &access, id, state, record);
 }
 
-/* Answers a record as the caller may see it. */
-static int respond_visible(struct http_request *req, struct http_response *res, int status,
+int api_record_respond(struct http_request *req, struct http_response *res, int status,
                            const struct entity *entity, json_t *record)
 {
     const struct actor *actor = api_actor(req);
@@ -236,14 +249,13 @@ int records_get(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = api_conn(req, &conn);
     if (rc == 0)
-        rc = get_visible(req, conn, entity, id, &record);
+        rc = api_record_visible(req, conn, entity, id, &record);
     if (rc < 0)
         return rc;
-    return respond_visible(req, res, 200, entity, record);
+    return api_record_respond(req, res, 200, entity, record);
 }
 
-/* Appends the change from before to after (NULL before: a create) to the audit log. */
-static int audit_change(struct http_request *req, struct store_conn *conn,
+int api_record_audit(struct http_request *req, struct store_conn *conn,
                         const struct entity *entity, const char *action, const json_t *before,
                         const json_t *after)
 {
@@ -340,6 +352,18 @@ static int read_body(struct http_request *req, json_t **body)
     return rc;
 }
 
+/* What an entity adds to the generic create (deals: the stage, its history). */
+static const struct record_hooks *const all_hooks[] = {&deal_hooks};
+
+static const struct record_hooks *hooks_of(const struct entity *entity)
+{
+    for (size_t i = 0; i < sizeof(all_hooks) / sizeof(all_hooks[0]); i++) {
+        if (all_hooks[i]->entity == entity)
+            return all_hooks[i];
+    }
+    return NULL;
+}
+
 int records_create(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
@@ -354,22 +378,27 @@ int records_create(struct http_request *req, struct http_response *res)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
+    const struct record_hooks *hooks = hooks_of(entity);
     rc = resolve_owner(req, conn, entity, body, api_actor(req)->user_id, &access, &owner);
     if (rc == 0)
         rc = validate(req, conn, entity, body, NULL, owner, &changes, &merged);
+    if (rc == 0 && hooks != NULL)
+        rc = hooks->before_create(req, conn, changes, merged);
     if (rc == 0)
         rc = store_record_insert(conn, req->arena, entity, &access, changes, merged, &id,
                                  &req->err);
     if (rc == 0)
-        rc = get_written(req, conn, entity, id, RECORD_LIVE, &record);
+        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
+    if (rc == 0 && hooks != NULL)
+        rc = hooks->after_create(req, conn, record);
     if (rc == 0)
-        rc = audit_change(req, conn, entity, "create", NULL, record);
+        rc = api_record_audit(req, conn, entity, "create", NULL, record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
     http_response_header(res, "Location",
                          arena_printf(req->arena, "/api/v1/%s/%lld", entity->name, (long long)id));
-    return respond_visible(req, res, 201, entity, record);
+    return api_record_respond(req, res, 201, entity, record);
 }
 
 int records_update(struct http_request *req, struct http_response *res)
@@ -388,9 +417,9 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    rc = get_visible(req, conn, entity, id, &current);
+    rc = api_record_visible(req, conn, entity, id, &current);
     if (rc == 0)
-        rc = record_access(req, conn, entity, ACCESS_UPDATE, id, &access);
+        rc = api_record_access(req, conn, entity, ACCESS_UPDATE, id, &access);
     if (rc == 0)
         rc = api_check_version(req, current, expected);
     int64_t current_owner = json_integer_value(json_object_get(current, "owner_id"));
@@ -416,13 +445,13 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
                                  &req->err);
     if (rc == 0)
-        rc = get_written(req, conn, entity, id, RECORD_LIVE, &record);
+        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
     if (rc == 0)
-        rc = audit_change(req, conn, entity, "update", current, record);
+        rc = api_record_audit(req, conn, entity, "update", current, record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
-    return respond_visible(req, res, 200, entity, record);
+    return api_record_respond(req, res, 200, entity, record);
 }
 
 static int set_trashed(struct http_request *req, struct http_response *res, bool trashed)
@@ -443,11 +472,11 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
         rc = err_set(&req->err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
                      (long long)id);
     if (rc == 0)
-        rc = record_access(req, conn, entity, ACCESS_DELETE, id, &access);
+        rc = api_record_access(req, conn, entity, ACCESS_DELETE, id, &access);
     if (rc == 0)
         rc = store_record_set_trashed(conn, req->arena, entity, &access, id, trashed, &req->err);
     if (rc == 0)
-        rc = get_written(req, conn, entity, id, RECORD_ANY, &record);
+        rc = api_record_written(req, conn, entity, id, RECORD_ANY, &record);
     if (rc == 0) {
         rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id,
                        NULL, NULL);
@@ -459,7 +488,7 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
         http_respond_empty(res, 204);
         return 0;
     }
-    return respond_visible(req, res, 200, entity, record);
+    return api_record_respond(req, res, 200, entity, record);
 }
 
 int records_delete(struct http_request *req, struct http_response *res)

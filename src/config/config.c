@@ -58,7 +58,7 @@ static const struct option_row options[] = {
      AT(password_hash_concurrency), "2",
      "password hashes computed at once (each takes 19 MiB for about 50 ms)"},
     {"--base-currency", "CRM_BASE_CURRENCY", OPTION_STRING, AT(base_currency), "EUR",
-     "ISO 4217 code of the base currency until an administrator sets one in the settings"},
+     "ISO 4217 code of the base currency of a new database (then the settings')"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

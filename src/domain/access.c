@@ -50,6 +50,8 @@ static const char *const unhideable_fields[] = {"id",         "version",    "cre
  *   - manager: team for every action on every entity;
  *   - sales_rep: contacts own for every action but reassign (none);
  *     companies read team, create/update/delete/export own, the rest none;
+ *     competitors (a shared list) read and export all, create/update/delete
+ *     own, the rest none;
  *     any entity not named: own for every action but import and reassign
  *     (none);
  *   - read_only: read all, everything else none.
@@ -78,6 +80,10 @@ static const struct builtin_grant sales_rep_grants[] = {
     {"companies",
      {[ACCESS_READ] = SCOPE_TEAM, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_OWN, [ACCESS_IMPORT] = SCOPE_NONE,
+      [ACCESS_MERGE] = SCOPE_NONE, [ACCESS_REASSIGN] = SCOPE_NONE}},
+    {"competitors",
+     {[ACCESS_READ] = SCOPE_ALL, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
+      [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_ALL, [ACCESS_IMPORT] = SCOPE_NONE,
       [ACCESS_MERGE] = SCOPE_NONE, [ACCESS_REASSIGN] = SCOPE_NONE}},
 };
 

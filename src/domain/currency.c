@@ -6,6 +6,7 @@
 #include "domain/currency.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/money.h"
@@ -121,6 +122,37 @@ int currency_amount_parse(struct str text, struct str currency, int64_t *minor_o
     }
     if (decimal_parse(amount, exponent, minor_out) < 0)
         return err_field(err, field, "is too large");
+    return 0;
+}
+
+int currency_money_validate(const json_t *value, const char *path, bool allow_negative,
+                            json_t **clean, int64_t *minor_out, struct err *err)
+{
+    const json_t *amount = json_object_get(value, "amount");
+    const json_t *currency = json_object_get(value, "currency");
+    *clean = NULL;
+    if (!json_is_object(value) || json_object_size(value) != 2 || amount == NULL ||
+        currency == NULL)
+        return err_field(err, path, "must be {\"amount\": \"10.50\", \"currency\": \"EUR\"}");
+    char code[CURRENCY_CODE_LEN + 1];
+    if (!json_is_string(currency))
+        return err_field(err, path, "must have a currency code such as EUR");
+    int rc = currency_code_parse(str_from_cstr(json_string_value(currency)), code, path, err);
+    if (rc < 0)
+        return rc;
+    if (!json_is_string(amount))
+        return err_field(err, path, "must have its amount as a decimal string like \"10.50\"");
+    int64_t minor;
+    rc = currency_amount_parse(str_from_cstr(json_string_value(amount)), str_from_cstr(code),
+                               &minor, path, err);
+    if (rc < 0)
+        return rc;
+    if (minor < 0 && !allow_negative)
+        return err_field(err, path, "must not be negative");
+    char text[MONEY_TEXT_MAX];
+    money_format(minor, str_from_cstr(code), text, sizeof(text));
+    *clean = json_pack("{s:s,s:s}", "amount", text, "currency", code);
+    *minor_out = minor;
     return 0;
 }
 

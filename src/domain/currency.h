@@ -8,6 +8,8 @@
 #ifndef CRM_DOMAIN_CURRENCY_H
 #define CRM_DOMAIN_CURRENCY_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/clock.h"
@@ -15,6 +17,7 @@
 #include "base/str.h"
 
 #define CURRENCY_CODE_LEN 3
+#define CURRENCY_DEFAULT_BASE "EUR" /* of a new database when nothing else is said */
 #define CURRENCY_RATE_SCALE 8
 #define CURRENCY_RATE_ONE INT64_C(100000000) /* 1 at CURRENCY_RATE_SCALE */
 #define CURRENCY_RATE_TEXT_MAX 32
@@ -47,6 +50,16 @@ int currency_rate_parse(struct str text, int64_t *scaled_out, const char *field,
  */
 int currency_amount_parse(struct str text, struct str currency, int64_t *minor_out,
                           const char *field, struct err *err);
+
+/*
+ * A money value from input, {"amount": "10.50", "currency": "EUR"} (the
+ * amount a decimal string, the currency in any case): 0 with *clean the canonical value ({"amount": "10.50", "currency":
+ * "EUR"}, a new reference) and *minor_out its minor units, or
+ * -ERR_VALIDATION with a field error on path.
+ * A negative amount is refused unless allow_negative.
+ */
+int currency_money_validate(const json_t *value, const char *path, bool allow_negative,
+                            json_t **clean, int64_t *minor_out, struct err *err);
 
 /* The canonical text of a rate, without trailing zeros: "92.5", "1", "0.0125". */
 void currency_rate_format(int64_t scaled, char out[CURRENCY_RATE_TEXT_MAX]);

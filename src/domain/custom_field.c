@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/money.h"
 #include "base/utf8.h"
+#include "domain/currency.h"
 #include "domain/record.h"
 
 static const struct custom_type custom_types[] = {
@@ -243,21 +243,8 @@ int custom_value_validate(const struct custom_field *field, const json_t *value,
         *clean = json_deep_copy(value);
         return 0;
     case FIELD_MONEY: {
-        const char *amount = json_string_value(json_object_get(value, "amount"));
-        const char *currency = json_string_value(json_object_get(value, "currency"));
         int64_t minor;
-        if (!json_is_object(value) || json_object_size(value) != 2 || amount == NULL ||
-            currency == NULL)
-            return err_field(err, path, "must be {\"amount\": \"10.50\", \"currency\": \"EUR\"}");
-        if (currency_exponent(str_from_cstr(currency)) < 0)
-            return err_field(err, path, "has an unknown currency code");
-        if (money_parse(str_from_cstr(amount), str_from_cstr(currency), &minor) < 0)
-            return err_field(err, path, "has an amount that is not a decimal with the "
-                                        "currency's number of decimals");
-        char text[MONEY_TEXT_MAX];
-        money_format(minor, str_from_cstr(currency), text, sizeof(text));
-        *clean = json_pack("{s:s,s:s}", "amount", text, "currency", currency);
-        return 0;
+        return currency_money_validate(value, path, true, clean, &minor, err);
     }
     case FIELD_MULTI_ENUM: {
         if (!json_is_array(value))

@@ -67,6 +67,44 @@ static const struct entity_field contact_fields[] = {
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
 };
 
+static const struct entity_field competitor_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    {"website", FIELD_URL, FIELD_KIND_COLUMN, FIELD_SEARCHED | FIELD_TRIMMED, 500, NULL, NULL,
+     FIELD_TEXT, false},
+    TEXT_FIELD("notes", FIELD_SEARCHED | FIELD_MULTILINE, 5000),
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+};
+
+#define ID_FIELD(name, flags, references)                                                          \
+    {name, FIELD_INTEGER, FIELD_KIND_COLUMN, flags, 0, NULL, references, FIELD_TEXT, false}
+#define SERVER_FIELD(name, type, references)                                                       \
+    {name, type, FIELD_KIND_SYSTEM, FIELD_SORTABLE, 0, NULL, references, FIELD_TEXT, false}
+
+/*
+ * A deal's stage changes only by a move (api/deals.c), which also sets the
+ * server-kept fields: probability (the stage's), stage_entered_at,
+ * closed_at, reason_id and competitor_id.
+ */
+static const struct entity_field deal_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("title", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    ID_FIELD("pipeline_id", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, "pipelines"),
+    ID_FIELD("stage_id", FIELD_SORTABLE | FIELD_CREATE_ONLY, "pipeline_stages"),
+    {"amount", FIELD_MONEY, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"expected_close", FIELD_DATE, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    ID_FIELD("company_id", FIELD_SORTABLE, "companies"),
+    {"contact_ids", FIELD_INTEGER, FIELD_KIND_LINKS, 0, 0, NULL, "contacts", FIELD_TEXT, false},
+    TEXT_FIELD("source", FIELD_SORTABLE, 100),
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+    SERVER_FIELD("probability", FIELD_INTEGER, NULL),
+    SERVER_FIELD("stage_entered_at", FIELD_DATETIME, NULL),
+    SERVER_FIELD("closed_at", FIELD_DATETIME, NULL),
+    SERVER_FIELD("reason_id", FIELD_INTEGER, "deal_reasons"),
+    SERVER_FIELD("competitor_id", FIELD_INTEGER, "competitors"),
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Filter schemas for the relation targets: the declared column fields. */
@@ -81,6 +119,20 @@ static const struct schema_relation company_relations[] = {
 static const struct schema_relation contact_relations[] = {
     {"company", RELATION_LINK_TABLE, NULL, "contact_companies", "contact_id", "company_id",
      &company_target_schema},
+};
+
+static struct schema_field contact_schema_fields[COUNT(contact_fields)];
+static struct schema contact_target_schema = {"contacts", "custom", contact_schema_fields, 0,
+                                              NULL, 0};
+
+static const struct schema_relation deal_relations[] = {
+    {"company", RELATION_FOREIGN_KEY, "company_id", NULL, NULL, NULL, &company_target_schema},
+    {"contact", RELATION_LINK_TABLE, NULL, "deal_contacts", "deal_id", "contact_id",
+     &contact_target_schema},
+};
+
+static const struct entity_links deal_links = {
+    "contact_ids", "deal_contacts", "deal_id", "contact_id", "role", "contacts", "contact_links",
 };
 
 static const struct entity_links contact_links = {
@@ -156,6 +208,16 @@ static const char *contact_search_text(struct arena *arena, const json_t *record
     return search_text_of(arena, &entity_contacts, record);
 }
 
+static const char *deal_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_deals, record);
+}
+
+static const char *competitor_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_competitors, record);
+}
+
 static bool has_text(const json_t *value)
 {
     return json_is_string(value) && json_string_length(value) > 0;
@@ -204,20 +266,64 @@ const struct entity entity_contacts = {
     .derived_name = contact_derived_name,
 };
 
-static const struct entity *const all_entities[] = {&entity_companies, &entity_contacts};
+/* A won or lost deal's money is dated by its closing, an open one's by its expected close. */
+static const char *const deal_money_dates[] = {"closed_at", "expected_close", NULL};
 
-/* Fills the relation-target schema once; the tables above are constant after that. */
-__attribute__((constructor)) static void entity_schemas_init(void)
+const struct entity entity_deals = {
+    .name = "deals",
+    .singular = "deal",
+    .fields = deal_fields,
+    .n_fields = COUNT(deal_fields),
+    .relations = deal_relations,
+    .n_relations = COUNT(deal_relations),
+    .links = &deal_links,
+    .default_sort = "-id",
+    .validate_record = NULL,
+    .search_text = deal_search_text,
+    .derived_name = NULL,
+    .money_date_fields = deal_money_dates,
+};
+
+const struct entity entity_competitors = {
+    .name = "competitors",
+    .singular = "competitor",
+    .fields = competitor_fields,
+    .n_fields = COUNT(competitor_fields),
+    .relations = NULL,
+    .n_relations = 0,
+    .links = NULL,
+    .default_sort = "name",
+    .validate_record = NULL,
+    .search_text = competitor_search_text,
+    .derived_name = NULL,
+};
+
+static const struct entity *const all_entities[] = {&entity_companies, &entity_contacts,
+                                                    &entity_deals, &entity_competitors};
+
+/* The declared column fields of an entity as a relation target's filter fields. */
+static size_t target_schema_fields(const struct entity_field *fields, size_t n_fields,
+                                   struct schema_field *out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < COUNT(company_fields); i++) {
-        const struct entity_field *f = &company_fields[i];
-        if (f->kind != FIELD_KIND_COLUMN && f->kind != FIELD_KIND_SYSTEM)
+    for (size_t i = 0; i < n_fields; i++) {
+        const struct entity_field *f = &fields[i];
+        if ((f->kind != FIELD_KIND_COLUMN && f->kind != FIELD_KIND_SYSTEM) ||
+            f->object_of_strings || f->type == FIELD_MONEY)
             continue;
-        company_schema_fields[n++] = (struct schema_field){
-            f->name, f->name, f->type, FIELD_IN_COLUMN, (f->flags & FIELD_SORTABLE) != 0};
+        out[n++] = (struct schema_field){f->name, f->name, f->type, FIELD_IN_COLUMN,
+                                         (f->flags & FIELD_SORTABLE) != 0};
     }
-    company_target_schema.n_fields = n;
+    return n;
+}
+
+/* Fills the relation-target schemas once; the tables above are constant after that. */
+__attribute__((constructor)) static void entity_schemas_init(void)
+{
+    company_target_schema.n_fields =
+        target_schema_fields(company_fields, COUNT(company_fields), company_schema_fields);
+    contact_target_schema.n_fields =
+        target_schema_fields(contact_fields, COUNT(contact_fields), contact_schema_fields);
 }
 
 const struct entity *entity_find(const char *name)
@@ -246,6 +352,35 @@ size_t entity_count(void)
 const struct entity *entity_at(size_t index)
 {
     return index < COUNT(all_entities) ? all_entities[index] : NULL;
+}
+
+bool entity_has_money(const struct entity *entity)
+{
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        if (entity->fields[i].type == FIELD_MONEY && entity->fields[i].kind == FIELD_KIND_COLUMN)
+            return true;
+    }
+    return false;
+}
+
+void entity_money_date(const struct entity *entity, const json_t *record,
+                       char out[CLOCK_DATE_LEN + 1])
+{
+    const char *date = NULL;
+    for (const char *const *f = entity->money_date_fields; f != NULL && *f != NULL; f++) {
+        date = json_string_value(json_object_get(record, *f));
+        if (date != NULL && strlen(date) >= CLOCK_DATE_LEN)
+            break;
+        date = NULL;
+    }
+    if (date == NULL)
+        date = json_string_value(json_object_get(record, "created_at"));
+    if (date != NULL && strlen(date) >= CLOCK_DATE_LEN) {
+        memcpy(out, date, CLOCK_DATE_LEN);
+        out[CLOCK_DATE_LEN] = '\0';
+        return;
+    }
+    clock_format_date(clock_now_ms() / 86400000, out);
 }
 
 size_t entity_index(const struct entity *entity)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "query/filter.h"
 
@@ -29,8 +30,16 @@ enum entity_field_flags {
     FIELD_SEARCHED = 1 << 2, /* its text goes into the full-text index */
     FIELD_TRIMMED = 1 << 3,  /* surrounding white space removed on write */
     FIELD_MULTILINE = 1 << 4, /* may hold line breaks (addresses) */
+    FIELD_CREATE_ONLY = 1 << 5, /* written on create; an update may only repeat the value */
 };
 
+/*
+ * A FIELD_MONEY column "amount" is the API value {"amount": "10.50",
+ * "currency": "EUR"} kept in three columns: amount_minor (minor units),
+ * amount_currency and amount_base_minor (the amount in minor units of the
+ * base currency at the rate of the record's money date, NULL when no rate is
+ * known). Filters and sorting use the base amount.
+ */
 struct entity_field {
     const char *name; /* API name; also the column for FIELD_KIND_COLUMN / SYSTEM */
     enum field_type type;
@@ -68,10 +77,18 @@ struct entity {
     const char *(*search_text)(struct arena *arena, const json_t *record);
     /* When set, the system column "name" is derived from the merged record (contact names). */
     const char *(*derived_name)(struct arena *arena, const json_t *record);
+    /*
+     * The fields, in order, whose first value (its date part) dates the
+     * conversion of money fields into the base currency; created_at when
+     * none has one. NULL-terminated; NULL for entities without money.
+     */
+    const char *const *money_date_fields;
 };
 
 extern const struct entity entity_companies;
 extern const struct entity entity_contacts;
+extern const struct entity entity_deals;
+extern const struct entity entity_competitors;
 
 /* Looks an entity up by its collection name; NULL when unknown. */
 const struct entity *entity_find(const char *name);
@@ -80,6 +97,15 @@ size_t entity_count(void);
 const struct entity *entity_at(size_t index);
 /* The position of entity in the table (entity_at(entity_index(e)) == e). */
 size_t entity_index(const struct entity *entity);
+/* Whether the entity has a FIELD_MONEY column. */
+bool entity_has_money(const struct entity *entity);
+/*
+ * The date (YYYY-MM-DD, in out) that dates the record's money: the first
+ * of entity->money_date_fields with a value, else its created_at, else
+ * today's.
+ */
+void entity_money_date(const struct entity *entity, const json_t *record,
+                       char out[CLOCK_DATE_LEN + 1]);
 
 #define ENTITY_TEXT_MAX_CHARS 1000
 #define ENTITY_LIST_MAX_ITEMS 50

@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/utf8.h"
+#include "domain/currency.h"
 
 static bool is_blank(const char *s)
 {
@@ -311,6 +312,12 @@ static json_t *check_column(struct checker *c, const struct entity_field *f, con
             return NULL;
         }
         return json_integer(json_integer_value(value));
+    case FIELD_MONEY: {
+        json_t *clean = NULL;
+        int64_t minor;
+        currency_money_validate(value, f->name, false, &clean, &minor, c->err);
+        return clean;
+    }
     case FIELD_ENUM:
         if (!json_is_string(value) || !option_allowed(f->options, json_string_value(value))) {
             err_field(c->err, f->name, "must be one of the allowed values");
@@ -479,6 +486,10 @@ int record_validate(struct arena *arena, const struct entity *entity,
             continue;
         if ((f->flags & FIELD_REQUIRED) && value_missing(clean))
             err_field(err, f->name, "is required");
+        if ((f->flags & FIELD_CREATE_ONLY) && existing != NULL &&
+            !json_equal(clean, json_object_get(existing, f->name)))
+            err_field(err, f->name, "is set when the %s is created and cannot be changed here",
+                      entity->singular);
         json_object_set_new(changes, f->name, clean);
     }
     if (existing == NULL) {
@@ -525,7 +536,10 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
             continue;
         if (f->object_of_strings)
             continue;
-        fields[n++] = (struct schema_field){f->name, f->name, f->type, FIELD_IN_COLUMN,
+        /* Money filters and sorts by its amount in the base currency. */
+        const char *column =
+            f->type == FIELD_MONEY ? arena_printf(arena, "%s_base_minor", f->name) : f->name;
+        fields[n++] = (struct schema_field){f->name, column, f->type, FIELD_IN_COLUMN,
                                             (f->flags & FIELD_SORTABLE) != 0};
     }
     for (size_t i = 0; i < n_custom; i++) {

@@ -106,6 +106,12 @@ struct filter_context {
      */
     bool unindexed;
     const char *keep_column;
+    /*
+     * A money column (FIELD_MONEY stored FIELD_IN_COLUMN) holds minor units
+     * of the base currency: numbers compared with it are multiplied by
+     * 10^money_scale, the base currency's exponent.
+     */
+    int money_scale;
 };
 
 struct filter_node; /* the AST; see filter_ast.h for its shape */

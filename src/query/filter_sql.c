@@ -14,6 +14,7 @@
  */
 #include "query/filter.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,15 +173,21 @@ static void filter_sql_value(struct filter_compiler *c, const struct filter_targ
     case FILTER_VALUE_STRING:
         sql_param_text(c->sql, v->text, v->len);
         break;
-    case FILTER_VALUE_NUMBER:
-        if (v->is_int) {
-            sql_param_int(c->sql, v->i);
+    case FILTER_VALUE_NUMBER: {
+        int64_t scale = 1;
+        if (t->field->type == FIELD_MONEY && t->field->storage == FIELD_IN_COLUMN &&
+            c->ctx != NULL)
+            for (int i = 0; i < c->ctx->money_scale; i++)
+                scale *= 10;
+        if (v->is_int && (v->i >= 0 ? v->i <= INT64_MAX / scale : v->i >= INT64_MIN / scale)) {
+            sql_param_int(c->sql, v->i * scale);
         } else {
-            sql_param_real(c->sql, v->d);
+            sql_param_real(c->sql, (v->is_int ? (double)v->i : v->d) * (double)scale);
             if (c->pg)
                 sql_add(c->sql, "::numeric");
         }
         break;
+    }
     case FILTER_VALUE_ME:
         sql_param_int(c->sql, c->ctx->user_id);
         break;

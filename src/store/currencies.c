@@ -9,8 +9,13 @@
  */
 #include "store/store.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/str.h"
+#include "domain/currency.h"
 
 #define RATE_JSON_COLUMNS                                                                          \
     "\"id\", \"currency\", \"rate_date\", \"rate\", \"rate_scaled\", \"created_at\", "             \
@@ -46,8 +51,8 @@ int store_setting_get(struct store_conn *conn, struct arena *arena, const char *
     return 0;
 }
 
-int store_setting_set(struct store_conn *conn, struct arena *arena, const char *key,
-                      const char *value, int64_t version, struct err *err)
+static int setting_write(struct store_conn *conn, struct arena *arena, const char *key,
+                         const char *value, int64_t version, struct err *err)
 {
     char now[CLOCK_DATETIME_LEN + 1];
     now_text(now);
@@ -85,6 +90,72 @@ int store_setting_set(struct store_conn *conn, struct arena *arena, const char *
         return err_set(err, ERR_STALE_VERSION, "the setting %s was changed meanwhile", key);
     }
     return rc;
+}
+
+int store_setting_set(struct store_conn *conn, struct arena *arena, const char *key,
+                      const char *value, int64_t version, struct err *err)
+{
+    int rc = setting_write(conn, arena, key, value, version, err);
+    /* A new base currency converts every amount anew. */
+    if (rc == 0 && strcmp(key, SETTING_BASE_CURRENCY) == 0)
+        rc = store_records_rebase_money(conn, arena, NULL, err);
+    return rc;
+}
+
+int store_setting_ensure(struct store_conn *conn, struct arena *arena, const char *key,
+                         const char *value, struct err *err)
+{
+    char now[CLOCK_DATETIME_LEN + 1];
+    now_text(now);
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "INSERT INTO \"settings\" (\"key\", \"value\", \"updated_at\", \"version\") "
+                  "VALUES (");
+    sql_param_cstr(&sql, key);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, value);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, now);
+    sql_add(&sql, ", 1) ON CONFLICT (\"key\") DO NOTHING");
+    return store_query(conn, arena, &sql, NULL, err);
+}
+
+int store_base_currency(struct store_conn *conn, struct arena *arena,
+                        char out[CURRENCY_CODE_LEN + 1], struct err *err)
+{
+    struct setting_row row;
+    int rc = store_setting_get(conn, arena, SETTING_BASE_CURRENCY, &row, err);
+    if (rc < 0)
+        return rc;
+    snprintf(out, CURRENCY_CODE_LEN + 1, "%s", row.value ? row.value : CURRENCY_DEFAULT_BASE);
+    return 0;
+}
+
+int store_money_to_base(struct store_conn *conn, struct arena *arena, const char *base,
+                        int64_t minor, const char *currency, const char *date,
+                        int64_t *base_minor, bool *known, struct err *err)
+{
+    *known = false;
+    if (strcmp(currency, base) == 0) {
+        *base_minor = minor;
+        *known = true;
+        return 0;
+    }
+    struct exchange_rate rate;
+    int rc = store_exchange_rate_on(conn, arena, currency, date, &rate, err);
+    if (rc == -ERR_NOT_FOUND) {
+        err_clear(err);
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    struct err convert_err;
+    err_clear(&convert_err);
+    /* An amount too large to convert is left unconverted, as one without a rate. */
+    if (currency_convert(minor, str_from_cstr(currency), str_from_cstr(base), rate.rate_scaled,
+                         base_minor, &convert_err) == 0)
+        *known = true;
+    return 0;
 }
 
 /* ---- exchange rates ---- */
@@ -229,7 +300,7 @@ int store_exchange_rate_insert(struct store_conn *conn, struct arena *arena,
     if (rc < 0)
         return rc;
     *id_out = store_value_int(store_rows_at(&rows, 0, 0));
-    return 0;
+    return store_records_rebase_money(conn, arena, rate->currency, err);
 }
 
 int store_exchange_rate_update(struct store_conn *conn, struct arena *arena,
@@ -254,7 +325,7 @@ int store_exchange_rate_update(struct store_conn *conn, struct arena *arena,
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s rate on %s", rate->currency, rate->date);
-    return 0;
+    return store_records_rebase_money(conn, arena, rate->currency, err);
 }
 
 int store_exchange_rate_delete(struct store_conn *conn, struct arena *arena, const char *currency,
@@ -271,7 +342,7 @@ int store_exchange_rate_delete(struct store_conn *conn, struct arena *arena, con
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s rate on %s", currency, date);
-    return 0;
+    return store_records_rebase_money(conn, arena, currency, err);
 }
 
 int store_exchange_rates_import(struct store_conn *conn, struct arena *arena,
@@ -293,6 +364,15 @@ int store_exchange_rates_import(struct store_conn *conn, struct arena *arena,
             replaced++;
     }
     *replaced_out = replaced;
+    /* Each currency of the import once. */
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(rates[j].currency, rates[i].currency) == 0;
+        int rc = seen ? 0 : store_records_rebase_money(conn, arena, rates[i].currency, err);
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 

@@ -68,28 +68,39 @@ static int query_int(struct store_conn *conn, struct arena *arena, const struct 
 
 /* ---- what refers to the configuration ---- */
 
+/* Whether a deal (live, or in the trash when trashed_too) has column = id. */
+static int deals_refer(struct store_conn *conn, struct arena *arena, const char *column,
+                       int64_t id, bool trashed_too, bool *in_use, struct err *err)
+{
+    struct sql_builder sql;
+    int64_t one = 0;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT 1 FROM \"deals\" WHERE \"%s\" = ", column);
+    sql_param_int(&sql, id);
+    if (!trashed_too)
+        sql_add(&sql, " AND \"deleted_at\" IS NULL");
+    sql_add(&sql, " LIMIT 1");
+    return query_int(conn, arena, &sql, &one, in_use, err);
+}
+
+/* A deleted pipeline keeps its row, so deals in the trash may still name it. */
 int store_pipeline_in_use(struct store_conn *conn, struct arena *arena, int64_t id, bool *in_use,
                           struct err *err)
 {
-    /* No table refers to pipelines yet; deals (pipeline_id) will be counted here. */
-    *in_use = false;
-    return 0;
+    return deals_refer(conn, arena, "pipeline_id", id, false, in_use, err);
 }
 
+/* A deleted stage is gone: deals in the trash count too. */
 int store_pipeline_stage_in_use(struct store_conn *conn, struct arena *arena, int64_t stage_id,
                                 bool *in_use, struct err *err)
 {
-    /* No table refers to stages yet; deals (stage_id) will be counted here. */
-    *in_use = false;
-    return 0;
+    return deals_refer(conn, arena, "stage_id", stage_id, true, in_use, err);
 }
 
 int store_deal_reason_in_use(struct store_conn *conn, struct arena *arena, int64_t id, bool *in_use,
                              struct err *err)
 {
-    /* No table refers to reasons yet; closed deals will be counted here. */
-    *in_use = false;
-    return 0;
+    return deals_refer(conn, arena, "reason_id", id, true, in_use, err);
 }
 
 /* ---- pipelines ---- */

@@ -20,7 +20,10 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/money.h"
+#include "base/str.h"
 #include "domain/access.h"
+#include "domain/currency.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/record.h"
@@ -176,6 +179,13 @@ static void access_predicate_of(struct sql_builder *sql, enum access_scope scope
 {
     /* unindexed: +alias."owner_id", as filter_context.unindexed writes columns. */
     const char *plus = unindexed && sql->dialect == SQL_SQLITE ? "+" : "";
+    store_owner_predicate(sql, scope, access, arena_printf(sql->arena, "%s%s.\"owner_id\"", plus,
+                                                           alias));
+}
+
+void store_owner_predicate(struct sql_builder *sql, enum access_scope scope,
+                           const struct access *access, const char *owner)
+{
     switch (scope) {
     case SCOPE_ALL:
         return;
@@ -183,16 +193,14 @@ static void access_predicate_of(struct sql_builder *sql, enum access_scope scope
         sql_add(sql, " AND 1 = 0");
         return;
     case SCOPE_OWN:
-        sql_addf(sql, " AND %s%s.\"owner_id\" = ", plus, alias);
+        sql_addf(sql, " AND %s = ", owner);
         sql_param_int(sql, access->user_id);
         return;
     case SCOPE_TEAM:
-        sql_addf(sql, " AND (%s%s.\"owner_id\" = ", plus, alias);
+        sql_addf(sql, " AND (%s = ", owner);
         sql_param_int(sql, access->user_id);
         if (access->team_id > 0) {
-            sql_addf(sql,
-                     " OR %s%s.\"owner_id\" IN (SELECT \"id\" FROM \"users\" WHERE \"team_id\" = ",
-                     plus, alias);
+            sql_addf(sql, " OR %s IN (SELECT \"id\" FROM \"users\" WHERE \"team_id\" = ", owner);
             sql_param_int(sql, access->team_id);
             sql_add(sql, ")");
         }
@@ -234,6 +242,17 @@ static bool is_read_column(const struct entity_field *f)
     return f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM;
 }
 
+static bool is_money_column(const struct entity_field *f)
+{
+    return f->kind == FIELD_KIND_COLUMN && f->type == FIELD_MONEY;
+}
+
+/* The columns of a field in the select list: a money field's three (see entity.h), else one. */
+static size_t field_columns(const struct entity_field *f)
+{
+    return is_money_column(f) ? 3 : 1;
+}
+
 static void select_list(struct sql_builder *sql, const struct entity *entity)
 {
     bool first = true;
@@ -242,8 +261,13 @@ static void select_list(struct sql_builder *sql, const struct entity *entity)
         if (!is_read_column(f))
             continue;
         sql_add(sql, first ? "t." : ", t.");
-        sql_ident(sql, f->name);
         first = false;
+        if (is_money_column(f)) {
+            sql_addf(sql, "\"%s_minor\", t.\"%s_currency\", t.\"%s_base_minor\"", f->name,
+                     f->name, f->name);
+            continue;
+        }
+        sql_ident(sql, f->name);
     }
     sql_add(sql, ", t.\"custom\"");
     if (entity->links != NULL)
@@ -278,6 +302,16 @@ static json_t *value_json(const struct entity_field *f, const struct store_value
     return json_null();
 }
 
+/* {"amount": "10.50", "currency": "EUR"} from the minor units and the code; null when unset. */
+static json_t *money_json(const struct store_value *minor, const struct store_value *currency)
+{
+    char text[MONEY_TEXT_MAX];
+    if (minor->type == STORE_NULL || currency->type != STORE_TEXT ||
+        money_format(store_value_int(minor), str_from_cstr(currency->text), text, sizeof(text)) < 0)
+        return json_null();
+    return json_pack("{s:s,s:s}", "amount", text, "currency", currency->text);
+}
+
 static json_t *row_json(const struct entity *entity, const struct store_rows *rows, size_t r)
 {
     json_t *record = json_object();
@@ -286,7 +320,12 @@ static json_t *row_json(const struct entity *entity, const struct store_rows *ro
         const struct entity_field *f = &entity->fields[i];
         if (!is_read_column(f))
             continue;
-        json_object_set_new(record, f->name, value_json(f, store_rows_at(rows, r, c++)));
+        if (is_money_column(f))
+            json_object_set_new(record, f->name,
+                                money_json(store_rows_at(rows, r, c), store_rows_at(rows, r, c + 1)));
+        else
+            json_object_set_new(record, f->name, value_json(f, store_rows_at(rows, r, c)));
+        c += field_columns(f);
     }
     json_object_set_new(record, "custom", json_of_text(store_rows_at(rows, r, c), "{}"));
     if (entity->links != NULL) {
@@ -844,9 +883,34 @@ static int list_read(struct store_conn *conn, struct arena *arena, const struct 
     return store_query(conn, arena, &sql, rows, err);
 }
 
-/* The value of a sort key in a record as the API shows it. */
-static json_t *key_value(const struct sort_key *key, const json_t *record)
+/* The position in select_list() of the base amount of the money field stored in column. */
+static size_t base_amount_position(const struct entity *entity, const char *column)
 {
+    size_t c = 0;
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (!is_read_column(f))
+            continue;
+        if (is_money_column(f) && strncmp(column, f->name, strlen(f->name)) == 0 &&
+            strcmp(column + strlen(f->name), "_base_minor") == 0)
+            return c + 2;
+        c += field_columns(f);
+    }
+    return c;
+}
+
+/*
+ * The value of a sort key in row r (its record as the API shows it): a
+ * money column sorts by its base amount, which only the row holds.
+ */
+static json_t *key_value(const struct entity *entity, const struct sort_key *key,
+                         const json_t *record, const struct store_rows *rows, size_t r)
+{
+    if (key->field->type == FIELD_MONEY && key->field->storage == FIELD_IN_COLUMN) {
+        const struct store_value *v =
+            store_rows_at(rows, r, base_amount_position(entity, key->field->column));
+        return v->type == STORE_NULL ? json_null() : json_integer(store_value_int(v));
+    }
     const json_t *v = key->field->storage == FIELD_IN_CUSTOM
                           ? json_object_get(json_object_get(record, "custom"), key->field->column)
                           : json_object_get(record, key->field->name);
@@ -891,7 +955,8 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
         json_t *last = json_array_get(data, n - 1);
         page->last_keys = json_array();
         for (size_t i = 0; i < q->n_keys; i++)
-            json_array_append_new(page->last_keys, key_value(&q->keys[i], last));
+            json_array_append_new(page->last_keys,
+                                  key_value(entity, &q->keys[i], last, &rows, n - 1));
     }
     page->data = data;
     if (q->count) {
@@ -1103,41 +1168,131 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
  */
 static bool is_written_column(const struct entity_field *f, const json_t *changes)
 {
+    static const char *const store_kept[] = {"id", "version", "created_at", "updated_at",
+                                             "deleted_at"};
     if (json_object_get(changes, f->name) == NULL)
         return false;
-    return f->kind == FIELD_KIND_COLUMN ||
-           (f->kind == FIELD_KIND_SYSTEM &&
-            (strcmp(f->name, "owner_id") == 0 || strcmp(f->name, "created_by") == 0));
+    if (f->kind == FIELD_KIND_COLUMN)
+        return true;
+    if (f->kind != FIELD_KIND_SYSTEM)
+        return false;
+    for (size_t i = 0; i < sizeof(store_kept) / sizeof(store_kept[0]); i++) {
+        if (strcmp(f->name, store_kept[i]) == 0)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The changes to write, with every money field of merged in them: its base
+ * amount depends on the record's money date too, so it is computed anew on
+ * each write.
+ */
+static void json_release(void *value)
+{
+    json_decref(value);
+}
+
+static const json_t *changes_with_money(struct arena *arena, const struct entity *entity,
+                                        const json_t *changes, const json_t *merged)
+{
+    if (!entity_has_money(entity))
+        return changes;
+    json_t *all = json_deep_copy(changes);
+    arena_defer(arena, json_release, all);
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        const json_t *v = json_object_get(merged, f->name);
+        if (is_money_column(f) && v != NULL)
+            json_object_set(all, f->name, (json_t *)v);
+    }
+    return all;
+}
+
+/* Binds a money value's three columns, "minor, currency, base" (base from the record's date). */
+static int bind_money(struct store_conn *conn, struct sql_builder *sql,
+                      const struct entity *entity, const json_t *v, const json_t *merged,
+                      const char *base, bool assign, const char *name, struct err *err)
+{
+    const char *amount = json_string_value(json_object_get(v, "amount"));
+    const char *currency = json_string_value(json_object_get(v, "currency"));
+    int64_t minor = 0, base_minor = 0;
+    bool known = false;
+    if (amount != NULL && currency != NULL) {
+        if (money_parse(str_from_cstr(amount), str_from_cstr(currency), &minor) < 0)
+            return err_set(err, ERR_INTERNAL, "a money value escaped validation");
+        char date[CLOCK_DATE_LEN + 1];
+        entity_money_date(entity, merged, date);
+        int rc = store_money_to_base(conn, sql->arena, base, minor, currency, date, &base_minor,
+                                     &known, err);
+        if (rc < 0)
+            return rc;
+    }
+    if (assign)
+        sql_addf(sql, "\"%s_minor\" = ", name);
+    if (currency != NULL)
+        sql_param_int(sql, minor);
+    else
+        sql_param_null(sql);
+    sql_add(sql, assign ? ", " : ", ");
+    if (assign)
+        sql_addf(sql, "\"%s_currency\" = ", name);
+    if (currency != NULL)
+        sql_param_cstr(sql, currency);
+    else
+        sql_param_null(sql);
+    sql_add(sql, ", ");
+    if (assign)
+        sql_addf(sql, "\"%s_base_minor\" = ", name);
+    if (known)
+        sql_param_int(sql, base_minor);
+    else
+        sql_param_null(sql);
+    return 0;
 }
 
 int store_record_insert(struct store_conn *conn, struct arena *arena, const struct entity *entity,
                         const struct access *access, const json_t *changes, const json_t *merged,
                         int64_t *id_out, struct err *err)
 {
+    changes = changes_with_money(arena, entity, changes, merged);
     int rc = check_references(conn, arena, entity, access, 0, changes, err);
     if (rc < 0)
         return rc;
-    char now[CLOCK_DATETIME_LEN + 1];
+    char now[CLOCK_DATETIME_LEN + 1], base[CURRENCY_CODE_LEN + 1] = "";
     clock_format_datetime(clock_now_ms(), now);
+    if (entity_has_money(entity)) {
+        rc = store_base_currency(conn, arena, base, err);
+        if (rc < 0)
+            return rc;
+    }
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_addf(&sql, "INSERT INTO \"%s\" (", entity->name);
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        if (is_written_column(f, changes)) {
-            sql_ident(&sql, f->name);
-            sql_add(&sql, ", ");
-        }
+        if (is_money_column(f) && is_written_column(f, changes))
+            sql_addf(&sql, "\"%s_minor\", \"%s_currency\", \"%s_base_minor\", ", f->name,
+                     f->name, f->name);
+        else if (is_written_column(f, changes))
+            sql_addf(&sql, "\"%s\", ", f->name);
     }
     if (entity->derived_name != NULL)
         sql_add(&sql, "\"name\", ");
     sql_add(&sql, "\"custom\", \"search_text\", \"created_at\", \"updated_at\", \"version\") VALUES (");
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        if (is_written_column(f, changes)) {
+        if (!is_written_column(f, changes))
+            continue;
+        if (is_money_column(f)) {
+            rc = bind_money(conn, &sql, entity, json_object_get(changes, f->name), merged, base,
+                            false, f->name, err);
+            if (rc < 0)
+                return rc;
+        } else {
             bind_column_value(&sql, f, json_object_get(changes, f->name));
-            sql_add(&sql, ", ");
         }
+        sql_add(&sql, ", ");
     }
     if (entity->derived_name != NULL) {
         sql_param_cstr(&sql, entity->derived_name(arena, merged));
@@ -1166,22 +1321,35 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
                         const struct access *access, int64_t id, const json_t *changes,
                         const json_t *merged, struct err *err)
 {
+    changes = changes_with_money(arena, entity, changes, merged);
     int rc = check_references(conn, arena, entity, access, id, changes, err);
     if (rc < 0)
         return rc;
-    char now[CLOCK_DATETIME_LEN + 1];
+    char now[CLOCK_DATETIME_LEN + 1], base[CURRENCY_CODE_LEN + 1] = "";
     clock_format_datetime(clock_now_ms(), now);
+    if (entity_has_money(entity)) {
+        rc = store_base_currency(conn, arena, base, err);
+        if (rc < 0)
+            return rc;
+    }
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_addf(&sql, "UPDATE \"%s\" AS t SET ", entity->name);
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
-        if (is_written_column(f, changes)) {
+        if (!is_written_column(f, changes))
+            continue;
+        if (is_money_column(f)) {
+            rc = bind_money(conn, &sql, entity, json_object_get(changes, f->name), merged, base,
+                            true, f->name, err);
+            if (rc < 0)
+                return rc;
+        } else {
             sql_ident(&sql, f->name);
             sql_add(&sql, " = ");
             bind_column_value(&sql, f, json_object_get(changes, f->name));
-            sql_add(&sql, ", ");
         }
+        sql_add(&sql, ", ");
     }
     const json_t *custom = json_object_get(changes, "custom");
     if (custom != NULL) {
@@ -1252,4 +1420,117 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
                        (long long)id);
     /* Records linking to this one show it only while it is out of the trash. */
     return refresh_linking_caches(conn, arena, entity, id, err);
+}
+
+/* ---- money in the base currency ---- */
+
+/* Converts anew the money of entity's records in currency (NULL: all of them). */
+static int rebase_entity(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                         const char *base, const char *currency, struct err *err)
+{
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (!is_money_column(f))
+            continue;
+        struct sql_builder sql;
+        struct store_rows rows;
+        sql_init(&sql, arena, store_conn_dialect(conn));
+        sql_addf(&sql, "SELECT t.\"id\", t.\"%s_minor\", t.\"%s_currency\", t.\"created_at\"",
+                 f->name, f->name);
+        for (const char *const *d = entity->money_date_fields; d != NULL && *d != NULL; d++)
+            sql_addf(&sql, ", t.\"%s\"", *d);
+        sql_addf(&sql, " FROM \"%s\" t WHERE t.\"%s_minor\" IS NOT NULL", entity->name, f->name);
+        if (currency != NULL) {
+            sql_addf(&sql, " AND t.\"%s_currency\" = ", f->name);
+            sql_param_cstr(&sql, currency);
+        }
+        int rc = store_query(conn, arena, &sql, &rows, err);
+        for (size_t r = 0; rc == 0 && r < rows.n_rows; r++) {
+            /* The row's dates as a record, for entity_money_date(). */
+            json_t *dates = json_object();
+            json_object_set_new(dates, "created_at",
+                                json_string(store_rows_at(&rows, r, 3)->text));
+            size_t c = 4;
+            for (const char *const *d = entity->money_date_fields; d != NULL && *d != NULL;
+                 d++, c++) {
+                const struct store_value *v = store_rows_at(&rows, r, c);
+                if (v->type == STORE_TEXT)
+                    json_object_set_new(dates, *d, json_string(v->text));
+            }
+            char date[CLOCK_DATE_LEN + 1];
+            entity_money_date(entity, dates, date);
+            json_decref(dates);
+            int64_t base_minor = 0;
+            bool known = false;
+            rc = store_money_to_base(conn, arena, base, store_value_int(store_rows_at(&rows, r, 1)),
+                                     store_rows_at(&rows, r, 2)->text, date, &base_minor, &known,
+                                     err);
+            if (rc < 0)
+                break;
+            sql_init(&sql, arena, store_conn_dialect(conn));
+            sql_addf(&sql, "UPDATE \"%s\" SET \"%s_base_minor\" = ", entity->name, f->name);
+            if (known)
+                sql_param_int(&sql, base_minor);
+            else
+                sql_param_null(&sql);
+            sql_add(&sql, " WHERE \"id\" = ");
+            sql_param_int(&sql, store_value_int(store_rows_at(&rows, r, 0)));
+            rc = store_query(conn, arena, &sql, NULL, err);
+        }
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int store_records_rebase_money(struct store_conn *conn, struct arena *arena,
+                               const char *currency, struct err *err)
+{
+    char base[CURRENCY_CODE_LEN + 1];
+    int rc = store_base_currency(conn, arena, base, err);
+    for (size_t i = 0; rc == 0 && i < entity_count(); i++) {
+        if (entity_has_money(entity_at(i)))
+            rc = rebase_entity(conn, arena, entity_at(i), base, currency, err);
+    }
+    return rc;
+}
+
+/* ---- totals ---- */
+
+int store_record_totals(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        const struct access *access, const struct list_query *q,
+                        const char *group_column, const char *money_field,
+                        struct record_total **out, size_t *n_out, struct err *err)
+{
+    const char *fts = q->search ? search_query(arena, store_conn_dialect(conn), q->search) : NULL;
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql,
+             "SELECT t.\"%s\", t.\"%s_currency\", count(*), CAST(sum(t.\"%s_minor\") AS BIGINT), "
+             "CAST(sum(t.\"%s_base_minor\") AS BIGINT), count(t.\"%s_base_minor\") FROM \"%s\" t",
+             group_column, money_field, money_field, money_field, money_field, entity->name);
+    int rc = where_clause(&sql, entity, access, q, fts, (struct list_plan){false, false}, err);
+    if (rc < 0)
+        return rc;
+    sql_addf(&sql, " GROUP BY t.\"%s\", t.\"%s_currency\"", group_column, money_field);
+    rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    struct record_total *totals = arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1,
+                                                    sizeof(*totals));
+    for (size_t r = 0; r < rows.n_rows; r++) {
+        const struct store_value *currency = store_rows_at(&rows, r, 1);
+        totals[r] = (struct record_total){
+            .group = store_value_int(store_rows_at(&rows, r, 0)),
+            .currency = currency->type == STORE_TEXT ? currency->text : NULL,
+            .count = store_value_int(store_rows_at(&rows, r, 2)),
+            .sum_minor = store_value_int(store_rows_at(&rows, r, 3)),
+            .sum_base_minor = store_value_int(store_rows_at(&rows, r, 4)),
+            .n_converted = store_value_int(store_rows_at(&rows, r, 5)),
+        };
+    }
+    *out = totals;
+    *n_out = rows.n_rows;
+    return 0;
 }

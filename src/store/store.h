@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "base/err.h"
+#include "domain/access.h"
 #include "query/sql.h"
 
 struct arena;
@@ -181,6 +182,34 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
  */
 enum store_list_read { STORE_LIST_READ_AUTO, STORE_LIST_READ_PLANNED, STORE_LIST_READ_WALK };
 void store_list_read_force(enum store_list_read how);
+
+/*
+ * Appends " AND <predicate>" limiting rows to scope for the caller in
+ * access, owner being the SQL of the owner column ("t.\"owner_id\""): own
+ * records, the team's (owners in the caller's team) or all.
+ */
+void store_owner_predicate(struct sql_builder *sql, enum access_scope scope,
+                           const struct access *access, const char *owner);
+
+/* One group of store_record_totals(): records with group_column = group in one currency. */
+struct record_total {
+    int64_t group;
+    const char *currency;   /* NULL: the records without an amount */
+    int64_t count;          /* records */
+    int64_t sum_minor;      /* their amounts, in currency */
+    int64_t sum_base_minor; /* their amounts converted to the base currency... */
+    int64_t n_converted;    /* ...of this many of them (the others have no rate) */
+};
+
+/*
+ * Counts and sums money_field of the records matching q (its filter,
+ * search and trash flag; not its sort, cursor or limit) within access,
+ * grouped by the integer group_column and the currency, in no set order.
+ */
+int store_record_totals(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        const struct access *access, const struct list_query *q,
+                        const char *group_column, const char *money_field,
+                        struct record_total **out, size_t *n_out, struct err *err);
 
 /* One record as the API shows it; ERR_NOT_FOUND when absent, out of scope or not in `state`. */
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
@@ -447,6 +476,34 @@ int store_setting_get(struct store_conn *conn, struct arena *arena, const char *
 int store_setting_set(struct store_conn *conn, struct arena *arena, const char *key,
                       const char *value, int64_t version, struct err *err);
 
+/* Writes the setting's row with value unless the key has one (version 1, as a default). */
+int store_setting_ensure(struct store_conn *conn, struct arena *arena, const char *key,
+                         const char *value, struct err *err);
+
+#define SETTING_BASE_CURRENCY "base_currency"
+
+/* The base currency: the setting, else CURRENCY_DEFAULT_BASE. */
+int store_base_currency(struct store_conn *conn, struct arena *arena,
+                        char out[4] /* CURRENCY_CODE_LEN + 1 */,
+                        struct err *err);
+
+/*
+ * minor units of currency in minor units of the base currency, at the rate
+ * of date (the latest on or before it). *known is false when there is no
+ * such rate, or the result would not fit: such an amount is not converted.
+ */
+int store_money_to_base(struct store_conn *conn, struct arena *arena, const char *base,
+                        int64_t minor, const char *currency, const char *date,
+                        int64_t *base_minor, bool *known, struct err *err);
+
+/*
+ * Converts anew the money of every record (in the trash too) held in
+ * currency, or of all records when currency is NULL: after a change of
+ * the rates of currency, or of the base currency.
+ */
+int store_records_rebase_money(struct store_conn *conn, struct arena *arena,
+                               const char *currency, struct err *err);
+
 /* An exchange rate: 1 unit of currency = rate units of the base currency on date. */
 struct exchange_rate {
     int64_t id;
@@ -530,9 +587,8 @@ int store_pipeline_update(struct store_conn *conn, struct arena *arena, int64_t 
 int store_pipeline_delete(struct store_conn *conn, struct arena *arena, int64_t id,
                           struct err *err);
 /*
- * Whether records refer to the pipeline, the stage or the reason, so that
- * it cannot be deleted: the one place each table that comes to refer to
- * them (deals) is counted. Nothing does yet.
+ * Whether deals refer to the pipeline (live deals), the stage or the
+ * reason (deals in the trash too), so that it cannot be deleted.
  */
 int store_pipeline_in_use(struct store_conn *conn, struct arena *arena, int64_t id, bool *in_use,
                           struct err *err);
@@ -540,6 +596,56 @@ int store_pipeline_stage_in_use(struct store_conn *conn, struct arena *arena, in
                                 bool *in_use, struct err *err);
 int store_deal_reason_in_use(struct store_conn *conn, struct arena *arena, int64_t id,
                              bool *in_use, struct err *err);
+
+/* ---- Deals' stages and stage history (deals.c) ---- */
+
+struct pipeline_stage {
+    int64_t id;
+    int64_t pipeline_id;
+    const char *name;
+    const char *kind; /* "open", "won" or "lost" */
+    int64_t probability;
+    int64_t rot_days; /* 0: deals never rot in it */
+};
+
+/* The stage of a live pipeline; ERR_NOT_FOUND otherwise. */
+int store_pipeline_stage_get(struct store_conn *conn, struct arena *arena, int64_t stage_id,
+                             struct pipeline_stage *out, struct err *err);
+/* The first open stage of a live pipeline; ERR_NOT_FOUND when there is none. */
+int store_pipeline_first_open_stage(struct store_conn *conn, struct arena *arena,
+                                    int64_t pipeline_id, struct pipeline_stage *out,
+                                    struct err *err);
+
+/* A deal entering a stage; from_* 0 when the deal was just created. */
+struct deal_stage_change {
+    int64_t deal_id;
+    int64_t from_pipeline_id;
+    int64_t from_stage_id;
+    int64_t to_pipeline_id;
+    int64_t to_stage_id;
+    const char *at;          /* when: canonical date-time text */
+    int64_t user_id;         /* who; 0: nobody (an import) */
+    int64_t seconds_in_from; /* time spent in the stage left */
+};
+
+/*
+ * The counts and sums of the live deals of a pipeline within access, by
+ * stage and currency (as store_record_totals() with no filter), from the
+ * totals the database keeps up to date (deal_stage_totals).
+ */
+int store_deal_board_totals(struct store_conn *conn, struct arena *arena,
+                            const struct access *access, int64_t pipeline_id,
+                            struct record_total **out, size_t *n_out, struct err *err);
+
+int store_deal_history_add(struct store_conn *conn, struct arena *arena,
+                           const struct deal_stage_change *change, struct err *err);
+/*
+ * The deal's stage changes oldest first: {id, from_pipeline_id,
+ * from_stage_id, to_pipeline_id, to_stage_id, at, user_id, user_name,
+ * seconds_in_from}.
+ */
+int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_t deal_id,
+                            json_t **out, struct err *err);
 
 /*
  * Deal reasons {id, kind: won|lost, name, position, active, created_at,

@@ -1,5 +1,6 @@
 // What the UI knows about each entity: its built-in fields (for the filter builder and
 // forms), list columns with their sort keys, and the default sort.
+import { DEAL_COLUMNS } from './components/DealCells.js';
 
 export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5000+'];
 
@@ -71,6 +72,55 @@ export const ENTITIES = {
             { key: 'created_at', sort: 'created_at' },
         ],
     },
+    deals: {
+        singular: 'deal',
+        defaultSort: '-id',
+        searchKey: 'deals.search',
+        filterFields: [
+            { name: 'title', type: 'text' },
+            { name: 'amount', type: 'number' },
+            { name: 'expected_close', type: 'date' },
+            { name: 'stage_id', type: 'integer' },
+            { name: 'pipeline_id', type: 'integer' },
+            { name: 'probability', type: 'integer' },
+            { name: 'company.name', type: 'text' },
+            { name: 'company_id', type: 'integer' },
+            { name: 'source', type: 'text' },
+            { name: 'tags', type: 'list' },
+            { name: 'owner_id', type: 'integer' },
+            { name: 'reason_id', type: 'integer' },
+            { name: 'competitor_id', type: 'integer' },
+            { name: 'stage_entered_at', type: 'datetime' },
+            { name: 'closed_at', type: 'datetime' },
+            { name: 'id', type: 'integer' },
+            { name: 'created_at', type: 'datetime' },
+            { name: 'updated_at', type: 'datetime' },
+        ],
+        rightsFields: ['title', 'pipeline_id', 'stage_id', 'amount', 'expected_close', 'company_id',
+                       'contact_ids', 'source', 'tags'],
+        columns: DEAL_COLUMNS,
+    },
+    competitors: {
+        singular: 'competitor',
+        defaultSort: 'name',
+        searchKey: 'competitors.search',
+        filterFields: [
+            { name: 'name', type: 'text' },
+            { name: 'website', type: 'text' },
+            { name: 'notes', type: 'text' },
+            { name: 'tags', type: 'list' },
+            { name: 'id', type: 'integer' },
+            { name: 'created_at', type: 'datetime' },
+            { name: 'updated_at', type: 'datetime' },
+        ],
+        rightsFields: ['name', 'website', 'notes', 'tags'],
+        columns: [
+            { key: 'name', sort: 'name' },
+            { key: 'website', sort: 'website' },
+            { key: 'tags' },
+            { key: 'created_at', sort: 'created_at' },
+        ],
+    },
 };
 
 /* Filter-builder type of a custom field definition's type. */
@@ -104,7 +154,8 @@ export const CUSTOM_FIELD_TYPES = [
 /** Display name of a record. */
 export function recordName(entity, record) {
     if (!record) return '';
-    if (entity === 'companies') return record.name || `#${record.id}`;
+    if (entity === 'companies' || entity === 'competitors') return record.name || `#${record.id}`;
+    if (entity === 'deals') return record.title || `#${record.id}`;
     const name = record.name || [record.first_name, record.last_name].filter(Boolean).join(' ');
     return name || `#${record.id}`;
 }

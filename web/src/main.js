@@ -9,11 +9,15 @@ import { Layout } from './components/Layout.js';
 import { PasswordForm } from './components/PasswordForm.js';
 import { errorText } from './components/errors.js';
 import { t, useLang } from './i18n/index.js';
+import { BoardPage } from './pages/BoardPage.js';
 import { CompanyCard } from './pages/CompanyCard.js';
 import { CompanyForm } from './pages/CompanyForm.js';
 import { ContactCard } from './pages/ContactCard.js';
+import { CompetitorCard, CompetitorForm } from './pages/CompetitorCard.js';
 import { ContactForm } from './pages/ContactForm.js';
 import { CurrencyRatesPage } from './pages/CurrencyRatesPage.js';
+import { DealCard } from './pages/DealCard.js';
+import { DealForm } from './pages/DealForm.js';
 import { FieldsPage } from './pages/FieldsPage.js';
 import { ListPage } from './pages/ListPage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -40,6 +44,16 @@ const ROUTES = [
     ['/contacts/new', () => html`<${ContactForm} key="new" id=${null} />`],
     ['/contacts/:id', (p) => html`<${ContactCard} key=${p.id} id=${p.id} />`],
     ['/contacts/:id/edit', (p) => html`<${ContactForm} key=${p.id} id=${p.id} />`],
+    ['/deals', () => html`<${ListPage} key="deals" entity="deals" />`],
+    ['/deals/new', () => html`<${DealForm} key="new" id=${null} />`],
+    ['/deals/:id', (p) => html`<${DealCard} key=${p.id} id=${p.id} />`],
+    ['/deals/:id/edit', (p) => html`<${DealForm} key=${p.id} id=${p.id} />`],
+    ['/board', () => html`<${BoardPage} key="board" id=${null} />`],
+    ['/board/:id', (p) => html`<${BoardPage} key="board" id=${p.id} />`],
+    ['/competitors', () => html`<${ListPage} key="competitors" entity="competitors" />`],
+    ['/competitors/new', () => html`<${CompetitorForm} key="new" id=${null} />`],
+    ['/competitors/:id', (p) => html`<${CompetitorCard} key=${p.id} id=${p.id} />`],
+    ['/competitors/:id/edit', (p) => html`<${CompetitorForm} key=${p.id} id=${p.id} />`],
     ['/settings/fields', () => html`<${FieldsPage} />`],
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/trash', () => html`<${TrashPage} />`],

@@ -259,9 +259,9 @@ TEST(role_parse_reads_scopes_and_leaves_actions_not_named_none)
 TEST(an_unknown_entity_in_a_role_is_a_field_error_naming_permissions_entity)
 {
     struct err err;
-    EXPECT_INT_EQ(parse_error("{'deals': {'read': 'all'}}", NULL, &err), -ERR_VALIDATION);
+    EXPECT_INT_EQ(parse_error("{'invoices': {'read': 'all'}}", NULL, &err), -ERR_VALIDATION);
     EXPECT_INT_EQ(err.code, ERR_VALIDATION);
-    EXPECT_FIELD_ERROR(&err, "permissions.deals", "unknown entity");
+    EXPECT_FIELD_ERROR(&err, "permissions.invoices", "unknown entity");
 }
 
 TEST(an_unknown_action_or_scope_is_a_field_error_naming_the_action)
@@ -293,13 +293,13 @@ TEST(permissions_that_are_not_objects_are_field_errors)
 TEST(role_parse_reports_every_error_at_once)
 {
     struct err err;
-    EXPECT_INT_EQ(parse_error("{'deals': {}, 'contacts': {'raed': 'own'}}",
+    EXPECT_INT_EQ(parse_error("{'invoices': {}, 'contacts': {'raed': 'own'}}",
                               "{'contacts': {'birthdate': 'hidden', 'id': 'hidden'},"
                               " 'tasks': {'title': 'hidden'}}",
                               &err),
                   -ERR_VALIDATION);
     EXPECT_INT_EQ(err.n_fields, 5);
-    EXPECT_FIELD_ERROR(&err, "permissions.deals", "unknown entity");
+    EXPECT_FIELD_ERROR(&err, "permissions.invoices", "unknown entity");
     EXPECT_FIELD_ERROR(&err, "permissions.contacts.raed", "unknown action");
     EXPECT_FIELD_ERROR(&err, "fields.contacts.birthdate", "unknown field");
     EXPECT_FIELD_ERROR(&err, "fields.contacts.id", "cannot be hidden");
@@ -372,6 +372,12 @@ TEST(role_permissions_json_lists_every_entity_with_all_eight_actions)
                          " 'reassign': 'none'},"
                          " 'contacts': {'read': 'own', 'create': 'own', 'update': 'own',"
                          " 'delete': 'own', 'export': 'own', 'import': 'own', 'merge': 'own',"
+                         " 'reassign': 'none'},"
+                         " 'deals': {'read': 'own', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
+                         " 'reassign': 'none'},"
+                         " 'competitors': {'read': 'all', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'all', 'import': 'none', 'merge': 'none',"
                          " 'reassign': 'none'}}");
     json_decref(json);
 }

@@ -14,12 +14,14 @@ TEST(entity_find_looks_up_entities_by_collection_name)
     EXPECT(entity_find("companies") == &entity_companies);
     EXPECT(entity_find("contacts") == &entity_contacts);
     EXPECT(entity_find("company") == NULL);
-    EXPECT(entity_find("deals") == NULL);
+    EXPECT(entity_find("deals") == &entity_deals);
+    EXPECT(entity_find("competitors") == &entity_competitors);
+    EXPECT(entity_find("deal") == NULL);
     EXPECT(entity_find("") == NULL);
-    EXPECT_INT_EQ(entity_count(), 2);
+    EXPECT_INT_EQ(entity_count(), 4);
     EXPECT(entity_at(0) == &entity_companies);
     EXPECT(entity_at(1) == &entity_contacts);
-    EXPECT(entity_at(2) == NULL);
+    EXPECT(entity_at(4) == NULL);
     EXPECT_STR_EQ(entity_companies.singular, "company");
     EXPECT_STR_EQ(entity_contacts.singular, "contact");
 }
@@ -177,4 +179,23 @@ TEST(entity_contact_rule_requires_a_first_or_last_name)
         EXPECT_INT_EQ(err.code, ERR_OK);
         json_decref(record);
     }
+}
+
+TEST(entity_money_date_takes_the_first_dated_field_then_the_creation_date)
+{
+    char date[CLOCK_DATE_LEN + 1];
+    json_t *deal = json_pack("{s:s,s:s,s:n}", "created_at", "2026-01-05T10:00:00.000Z",
+                             "expected_close", "2026-03-31", "closed_at");
+    entity_money_date(&entity_deals, deal, date);
+    EXPECT_STR_EQ(date, "2026-03-31");
+    json_object_set_new(deal, "closed_at", json_string("2026-02-14T09:30:00.000Z"));
+    entity_money_date(&entity_deals, deal, date);
+    EXPECT_STR_EQ(date, "2026-02-14");
+    json_object_del(deal, "closed_at");
+    json_object_del(deal, "expected_close");
+    entity_money_date(&entity_deals, deal, date);
+    EXPECT_STR_EQ(date, "2026-01-05");
+    json_decref(deal);
+    EXPECT(entity_has_money(&entity_deals));
+    EXPECT(!entity_has_money(&entity_contacts));
 }

@@ -602,8 +602,9 @@ TEST(record_validate_rejects_a_bad_value_of_each_custom_type)
         {"budget", "'10 EUR'", "amount"},
         {"budget", "{'amount': 10, 'currency': 'EUR'}", "amount"},
         {"budget", "{'amount': '10', 'currency': 'EUR', 'note': 'x'}", "amount"},
-        {"budget", "{'amount': '10', 'currency': 'ZZZ'}", "unknown currency"},
-        {"budget", "{'amount': '1.234', 'currency': 'EUR'}", "decimals"},
+        {"budget", "{'amount': '10', 'currency': 'ZZZ'}", "not a currency"},
+        {"budget", "{'amount': '1.234', 'currency': 'EUR'}", "decimal places"},
+        {"budget", "{'amount': '1,50', 'currency': 'EUR'}", "decimal"},
         {"founded", "'2021-02-29'", "date like"},
         {"founded", "'2020-02-01T00:00:00Z'", "date like"},
         {"last_call", "'2026-11-23'", "date-time"},
@@ -1181,4 +1182,63 @@ TEST(record_validate_allows_line_breaks_only_in_multiline_fields)
     EXPECT(validate(&entity_companies, NULL, "{'industry': 'Retail\\nFood'}", "{}", &changes,
                     &err) < 0);
     EXPECT_FIELD_ERROR(&err, "industry", "control characters");
+}
+
+TEST(record_validate_takes_a_money_column_as_a_canonical_amount_and_currency)
+{
+    json_t *changes;
+    struct err err;
+    EXPECT_INT_EQ(validate(&entity_deals, NULL,
+                           "{'title': 'Fleet', 'pipeline_id': 1, "
+                           "'amount': {'amount': '1200.5', 'currency': 'usd'}}",
+                           NULL, &changes, &err),
+                  0);
+    EXPECT_JSON_EQ(json_object_get(changes, "amount"), "{'amount': '1200.50', 'currency': 'USD'}");
+    json_decref(changes);
+    static const char *const bad[][2] = {
+        {"{'amount': '12.345', 'currency': 'EUR'}", "at most 2 decimal places for EUR"},
+        {"{'amount': '12,5', 'currency': 'EUR'}", "decimal"},
+        {"{'amount': '-1', 'currency': 'EUR'}", "not be negative"},
+        {"{'amount': '5', 'currency': 'ABC'}", "not a currency"},
+        {"{'amount': '1.5', 'currency': 'JPY'}", "whole number"},
+        {"{'amount': 10, 'currency': 'EUR'}", "decimal string"},
+        {"'10 EUR'", "must be {"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char body[200];
+        snprintf(body, sizeof(body), "{'title': 'x', 'pipeline_id': 1, 'amount': %s}", bad[i][0]);
+        EXPECT_INT_EQ(validate(&entity_deals, NULL, body, NULL, &changes, &err),
+                      -ERR_VALIDATION);
+        EXPECT_CONTAINS(fixture_field_message(&err, "amount"), bad[i][1]);
+    }
+}
+
+TEST(record_validate_lets_an_update_repeat_but_not_change_a_create_only_field)
+{
+    json_t *changes;
+    struct err err;
+    const char *existing = "{'id': 3, 'title': 'Fleet', 'pipeline_id': 1, 'stage_id': 2}";
+    EXPECT_INT_EQ(validate(&entity_deals, NULL, "{'pipeline_id': 1, 'stage_id': 2}", existing,
+                           &changes, &err),
+                  0);
+    json_decref(changes);
+    EXPECT_INT_EQ(validate(&entity_deals, NULL, "{'stage_id': 5}", existing, &changes, &err),
+                  -ERR_VALIDATION);
+    EXPECT_CONTAINS(fixture_field_message(&err, "stage_id"), "cannot be changed");
+    EXPECT_INT_EQ(validate(&entity_deals, NULL, "{'probability': 50}", existing, &changes, &err),
+                  -ERR_VALIDATION);
+    EXPECT_CONTAINS(fixture_field_message(&err, "probability"), "read-only");
+}
+
+TEST(record_filter_schema_filters_and_sorts_money_by_its_base_amount)
+{
+    struct arena *arena = arena_new();
+    const struct schema *schema = record_filter_schema(arena, &entity_deals, NULL);
+    const struct schema_field *amount = schema_find_field(schema, "amount", 6);
+    EXPECT(amount != NULL);
+    EXPECT_STR_EQ(amount->column, "amount_base_minor");
+    EXPECT_INT_EQ(amount->type, FIELD_MONEY);
+    EXPECT(amount->sortable);
+    EXPECT(schema_find_field(schema, "contact_ids", 11) == NULL);
+    arena_free(arena);
 }

@@ -570,3 +570,42 @@ TEST(filter_sql_reports_text_over_the_cap)
     EXPECT_INT_EQ(err.code, ERR_TOO_LARGE);
     arena_free(arena);
 }
+
+/* SQL for text against a schema of one money column, as the store keeps deals' amounts. */
+static const char *money_sql(struct arena *arena, const char *text, int money_scale,
+                             struct sql_builder *sql)
+{
+    static const struct schema_field fields[] = {
+        {"amount", "amount_base_minor", FIELD_MONEY, FIELD_IN_COLUMN, true},
+    };
+    static const struct schema schema = {"deals", "custom", fields, 1, NULL, 0};
+    struct filter_context ctx = {.user_id = 1, .money_scale = money_scale};
+    struct err err;
+    err_clear(&err);
+    const struct filter_node *node = filter_parse(arena, &schema, text, strlen(text), &err);
+    EXPECT(node != NULL);
+    sql_init(sql, arena, SQL_SQLITE);
+    EXPECT_INT_EQ(filter_to_sql(node, &schema, "t", &ctx, sql, &err), 0);
+    return sql_text(sql);
+}
+
+TEST(filter_sql_scales_numbers_compared_with_a_money_column_to_base_minor_units)
+{
+    struct arena *arena = arena_new();
+    struct sql_builder sql;
+    EXPECT_STR_EQ(money_sql(arena, "amount >= 1000", 2, &sql), "t.\"amount_base_minor\" >= ?");
+    EXPECT_INT_EQ(sql.params[0].type, SQL_PARAM_INT);
+    EXPECT_INT_EQ(sql.params[0].i, 100000);
+    money_sql(arena, "amount < 10.5", 2, &sql);
+    EXPECT_INT_EQ(sql.params[0].type, SQL_PARAM_REAL);
+    EXPECT(sql.params[0].r == 1050.0);
+    money_sql(arena, "amount = 1000", 0, &sql); /* a base currency without minor units */
+    EXPECT_INT_EQ(sql.params[0].i, 1000);
+    money_sql(arena, "amount > -7", 3, &sql);
+    EXPECT_INT_EQ(sql.params[0].i, -7000);
+    /* Past what 64 bits hold in minor units: compared as a real number, never wrapped. */
+    money_sql(arena, "amount > 9000000000000000000", 2, &sql);
+    EXPECT_INT_EQ(sql.params[0].type, SQL_PARAM_REAL);
+    EXPECT(sql.params[0].r > 8.9e20);
+    arena_free(arena);
+}

@@ -10,6 +10,8 @@ import { UserMenu } from './UserMenu.js';
 const NAV = [
     { href: '/companies', key: 'nav.companies' },
     { href: '/contacts', key: 'nav.contacts' },
+    { href: '/deals', key: 'nav.deals' },
+    { href: '/board', key: 'nav.board' },
     { href: '/settings/fields', key: 'nav.fields' },
     { href: '/settings/currencies', key: 'nav.currencies' },
     { href: '/trash', key: 'nav.trash' },

@@ -34,6 +34,7 @@ function ListCell({ values, href }) {
 }
 
 export function Cell({ entity, column, record }) {
+    if (column.render) return column.render(record);
     const v = record[column.key];
     switch (column.key) {
     case 'name':
