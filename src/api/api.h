@@ -173,20 +173,30 @@ int api_record_respond(struct http_request *req, struct http_response *res, int 
                        const struct entity *entity, json_t *record);
 
 /*
- * What an entity adds to the generic create, inside its transaction:
- * before_create may complete changes and merged (server-kept fields),
- * after_create sees the record as written.
+ * What an entity adds to the generic create and update, inside their
+ * transaction: before_write (current NULL on create) may refuse, and may
+ * complete changes and merged (server-kept fields, canonical values);
+ * after_create, when set, sees the record as written.
  */
 struct record_hooks {
     const struct entity *entity;
-    int (*before_create)(struct http_request *req, struct store_conn *conn, json_t *changes,
-                         json_t *merged);
+    int (*before_write)(struct http_request *req, struct store_conn *conn, const json_t *current,
+                        json_t *changes, json_t *merged);
     int (*after_create)(struct http_request *req, struct store_conn *conn, const json_t *record);
 };
 
 /* ---- Deals: create hooks, moves, stage history, the board (deals.c) ---- */
 
 extern const struct record_hooks deal_hooks;
+
+/* ---- Quotes: lines priced from products, totals, versions and decisions (quotes.c) ---- */
+
+extern const struct record_hooks quote_hooks;
+http_handler quotes_send;
+http_handler quotes_revise;
+http_handler quotes_accept;
+http_handler quotes_decline;
+http_handler quotes_versions;
 http_handler deals_move;
 http_handler deals_history;
 http_handler pipelines_board;

@@ -47,9 +47,11 @@ static void enter_stage(json_t *changes, json_t *merged, const struct pipeline_s
 }
 
 /* The stage a new deal starts in: the one named (open, of its pipeline) or the first open one. */
-static int deal_before_create(struct http_request *req, struct store_conn *conn, json_t *changes,
-                              json_t *merged)
+static int deal_before_write(struct http_request *req, struct store_conn *conn,
+                             const json_t *current, json_t *changes, json_t *merged)
 {
+    if (current != NULL)
+        return 0; /* the stage changes only by a move */
     int64_t pipeline_id = json_integer_value(json_object_get(merged, "pipeline_id"));
     const json_t *given = json_object_get(changes, "stage_id");
     struct pipeline_stage stage;
@@ -101,7 +103,7 @@ static int deal_after_create(struct http_request *req, struct store_conn *conn,
 
 const struct record_hooks deal_hooks = {
     .entity = &entity_deals,
-    .before_create = deal_before_create,
+    .before_write = deal_before_write,
     .after_create = deal_after_create,
 };
 

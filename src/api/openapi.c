@@ -48,6 +48,10 @@ static json_t *field_schema(const struct entity_field *f)
         s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "integer");
     else if (f->object_of_strings)
         s = json_pack("{s:s,s:{s:s}}", "type", "object", "additionalProperties", "type", "string");
+    else if (f->flags & FIELD_JSON)
+        s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "object");
+    else if (f->type == FIELD_NUMBER && f->kind == FIELD_KIND_COLUMN)
+        s = json_pack("{s:s,s:s}", "type", "string", "pattern", "^-?[0-9]+([.][0-9]{1,4})?$");
     else
         s = type_schema(f->type == FIELD_TEXT_LIST ? FIELD_TEXT_LIST : f->type);
     if (f->options != NULL) {
@@ -58,7 +62,8 @@ static json_t *field_schema(const struct entity_field *f)
     }
     if (f->kind == FIELD_KIND_SYSTEM)
         json_object_set_new(s, "readOnly", json_true());
-    if (f->type == FIELD_TEXT && f->max_chars > 0 && !f->object_of_strings)
+    if (f->type == FIELD_TEXT && f->max_chars > 0 && !f->object_of_strings &&
+        !(f->flags & FIELD_JSON))
         json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max_chars));
     return s;
 }
@@ -213,6 +218,14 @@ static const struct {
      "\"description\":\"another name for reason_id\"},\"competitor_id\":{\"type\":"
      "[\"integer\",\"null\"],\"description\":\"a lost stage only: the competitor that won\"}},"
      "\"required\":[\"stage_id\"]}"},
+    {"QuoteAccept",
+     "{\"type\":\"object\",\"properties\":{\"update_deal_amount\":{\"type\":\"boolean\","
+     "\"description\":\"make the quote's total the deal's amount (default true)\"}}}"},
+    {"QuoteVersions",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":{\"type\":"
+     "\"object\",\"properties\":{\"number\":{\"type\":\"integer\"},\"sent_at\":{\"type\":"
+     "\"string\"},\"sent_by\":{\"type\":[\"integer\",\"null\"]},\"quote\":{\"$ref\":"
+     "\"#/components/schemas/Quote\"}}}}}}"},
     {"DealHistory",
      "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":{\"type\":"
      "\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"from_pipeline_id\":{\"type\":"
@@ -265,12 +278,26 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/auth/totp/disable", "Password"},  {"/api/v1/users/{id}/password", "Password"},
         {"/api/v1/exchange-rates/{currency}/{date}", "RateChange"},
         {"/api/v1/deals/{id}/move", "DealMove"},
+        {"/api/v1/quotes/{id}/accept", "QuoteAccept"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
             return bodies[i][1];
     }
     return NULL;
+}
+
+/* Actions on a record that take no body. */
+static bool takes_no_body(const struct route *route)
+{
+    static const char *const actions[] = {"/restore", "/send", "/revise", "/decline"};
+    size_t len = strlen(route->pattern);
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        size_t n = strlen(actions[i]);
+        if (len > n && strcmp(route->pattern + len - n, actions[i]) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Answers that are not the collection's schema: method, pattern, status, schema. */
@@ -282,6 +309,7 @@ static const char *const special_answers[][4] = {
     {"GET", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
     {"PATCH", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
     {"GET", "/api/v1/deals/{id}/history", "200", "DealHistory"},
+    {"GET", "/api/v1/quotes/{id}/versions", "200", "QuoteVersions"},
     {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
 };
 
@@ -422,7 +450,7 @@ static json_t *operation(struct arena *arena, const struct route *route)
     const char *body_ref = ref;
     if (body_schema_of_route(route) != NULL)
         body_ref = arena_printf(arena, "#/components/schemas/%s", body_schema_of_route(route));
-    else if (strstr(route->pattern, "/auth/") != NULL || strstr(route->pattern, "/restore") != NULL)
+    else if (strstr(route->pattern, "/auth/") != NULL || takes_no_body(route))
         body_ref = NULL;
     if ((route->flags & ROUTE_PUBLIC) != 0) {
         json_object_set_new(op, "security", json_array());
@@ -480,7 +508,8 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(success, "content",
                             json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref",
                                       arena_printf(arena, "#/components/schemas/%s", special[3])));
-    } else if (strcmp(ok, "204") != 0 && ref != NULL && body_schema_of_route(route) == NULL) {
+    } else if (strcmp(ok, "204") != 0 && ref != NULL &&
+               (body_schema_of_route(route) == NULL || (entity != NULL && has_path_params))) {
         json_t *schema = is_list ? json_pack("{s:s,s:{s:{s:s,s:{s:s}},s:{s:[ss]},s:{s:s}}}",
                                              "type", "object", "properties", "data", "type",
                                              "array", "items", "$ref", ref, "next_cursor", "type",

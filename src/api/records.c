@@ -352,8 +352,8 @@ static int read_body(struct http_request *req, json_t **body)
     return rc;
 }
 
-/* What an entity adds to the generic create (deals: the stage, its history). */
-static const struct record_hooks *const all_hooks[] = {&deal_hooks};
+/* What an entity adds to the generic writes (deals: the stage; quotes: lines and totals). */
+static const struct record_hooks *const all_hooks[] = {&deal_hooks, &quote_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {
@@ -383,13 +383,13 @@ int records_create(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = validate(req, conn, entity, body, NULL, owner, &changes, &merged);
     if (rc == 0 && hooks != NULL)
-        rc = hooks->before_create(req, conn, changes, merged);
+        rc = hooks->before_write(req, conn, NULL, changes, merged);
     if (rc == 0)
         rc = store_record_insert(conn, req->arena, entity, &access, changes, merged, &id,
                                  &req->err);
     if (rc == 0)
         rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
-    if (rc == 0 && hooks != NULL)
+    if (rc == 0 && hooks != NULL && hooks->after_create != NULL)
         rc = hooks->after_create(req, conn, record);
     if (rc == 0)
         rc = api_record_audit(req, conn, entity, "create", NULL, record);
@@ -441,6 +441,9 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = resolve_owner(req, conn, entity, body, current_owner, &reassign, &owner);
     if (rc == 0)
         rc = validate(req, conn, entity, body, current, owner, &changes, &merged);
+    const struct record_hooks *hooks = hooks_of(entity);
+    if (rc == 0 && hooks != NULL)
+        rc = hooks->before_write(req, conn, current, changes, merged);
     if (rc == 0)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
                                  &req->err);

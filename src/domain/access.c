@@ -50,6 +50,7 @@ static const char *const unhideable_fields[] = {"id",         "version",    "cre
  *   - manager: team for every action on every entity;
  *   - sales_rep: contacts own for every action but reassign (none);
  *     companies read team, create/update/delete/export own, the rest none;
+ *     products (the catalogue) read and export all, the rest none;
  *     competitors (a shared list) read and export all, create/update/delete
  *     own, the rest none;
  *     any entity not named: own for every action but import and reassign
@@ -81,6 +82,8 @@ static const struct builtin_grant sales_rep_grants[] = {
      {[ACCESS_READ] = SCOPE_TEAM, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_OWN, [ACCESS_IMPORT] = SCOPE_NONE,
       [ACCESS_MERGE] = SCOPE_NONE, [ACCESS_REASSIGN] = SCOPE_NONE}},
+    {"products",
+     {[ACCESS_READ] = SCOPE_ALL, [ACCESS_EXPORT] = SCOPE_ALL}},
     {"competitors",
      {[ACCESS_READ] = SCOPE_ALL, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_ALL, [ACCESS_IMPORT] = SCOPE_NONE,

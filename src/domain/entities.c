@@ -6,10 +6,16 @@
 #include "domain/entity.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/money.h"
+#include "base/str.h"
+#include "domain/currency.h"
+#include "domain/product.h"
+#include "domain/record.h"
 
 #define SYSTEM_FIELDS                                                                              \
     {"id", FIELD_INTEGER, FIELD_KIND_SYSTEM, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},   \
@@ -95,6 +101,7 @@ static const struct entity_field deal_fields[] = {
     {"expected_close", FIELD_DATE, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
      false},
     ID_FIELD("company_id", FIELD_SORTABLE, "companies"),
+    ID_FIELD("product_id", FIELD_SORTABLE, "products"),
     {"contact_ids", FIELD_INTEGER, FIELD_KIND_LINKS, 0, 0, NULL, "contacts", FIELD_TEXT, false},
     TEXT_FIELD("source", FIELD_SORTABLE, 100),
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
@@ -103,6 +110,54 @@ static const struct entity_field deal_fields[] = {
     SERVER_FIELD("closed_at", FIELD_DATETIME, NULL),
     SERVER_FIELD("reason_id", FIELD_INTEGER, "deal_reasons"),
     SERVER_FIELD("competitor_id", FIELD_INTEGER, "competitors"),
+};
+
+static const struct entity_field product_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("sku", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED | FIELD_UNIQUE, 64),
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    TEXT_FIELD("series", FIELD_SORTABLE | FIELD_SEARCHED, 100),
+    TEXT_FIELD("unit", FIELD_SORTABLE, 20),
+    TEXT_FIELD("description", FIELD_SEARCHED | FIELD_MULTILINE, 5000),
+    {"price", FIELD_MONEY, FIELD_KIND_COLUMN, FIELD_REQUIRED | FIELD_SORTABLE, 0, NULL, NULL,
+     FIELD_TEXT, false},
+    {"prices", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    {"cost", FIELD_MONEY, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"tax_rate", FIELD_NUMBER, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"active", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    {"options", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+};
+
+static const char *const quote_roundings[] = {"line", "total", NULL};
+
+/*
+ * A quote's numbers and lines are checked and its totals computed by the
+ * API (api/quotes.c, on domain/quote.h), which needs the deal and the
+ * products; status, number and the totals are server-kept.
+ */
+static const struct entity_field quote_fields[] = {
+    SYSTEM_FIELDS,
+    ID_FIELD("deal_id", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, "deals"),
+    TEXT_FIELD("title", FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    TEXT_FIELD("currency", FIELD_SORTABLE, 3),
+    {"prices_include_tax", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    {"rounding", FIELD_ENUM, FIELD_KIND_COLUMN, 0, 0, quote_roundings, NULL, FIELD_TEXT, false},
+    {"discount_percent", FIELD_NUMBER, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    TEXT_FIELD("discount_amount", 0, 32),
+    {"lines", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    {"valid_until", FIELD_DATE, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    TEXT_FIELD("notes", FIELD_SEARCHED | FIELD_MULTILINE, 5000),
+    SERVER_FIELD("status", FIELD_TEXT, NULL),
+    SERVER_FIELD("number", FIELD_INTEGER, NULL),
+    SERVER_FIELD("subtotal", FIELD_MONEY, NULL),
+    SERVER_FIELD("quote_discount", FIELD_MONEY, NULL),
+    SERVER_FIELD("discount_total", FIELD_MONEY, NULL),
+    SERVER_FIELD("tax_total", FIELD_MONEY, NULL),
+    SERVER_FIELD("total", FIELD_MONEY, NULL),
+    SERVER_FIELD("sent_at", FIELD_DATETIME, NULL),
+    SERVER_FIELD("decided_at", FIELD_DATETIME, NULL),
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -125,8 +180,13 @@ static struct schema_field contact_schema_fields[COUNT(contact_fields)];
 static struct schema contact_target_schema = {"contacts", "custom", contact_schema_fields, 0,
                                               NULL, 0};
 
+static struct schema_field product_schema_fields[COUNT(product_fields)];
+static struct schema product_target_schema = {"products", "custom", product_schema_fields, 0,
+                                              NULL, 0};
+
 static const struct schema_relation deal_relations[] = {
     {"company", RELATION_FOREIGN_KEY, "company_id", NULL, NULL, NULL, &company_target_schema},
+    {"product", RELATION_FOREIGN_KEY, "product_id", NULL, NULL, NULL, &product_target_schema},
     {"contact", RELATION_LINK_TABLE, NULL, "deal_contacts", "deal_id", "contact_id",
      &contact_target_schema},
 };
@@ -218,6 +278,65 @@ static const char *competitor_search_text(struct arena *arena, const json_t *rec
     return search_text_of(arena, &entity_competitors, record);
 }
 
+#define PRODUCT_PRICES_MAX 20
+
+static const char *product_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_products, record);
+}
+
+/*
+ * A product's rules across fields: tax_rate within 0..100; prices, the
+ * price in other currencies, one per currency other than price's; options
+ * (domain/product.h) priced in price's currency.
+ */
+static void product_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    const char *rate = json_string_value(json_object_get(merged, "tax_rate"));
+    int64_t scaled;
+    if (rate != NULL && (decimal_parse(str_from_cstr(rate), RECORD_NUMBER_SCALE, &scaled) < 0 ||
+                         scaled < 0 || scaled > 100 * 10000))
+        err_field(err, "tax_rate", "must be a percentage from 0 to 100");
+    const char *currency = json_string_value(json_object_get(json_object_get(merged, "price"),
+                                                             "currency"));
+    json_t *prices = json_object_get(merged, "prices");
+    if (prices != NULL && !json_is_null(prices)) {
+        json_t *clean = json_array();
+        size_t i;
+        json_t *item;
+        if (!json_is_array(prices) || json_array_size(prices) > PRODUCT_PRICES_MAX)
+            err_field(err, "prices", "must be a list of at most %d prices", PRODUCT_PRICES_MAX);
+        json_array_foreach(prices, i, item)
+        {
+            char path[32];
+            snprintf(path, sizeof(path), "prices[%zu]", i);
+            json_t *money = NULL;
+            int64_t minor;
+            if (currency_money_validate(item, path, false, &money, &minor, err) < 0)
+                continue;
+            const char *code = json_string_value(json_object_get(money, "currency"));
+            bool repeated = currency != NULL && strcmp(code, currency) == 0;
+            size_t j;
+            json_t *seen;
+            json_array_foreach(clean, j, seen)
+                repeated |= strcmp(json_string_value(json_object_get(seen, "currency")), code) == 0;
+            if (repeated)
+                err_field(err, path, "gives a second price in %s", code);
+            json_array_append_new(clean, money);
+        }
+        json_object_set_new(merged, "prices", clean);
+    }
+    json_t *options = json_object_get(merged, "options");
+    struct product_options parsed;
+    if (options != NULL && !json_is_null(options) && currency != NULL && arena != NULL)
+        product_options_parse(arena, options, currency, &parsed, err);
+}
+
+static const char *quote_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_quotes, record);
+}
+
 static bool has_text(const json_t *value)
 {
     return json_is_string(value) && json_string_length(value) > 0;
@@ -231,7 +350,7 @@ static const char *contact_derived_name(struct arena *arena, const json_t *recor
                         last ? last : "");
 }
 
-static void contact_validate_record(const json_t *merged, struct err *err)
+static void contact_validate_record(struct arena *arena, json_t *merged, struct err *err)
 {
     if (!has_text(json_object_get(merged, "first_name")) &&
         !has_text(json_object_get(merged, "last_name")))
@@ -298,8 +417,41 @@ const struct entity entity_competitors = {
     .derived_name = NULL,
 };
 
+const struct entity entity_products = {
+    .name = "products",
+    .singular = "product",
+    .fields = product_fields,
+    .n_fields = COUNT(product_fields),
+    .relations = NULL,
+    .n_relations = 0,
+    .links = NULL,
+    .default_sort = "name",
+    .validate_record = product_validate_record,
+    .search_text = product_search_text,
+    .derived_name = NULL,
+};
+
+/* A quote's money is dated by its decision, else by its sending, else by its creation. */
+static const char *const quote_money_dates[] = {"decided_at", "sent_at", NULL};
+
+const struct entity entity_quotes = {
+    .name = "quotes",
+    .singular = "quote",
+    .fields = quote_fields,
+    .n_fields = COUNT(quote_fields),
+    .relations = NULL,
+    .n_relations = 0,
+    .links = NULL,
+    .default_sort = "-id",
+    .validate_record = NULL,
+    .search_text = quote_search_text,
+    .derived_name = NULL,
+    .money_date_fields = quote_money_dates,
+};
+
 static const struct entity *const all_entities[] = {&entity_companies, &entity_contacts,
-                                                    &entity_deals, &entity_competitors};
+                                                    &entity_deals,     &entity_competitors,
+                                                    &entity_products,  &entity_quotes};
 
 /* The declared column fields of an entity as a relation target's filter fields. */
 static size_t target_schema_fields(const struct entity_field *fields, size_t n_fields,
@@ -309,7 +461,7 @@ static size_t target_schema_fields(const struct entity_field *fields, size_t n_f
     for (size_t i = 0; i < n_fields; i++) {
         const struct entity_field *f = &fields[i];
         if ((f->kind != FIELD_KIND_COLUMN && f->kind != FIELD_KIND_SYSTEM) ||
-            f->object_of_strings || f->type == FIELD_MONEY)
+            f->object_of_strings || (f->flags & FIELD_JSON) || f->type == FIELD_MONEY)
             continue;
         out[n++] = (struct schema_field){f->name, f->name, f->type, FIELD_IN_COLUMN,
                                          (f->flags & FIELD_SORTABLE) != 0};
@@ -324,6 +476,8 @@ __attribute__((constructor)) static void entity_schemas_init(void)
         target_schema_fields(company_fields, COUNT(company_fields), company_schema_fields);
     contact_target_schema.n_fields =
         target_schema_fields(contact_fields, COUNT(contact_fields), contact_schema_fields);
+    product_target_schema.n_fields =
+        target_schema_fields(product_fields, COUNT(product_fields), product_schema_fields);
 }
 
 const struct entity *entity_find(const char *name)
@@ -357,7 +511,8 @@ const struct entity *entity_at(size_t index)
 bool entity_has_money(const struct entity *entity)
 {
     for (size_t i = 0; i < entity->n_fields; i++) {
-        if (entity->fields[i].type == FIELD_MONEY && entity->fields[i].kind == FIELD_KIND_COLUMN)
+        const struct entity_field *f = &entity->fields[i];
+        if (f->type == FIELD_MONEY && (f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM))
             return true;
     }
     return false;

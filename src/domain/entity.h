@@ -31,10 +31,12 @@ enum entity_field_flags {
     FIELD_TRIMMED = 1 << 3,  /* surrounding white space removed on write */
     FIELD_MULTILINE = 1 << 4, /* may hold line breaks (addresses) */
     FIELD_CREATE_ONLY = 1 << 5, /* written on create; an update may only repeat the value */
+    FIELD_UNIQUE = 1 << 6,      /* no two live records share a value (409 naming the field) */
+    FIELD_JSON = 1 << 7,        /* a JSON array or object whose shape validate_record checks */
 };
 
 /*
- * A FIELD_MONEY column "amount" is the API value {"amount": "10.50",
+ * A FIELD_MONEY column "amount" (written or server-kept) is the API value {"amount": "10.50",
  * "currency": "EUR"} kept in three columns: amount_minor (minor units),
  * amount_currency and amount_base_minor (the amount in minor units of the
  * base currency at the rate of the record's money date, NULL when no rate is
@@ -71,8 +73,12 @@ struct entity {
     size_t n_relations;
     const struct entity_links *links; /* NULL when none */
     const char *default_sort;         /* "name" */
-    /* Rules across fields, after each field was checked; may add field errors. */
-    void (*validate_record)(const json_t *merged, struct err *err);
+    /*
+     * Rules across fields, after each field was checked; may add field
+     * errors, and may replace values of merged with their canonical form
+     * (kept only when no error was found).
+     */
+    void (*validate_record)(struct arena *arena, json_t *merged, struct err *err);
     /* Text for the full-text index, from the merged record. */
     const char *(*search_text)(struct arena *arena, const json_t *record);
     /* When set, the system column "name" is derived from the merged record (contact names). */
@@ -89,6 +95,8 @@ extern const struct entity entity_companies;
 extern const struct entity entity_contacts;
 extern const struct entity entity_deals;
 extern const struct entity entity_competitors;
+extern const struct entity entity_products;
+extern const struct entity entity_quotes;
 
 /* Looks an entity up by its collection name; NULL when unknown. */
 const struct entity *entity_find(const char *name);
@@ -97,7 +105,7 @@ size_t entity_count(void);
 const struct entity *entity_at(size_t index);
 /* The position of entity in the table (entity_at(entity_index(e)) == e). */
 size_t entity_index(const struct entity *entity);
-/* Whether the entity has a FIELD_MONEY column. */
+/* Whether the entity has a FIELD_MONEY field of its own columns (written or server-kept). */
 bool entity_has_money(const struct entity *entity);
 /*
  * The date (YYYY-MM-DD, in out) that dates the record's money: the first

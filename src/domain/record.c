@@ -13,6 +13,8 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/money.h"
+#include "base/str.h"
 #include "base/utf8.h"
 #include "domain/currency.h"
 
@@ -305,6 +307,13 @@ static json_t *check_column(struct checker *c, const struct entity_field *f, con
         return check_string_object(c, f, value);
     if (json_is_null(value))
         return json_null();
+    if (f->flags & FIELD_JSON) {
+        if (!json_is_array(value) && !json_is_object(value)) {
+            err_field(c->err, f->name, "must be a list");
+            return NULL;
+        }
+        return json_deep_copy(value);
+    }
     switch (f->type) {
     case FIELD_INTEGER:
         if (!json_is_integer(value) || json_integer_value(value) <= 0) {
@@ -312,6 +321,29 @@ static json_t *check_column(struct checker *c, const struct entity_field *f, con
             return NULL;
         }
         return json_integer(json_integer_value(value));
+    case FIELD_NUMBER: {
+        /* A decimal string ("20", "7.5"), as quantities and rates are written. */
+        int64_t scaled;
+        char text[MONEY_TEXT_MAX];
+        if (json_is_integer(value))
+            snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+        else if (json_is_string(value))
+            snprintf(text, sizeof(text), "%s", json_string_value(value));
+        else
+            text[0] = '\0';
+        if (text[0] == '\0' || decimal_parse(str_from_cstr(text), RECORD_NUMBER_SCALE, &scaled) < 0) {
+            err_field(c->err, f->name, "must be a decimal number like 7.5 (at most %d decimals)",
+                      RECORD_NUMBER_SCALE);
+            return NULL;
+        }
+        return json_string(record_number_text(scaled, text, sizeof(text)));
+    }
+    case FIELD_BOOL:
+        if (!json_is_boolean(value)) {
+            err_field(c->err, f->name, "must be true or false");
+            return NULL;
+        }
+        return json_boolean(json_is_true(value));
     case FIELD_MONEY: {
         json_t *clean = NULL;
         int64_t minor;
@@ -437,6 +469,21 @@ static void check_custom(struct checker *c, const struct custom_fields *custom,
     json_object_set_new(changes, "custom", merged);
 }
 
+const char *record_number_text(int64_t scaled, char *out, size_t out_size)
+{
+    int len = decimal_format(scaled, RECORD_NUMBER_SCALE, out, out_size);
+    if (len <= 0) {
+        snprintf(out, out_size, "0");
+        return out;
+    }
+    while (len > 0 && out[len - 1] == '0')
+        len--;
+    if (len > 0 && out[len - 1] == '.')
+        len--;
+    out[len] = '\0';
+    return out;
+}
+
 int record_validate(struct arena *arena, const struct entity *entity,
                     const struct custom_fields *custom, const json_t *body,
                     const json_t *existing, json_t **changes_out, struct err *err)
@@ -512,7 +559,12 @@ int record_validate(struct arena *arena, const struct entity *entity,
     if (err->code == ERR_OK && entity->validate_record != NULL) {
         json_t *merged = existing ? json_deep_copy(existing) : json_object();
         json_object_update(merged, changes);
-        entity->validate_record(merged, err);
+        entity->validate_record(arena, merged, err);
+        /* The canonical forms validate_record wrote, of the fields being written. */
+        const char *k;
+        json_t *v;
+        json_object_foreach(changes, k, v)
+            json_object_set(changes, k, json_object_get(merged, k));
         json_decref(merged);
     }
     if (err->code != ERR_OK) {
@@ -534,7 +586,7 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
         const struct entity_field *f = &entity->fields[i];
         if (f->kind != FIELD_KIND_COLUMN && f->kind != FIELD_KIND_SYSTEM)
             continue;
-        if (f->object_of_strings)
+        if (f->object_of_strings || (f->flags & FIELD_JSON))
             continue;
         /* Money filters and sorts by its amount in the base currency. */
         const char *column =

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "domain/custom_field.h"
@@ -52,6 +53,14 @@ int record_parse_sort(struct arena *arena, const struct schema *schema, const ch
 /* Checks a "fields=id,name" list; NULL text means every field. */
 int record_parse_projection(struct arena *arena, const struct entity *entity, const char *text,
                             const char ***names, size_t *n_names, struct err *err);
+
+/*
+ * A FIELD_NUMBER column holds a decimal with at most RECORD_NUMBER_SCALE
+ * places, written as a decimal string in the API ("20", "7.5").
+ */
+#define RECORD_NUMBER_SCALE 4
+/* The canonical text of a number scaled by 10^RECORD_NUMBER_SCALE: "7.5", "20". */
+const char *record_number_text(int64_t scaled, char *out, size_t out_size);
 
 /* Common validators, exposed for tests. */
 bool record_email_valid(const char *s);

@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,7 +245,8 @@ static bool is_read_column(const struct entity_field *f)
 
 static bool is_money_column(const struct entity_field *f)
 {
-    return f->kind == FIELD_KIND_COLUMN && f->type == FIELD_MONEY;
+    return (f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM) &&
+           f->type == FIELD_MONEY;
 }
 
 /* The columns of a field in the select list: a money field's three (see entity.h), else one. */
@@ -281,12 +283,37 @@ static json_t *json_of_text(const struct store_value *v, const char *fallback)
     return parsed ? parsed : json_loads(fallback, 0, &jerr);
 }
 
+/* A number column's value as its canonical decimal string (see record_number_text()). */
+static json_t *number_json(const struct store_value *v)
+{
+    char text[MONEY_TEXT_MAX];
+    int64_t scaled;
+    if (v->type == STORE_INT)
+        snprintf(text, sizeof(text), "%lld", (long long)v->i);
+    else if (v->type == STORE_REAL)
+        snprintf(text, sizeof(text), "%.*f", RECORD_NUMBER_SCALE, v->r);
+    else
+        snprintf(text, sizeof(text), "%.*s", (int)v->len, v->text);
+    if (decimal_parse(str_from_cstr(text), RECORD_NUMBER_SCALE, &scaled) < 0)
+        return json_string(text);
+    return json_string(record_number_text(scaled, text, sizeof(text)));
+}
+
 static json_t *value_json(const struct entity_field *f, const struct store_value *v)
 {
     if (f->type == FIELD_TEXT_LIST)
         return json_of_text(v, "[]");
     if (f->object_of_strings)
         return json_of_text(v, "{}");
+    if (v->type == STORE_NULL)
+        return json_null();
+    if (f->flags & FIELD_JSON)
+        return json_of_text(v, "null");
+    if (f->type == FIELD_NUMBER)
+        return number_json(v);
+    if (f->type == FIELD_BOOL)
+        return json_boolean(v->type == STORE_TEXT ? (v->text[0] == 't' || v->text[0] == '1')
+                                                  : store_value_int(v) != 0);
     switch (v->type) {
     case STORE_NULL:
         return json_null();
@@ -1100,6 +1127,23 @@ static int check_references(struct store_conn *conn, struct arena *arena,
     return err->code == ERR_OK ? 0 : -err->code;
 }
 
+/* A unique violation as a conflict naming the unique field written (FIELD_UNIQUE). */
+static int unique_conflict(int rc, const struct entity *entity, const json_t *changes,
+                           struct err *err)
+{
+    if (rc != -ERR_CONFLICT)
+        return rc;
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if ((f->flags & FIELD_UNIQUE) && json_object_get(changes, f->name) != NULL) {
+            err_clear(err);
+            err_set(err, ERR_CONFLICT, "another %s has this %s", entity->singular, f->name);
+            return err_field(err, f->name, "is already used by another %s", entity->singular);
+        }
+    }
+    return rc;
+}
+
 static int write_links(struct store_conn *conn, struct arena *arena, const struct entity *entity,
                        const struct access *access, int64_t id, const json_t *changes,
                        struct err *err)
@@ -1310,7 +1354,7 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", 1) RETURNING \"id\"");
     struct store_rows rows;
-    rc = store_query(conn, arena, &sql, &rows, err);
+    rc = unique_conflict(store_query(conn, arena, &sql, &rows, err), entity, changes, err);
     if (rc < 0)
         return rc;
     *id_out = store_value_int(store_rows_at(&rows, 0, 0));
@@ -1372,7 +1416,7 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     access_predicate(&sql, access->scope, access, "t");
     sql_add(&sql, " RETURNING \"id\"");
     struct store_rows rows;
-    rc = store_query(conn, arena, &sql, &rows, err);
+    rc = unique_conflict(store_query(conn, arena, &sql, &rows, err), entity, changes, err);
     if (rc < 0)
         return rc;
     if (rows.n_rows == 0)

@@ -647,6 +647,16 @@ int store_deal_history_add(struct store_conn *conn, struct arena *arena,
 int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_t deal_id,
                             json_t **out, struct err *err);
 
+/* ---- Sent versions of quotes (quotes.c) ---- */
+
+/* Keeps quote (its answer as sent) as version number of quote_id. */
+int store_quote_version_add(struct store_conn *conn, struct arena *arena, int64_t quote_id,
+                            int64_t number, const json_t *quote, const char *at, int64_t user_id,
+                            struct err *err);
+/* The sent versions, newest first: {number, sent_at, sent_by, quote}. */
+int store_quote_versions_list(struct store_conn *conn, struct arena *arena, int64_t quote_id,
+                              json_t **out, struct err *err);
+
 /*
  * Deal reasons {id, kind: won|lost, name, position, active, created_at,
  * updated_at, version}: won before lost, then by position and id; kind

@@ -378,6 +378,12 @@ TEST(role_permissions_json_lists_every_entity_with_all_eight_actions)
                          " 'reassign': 'none'},"
                          " 'competitors': {'read': 'all', 'create': 'own', 'update': 'own',"
                          " 'delete': 'own', 'export': 'all', 'import': 'none', 'merge': 'none',"
+                         " 'reassign': 'none'},"
+                         " 'products': {'read': 'all', 'create': 'none', 'update': 'none',"
+                         " 'delete': 'none', 'export': 'all', 'import': 'none', 'merge': 'none',"
+                         " 'reassign': 'none'},"
+                         " 'quotes': {'read': 'own', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
                          " 'reassign': 'none'}}");
     json_decref(json);
 }

@@ -18,10 +18,12 @@ TEST(entity_find_looks_up_entities_by_collection_name)
     EXPECT(entity_find("competitors") == &entity_competitors);
     EXPECT(entity_find("deal") == NULL);
     EXPECT(entity_find("") == NULL);
-    EXPECT_INT_EQ(entity_count(), 4);
+    EXPECT(entity_find("products") == &entity_products);
+    EXPECT(entity_find("quotes") == &entity_quotes);
+    EXPECT_INT_EQ(entity_count(), 6);
     EXPECT(entity_at(0) == &entity_companies);
     EXPECT(entity_at(1) == &entity_contacts);
-    EXPECT(entity_at(4) == NULL);
+    EXPECT(entity_at(6) == NULL);
     EXPECT_STR_EQ(entity_companies.singular, "company");
     EXPECT_STR_EQ(entity_contacts.singular, "contact");
 }
@@ -166,7 +168,7 @@ TEST(entity_contact_rule_requires_a_first_or_last_name)
         json_t *record = fixture_json(bad[i]);
         struct err err;
         err_clear(&err);
-        entity_contacts.validate_record(record, &err);
+        entity_contacts.validate_record(NULL, record, &err);
         EXPECT_INT_EQ(err.code, ERR_VALIDATION);
         EXPECT_FIELD_ERROR(&err, "last_name", "first or last name");
         json_decref(record);
@@ -175,7 +177,7 @@ TEST(entity_contact_rule_requires_a_first_or_last_name)
         json_t *record = fixture_json(good[i]);
         struct err err;
         err_clear(&err);
-        entity_contacts.validate_record(record, &err);
+        entity_contacts.validate_record(NULL, record, &err);
         EXPECT_INT_EQ(err.code, ERR_OK);
         json_decref(record);
     }

@@ -1242,3 +1242,46 @@ TEST(record_filter_schema_filters_and_sorts_money_by_its_base_amount)
     EXPECT(schema_find_field(schema, "contact_ids", 11) == NULL);
     arena_free(arena);
 }
+
+TEST(record_validate_checks_a_product_as_a_whole)
+{
+    json_t *changes;
+    struct err err;
+    EXPECT_INT_EQ(validate(&entity_products, NULL,
+                           "{'sku': 'GTX-1', 'name': 'GTX Basic', 'tax_rate': '20.50',"
+                           " 'active': false, 'price': {'amount': '550', 'currency': 'USD'},"
+                           " 'prices': [{'amount': '500', 'currency': 'eur'}],"
+                           " 'options': [{'code': 'size', 'name': 'Size', 'required': true,"
+                           " 'exclusive': true, 'choices': [{'code': 'xl', 'name': 'XL',"
+                           " 'price_delta': '10'}]}]}",
+                           NULL, &changes, &err),
+                  0);
+    EXPECT_STR_EQ(json_string_value(json_object_get(changes, "tax_rate")), "20.5");
+    EXPECT(json_is_false(json_object_get(changes, "active")));
+    EXPECT_JSON_EQ(json_object_get(changes, "prices"), "[{'amount': '500.00', 'currency': 'EUR'}]");
+    json_decref(changes);
+    EXPECT_INT_EQ(validate(&entity_products, NULL,
+                           "{'sku': 'x', 'name': 'x', 'tax_rate': '120', 'active': 'yes',"
+                           " 'price': {'amount': '1', 'currency': 'USD'},"
+                           " 'prices': [{'amount': '2', 'currency': 'USD'}],"
+                           " 'options': [{'code': 'Bad Code', 'name': 'x', 'choices': []}]}",
+                           NULL, &changes, &err),
+                  -ERR_VALIDATION);
+    EXPECT_CONTAINS(fixture_field_message(&err, "active"), "true or false");
+    EXPECT_INT_EQ(validate(&entity_products, NULL,
+                           "{'sku': 'x', 'name': 'x', 'tax_rate': '120',"
+                           " 'price': {'amount': '1', 'currency': 'USD'},"
+                           " 'prices': [{'amount': '2', 'currency': 'USD'}],"
+                           " 'options': [{'code': 'Bad Code', 'name': 'x', 'choices': []}]}",
+                           NULL, &changes, &err),
+                  -ERR_VALIDATION);
+    EXPECT_CONTAINS(fixture_field_message(&err, "tax_rate"), "0 to 100");
+    EXPECT_CONTAINS(fixture_field_message(&err, "prices[0]"), "second price in USD");
+    EXPECT(fixture_field_message(&err, "options[0].code") != NULL);
+    EXPECT_INT_EQ(validate(&entity_products, NULL,
+                           "{'sku': 'x', 'name': 'x', 'price': {'amount': '1', 'currency': 'USD'},"
+                           " 'tax_rate': '7,5'}",
+                           NULL, &changes, &err),
+                  -ERR_VALIDATION);
+    EXPECT_CONTAINS(fixture_field_message(&err, "tax_rate"), "decimal number");
+}
