@@ -7,6 +7,8 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 DB         ?= var/crm.db
 LISTEN     ?= 127.0.0.1:8080
+# The Maven sales dataset `make run` imports with the demo data when it is there.
+MAVEN_DIR  ?= ../shared/datasets/maven-crm-sales-opportunities
 
 .PHONY: all deps build web run test test-fast bench fuzz format check-format clean
 
@@ -26,7 +28,8 @@ web:
 
 run: deps all
 	@mkdir -p $(dir $(DB))
-	./$(BUILD)/crm serve --db $(DB) --listen $(LISTEN) --static-dir web/dist --demo
+	./$(BUILD)/crm serve --db $(DB) --listen $(LISTEN) --static-dir web/dist --demo \
+		$(if $(wildcard $(MAVEN_DIR)/sales_pipeline.csv),--demo-maven $(MAVEN_DIR))
 
 test:
 	@scripts/deps.sh test

@@ -1,9 +1,12 @@
 /*
  * Fuzz target for the HTTP layer's pure parsers: percent-decoding of paths
- * and queries, route matching and the JSON nesting pre-scan. The input is
- * "pattern\npath\njson"; each part is fed to its parser and the results are
- * checked against invariants (params are non-empty segments, the pre-scan
- * agrees with the depth of whatever jansson accepts).
+ * and queries, route matching, the JSON nesting pre-scan and form bodies
+ * (application/x-www-form-urlencoded). The input is "pattern\npath\njson";
+ * each part is fed to its parser and the results are checked against
+ * invariants (params are non-empty segments, the pre-scan agrees with the
+ * depth of whatever jansson accepts, a parsed form is an object of at most
+ * HTTP_FORM_MAX_FIELDS non-empty UTF-8 names with string values); the last
+ * part is also read as a form body.
  */
 #include <jansson.h>
 #include <stddef.h>
@@ -131,6 +134,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         FUZZ_CHECK(body == NULL);
         FUZZ_CHECK(req.err.code == ERR_BAD_JSON);
+    }
+
+    json_t *form = NULL;
+    if (http_form_parse(json, json_len, &form) == 0) {
+        FUZZ_CHECK(json_is_object(form));
+        FUZZ_CHECK(json_object_size(form) <= HTTP_FORM_MAX_FIELDS);
+        const char *key;
+        json_t *field;
+        json_object_foreach(form, key, field)
+        {
+            FUZZ_CHECK(key[0] != '\0');
+            FUZZ_CHECK(json_is_string(field));
+        }
+        json_decref(form);
+    } else {
+        FUZZ_CHECK(form == NULL);
     }
 
     arena_free(arena);

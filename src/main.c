@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/maven_import.h"
 #include "api/role_cache.h"
 #include "auth/password.h"
+#include "base/arena.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "domain/currency.h"
@@ -80,6 +83,47 @@ static int cmd_migrate(int argc, char **argv)
     return 0;
 }
 
+/* What an import wrote and the data notes, on standard output. */
+static void print_maven_import(const struct maven_import_result *r)
+{
+    printf("imported the Maven dataset into the pipeline \"%s\" (id %lld):\n", MAVEN_PIPELINE_NAME,
+           (long long)r->pipeline_id);
+    printf("  %zu teams, %zu users, %zu companies, %zu products\n", r->n_teams, r->n_users,
+           r->n_companies, r->n_products);
+    printf("  %zu deals:", r->n_deals);
+    for (size_t s = 0; s < MAVEN_N_STAGES; s++)
+        printf("%s %s %zu", s > 0 ? "," : "", maven_stage_name((enum maven_stage)s), r->n_stage[s]);
+    printf("; %zu stage history rows\n", r->n_history);
+    printf("  users sign in only after an administrator sets their password "
+           "(crm user reset-password --email E)\n");
+    printf("data notes:\n");
+    for (size_t i = 0; i < r->n_notes; i++) {
+        const struct maven_note *n = &r->notes[i];
+        printf("  - %s: %zu row%s%s%s\n", n->what, n->rows, n->rows == 1 ? "" : "s",
+               n->example[0] != '\0' ? ", e.g. " : "", n->example);
+    }
+}
+
+/* Imports the Maven dataset of dir; prints what was written, or the error. */
+static int run_maven_import(struct store *store, const char *dir)
+{
+    struct arena *arena = arena_new();
+    struct maven_import_result result;
+    struct err err;
+    err_clear(&err);
+    int64_t started_ms = clock_monotonic_ms();
+    int rc = maven_import(store, arena, dir, &result, &err);
+    if (rc == 0) {
+        print_maven_import(&result);
+        log_info("maven_imported", "deals=%zu ms=%lld", result.n_deals,
+                 (long long)(clock_monotonic_ms() - started_ms));
+    } else {
+        fail("import maven", &err);
+    }
+    arena_free(arena);
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct config config;
@@ -124,6 +168,16 @@ static int cmd_serve(int argc, char **argv)
         }
         if (seeded > 0)
             log_info("demo_data_seeded", "records=%d", seeded);
+        /* The dataset goes with the demo data, into a new database only. */
+        if (seeded > 0 && config.demo_maven[0] != '\0' &&
+            run_maven_import(store, config.demo_maven) < 0) {
+            store_close(store);
+            return 1;
+        }
+    } else if (config.demo_maven[0] != '\0') {
+        store_close(store);
+        fprintf(stderr, "crm: --demo-maven needs --demo\n");
+        return 1;
     }
     struct app app = {
         .store = store,
@@ -268,6 +322,59 @@ static int cmd_user(int argc, char **argv)
     return 0;
 }
 
+/*
+ * crm import maven [options] DIR: the directory comes right after "maven"
+ * or last; the rest is configuration (--db ...).
+ */
+static int cmd_import(int argc, char **argv)
+{
+    static const char usage[] =
+        "usage: crm import maven [--db DB] DIR\n"
+        "       DIR holds accounts.csv, products.csv, sales_teams.csv and sales_pipeline.csv\n"
+        "       (the Maven Analytics CRM + Sales + Opportunities dataset; see "
+        "docs/import-maven.md)\n";
+    struct config config;
+    struct err err;
+    err_clear(&err);
+    if (argc < 2 || strcmp(argv[0], "maven") != 0) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    int at = argv[1][0] != '-' ? 1 : argc - 1;
+    const char *dir = argv[at];
+    if (dir[0] == '-') {
+        fputs(usage, stderr);
+        return 2;
+    }
+    for (int i = at; i + 1 < argc; i++)
+        argv[i] = argv[i + 1];
+    if (load_config(&config, argc - 2, argv + 1) != 0) {
+        fputs(usage, stderr);
+        return 1;
+    }
+    char base_currency[CURRENCY_CODE_LEN + 1];
+    if (currency_code_parse(str_from_cstr(config.base_currency), base_currency, "--base-currency",
+                            &err) < 0)
+        return fail("configuration", &err);
+    password_hashing_init(1);
+    struct store *store = open_and_migrate(&config, &err);
+    if (store == NULL)
+        return fail("database", &err);
+    /* A new database gets its roles and first administrator, as on the server's first start. */
+    char password[PASSWORD_GENERATED_CHARS + 1];
+    bool created = false;
+    if (operators_setup(store, config.admin_email, base_currency, password, sizeof(password),
+                        &created, &err) < 0) {
+        store_close(store);
+        return fail("first start", &err);
+    }
+    if (created)
+        printf("First sign-in: %s, one-time password: %s\n", config.admin_email, password);
+    int rc = run_maven_import(store, dir);
+    store_close(store);
+    return rc < 0 ? 1 : 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
     (void)argc;
@@ -288,6 +395,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "run the HTTP server"},
     {"migrate", cmd_migrate, "apply pending database migrations"},
     {"user", cmd_user, "add a user, reset a password or disable a user"},
+    {"import", cmd_import, "import a dataset: crm import maven DIR"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print the options"},
     {"--help", cmd_help, "print the options"},

@@ -164,6 +164,17 @@ int api_record_access(struct http_request *req, struct store_conn *conn,
 int api_record_written(struct http_request *req, struct store_conn *conn,
                        const struct entity *entity, int64_t id, enum record_state state,
                        json_t **record);
+/*
+ * Creates a record from body (a request body the call may change) as
+ * records_create does once the caller's rights are known: validation,
+ * the entity's hooks, the insert within access, the audit entry; owner
+ * becomes its owner (0: none), kept (NULL: none) gives server-kept fields
+ * to write with it. *record is the record as written. Runs in the caller's
+ * transaction.
+ */
+int api_record_create(struct http_request *req, struct store_conn *conn,
+                      const struct entity *entity, const struct access *access, json_t *body,
+                      int64_t owner, const json_t *kept, json_t **record);
 /* Appends the change from before to after (NULL before: a create) to the audit log. */
 int api_record_audit(struct http_request *req, struct store_conn *conn,
                      const struct entity *entity, const char *action, const json_t *before,
@@ -192,6 +203,14 @@ extern const struct record_hooks deal_hooks;
 /* ---- Quotes: lines priced from products, totals, versions and decisions (quotes.c) ---- */
 
 extern const struct record_hooks quote_hooks;
+
+/* ---- Leads: scoring, assignment, conversion, public forms (leads.c) ---- */
+
+extern const struct record_hooks lead_hooks;
+extern const struct record_hooks form_hooks;
+http_handler leads_assign;
+http_handler leads_convert;
+http_handler forms_submit;
 http_handler quotes_send;
 http_handler quotes_revise;
 http_handler quotes_accept;
@@ -288,5 +307,14 @@ int operators_user_reset_password(struct store *store, const char *email, const 
                                   char *generated_out, size_t generated_size, struct err *err);
 /* crm user disable: sessions end, tokens stop working. */
 int operators_user_disable(struct store *store, const char *email, struct err *err);
+
+/* ---- Commissions: rules and the quarterly report (commission_rules.c, commissions.c) ---- */
+
+http_handler commission_rules_list;
+http_handler commission_rules_create;
+http_handler commission_rules_get;
+http_handler commission_rules_update;
+http_handler commission_rules_delete;
+http_handler commissions_report;
 
 #endif

@@ -218,6 +218,23 @@ static const struct {
      "\"description\":\"another name for reason_id\"},\"competitor_id\":{\"type\":"
      "[\"integer\",\"null\"],\"description\":\"a lost stage only: the competitor that won\"}},"
      "\"required\":[\"stage_id\"]}"},
+    {"LeadConvert",
+     "{\"type\":\"object\",\"properties\":{\"create_deal\":{\"type\":\"boolean\","
+     "\"description\":\"default true\"},\"pipeline_id\":{\"type\":\"integer\",\"description\":"
+     "\"default: the first pipeline\"},\"stage_id\":{\"type\":\"integer\"},\"title\":{\"type\":"
+     "\"string\"},\"amount\":{\"type\":\"object\",\"properties\":{\"amount\":{\"type\":"
+     "\"string\"},\"currency\":{\"type\":\"string\"}}}}}"},
+    {"LeadConversion",
+     "{\"type\":\"object\",\"properties\":{\"contact_id\":{\"type\":[\"integer\",\"null\"]},"
+     "\"company_id\":{\"type\":[\"integer\",\"null\"]},\"deal_id\":{\"type\":[\"integer\","
+     "\"null\"]},\"lead\":{\"$ref\":\"#/components/schemas/Lead\"}}}"},
+    {"FormSubmission",
+     "{\"type\":\"object\",\"description\":\"the form's declared lead fields, utm_source, "
+     "utm_medium, utm_campaign, utm_term, utm_content, referrer and the honeypot field; JSON or "
+     "application/x-www-form-urlencoded\",\"additionalProperties\":{\"type\":\"string\"}}"},
+    {"FormReceived",
+     "{\"type\":\"object\",\"description\":\"an HTML form with a redirect_url gets 303 to it "
+     "instead\",\"properties\":{\"status\":{\"const\":\"received\"}}}"},
     {"QuoteAccept",
      "{\"type\":\"object\",\"properties\":{\"update_deal_amount\":{\"type\":\"boolean\","
      "\"description\":\"make the quote's total the deal's amount (default true)\"}}}"},
@@ -250,6 +267,41 @@ static const struct {
      "the stage longer than its rot_days)\",\"items\":{\"$ref\":"
      "\"#/components/schemas/Deal\"}},\"next_cursor\":{\"type\":[\"string\",\"null\"],"
      "\"description\":\"continues with GET /deals?filter=stage_id = N and (filter)&sort=-id\"}}}}}}"},
+    {"CommissionRule",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
+     "\"name\":{\"type\":\"string\",\"maxLength\":100},\"pipeline_id\":{\"type\":"
+     "[\"integer\",\"null\"],\"description\":\"the pipeline of the deals it covers; null: any\"},"
+     "\"series\":{\"type\":[\"string\",\"null\"],\"maxLength\":100,\"description\":\"the "
+     "series of the deals' product (Latin letters compared ignoring case); null: any\"},"
+     "\"tiers\":{\"type\":\"array\",\"minItems\":1,\"maxItems\":10,\"description\":\"by "
+     "quarterly volume: the first from is 0, each next one higher; the percent of the tier "
+     "reached applies to the whole volume\",\"items\":{\"type\":\"object\",\"properties\":"
+     "{\"from\":{\"type\":\"string\",\"description\":\"volume in the base currency\"},"
+     "\"percent\":{\"type\":\"string\",\"pattern\":\"^[0-9]+([.][0-9]{1,4})?$\","
+     "\"description\":\"0 to 100\"}},\"required\":[\"from\",\"percent\"]}},\"position\":"
+     "{\"type\":\"integer\",\"minimum\":0,\"maximum\":10000,\"description\":\"a deal counts "
+     "for the first active rule by position that matches it\"},\"active\":{\"type\":"
+     "\"boolean\"},\"created_at\":{\"type\":\"string\",\"readOnly\":true},\"updated_at\":"
+     "{\"type\":\"string\",\"readOnly\":true},\"version\":{\"type\":\"integer\","
+     "\"readOnly\":true}},\"required\":[\"name\",\"tiers\"]}"},
+    {"CommissionReport",
+     "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
+     "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
+     "{\"type\":\"string\",\"format\":\"date\"},\"base_currency\":{\"type\":\"string\"},"
+     "\"data\":{\"type\":\"array\",\"description\":\"one row per owner of won deals the "
+     "caller may read, by name\",\"items\":{\"type\":\"object\",\"properties\":{\"user_id\":"
+     "{\"type\":\"integer\"},\"user_name\":{\"type\":\"string\"},\"team_id\":{\"type\":"
+     "[\"integer\",\"null\"]},\"won_count\":{\"type\":\"integer\"},\"volume\":{\"type\":"
+     "\"object\",\"description\":\"converted won amounts, in the base currency\"},\"rules\":"
+     "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"rule_id\":"
+     "{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"won_count\":{\"type\":"
+     "\"integer\"},\"volume\":{\"type\":\"object\"},\"unconverted_count\":{\"type\":"
+     "\"integer\"},\"tier\":{\"type\":\"object\",\"description\":\"the tier reached: "
+     "{from, percent}\"},\"commission\":{\"type\":\"object\"}}}},\"commission\":{\"type\":"
+     "\"object\"},\"uncovered_count\":{\"type\":\"integer\",\"description\":\"won deals "
+     "no active rule matches\"},\"uncovered_volume\":{\"type\":\"object\"},"
+     "\"unconverted_count\":{\"type\":\"integer\",\"description\":\"won deals with an "
+     "amount but no exchange rate, left out of the volumes\"}}}}}}"},
 };
 
 /* The schema of a collection tag that is not an entity ("users" -> "User"); NULL when none. */
@@ -261,7 +313,8 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           {"currencies", "CurrencyList"},
                                           {"exchange-rates", "ExchangeRate"},
                                           {"pipelines", "Pipeline"},
-                                          {"deal-reasons", "DealReason"}};
+                                          {"deal-reasons", "DealReason"},
+                                          {"commissions", "CommissionRule"}};
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -279,6 +332,8 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/exchange-rates/{currency}/{date}", "RateChange"},
         {"/api/v1/deals/{id}/move", "DealMove"},
         {"/api/v1/quotes/{id}/accept", "QuoteAccept"},
+        {"/api/v1/leads/{id}/convert", "LeadConvert"},
+        {"/api/v1/forms/{key}/submit", "FormSubmission"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
@@ -290,7 +345,7 @@ static const char *body_schema_of_route(const struct route *route)
 /* Actions on a record that take no body. */
 static bool takes_no_body(const struct route *route)
 {
-    static const char *const actions[] = {"/restore", "/send", "/revise", "/decline"};
+    static const char *const actions[] = {"/restore", "/send", "/revise", "/decline", "/assign"};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
         size_t n = strlen(actions[i]);
@@ -310,7 +365,10 @@ static const char *const special_answers[][4] = {
     {"PATCH", "/api/v1/exchange-rates/{currency}/{date}", "200", "ExchangeRate"},
     {"GET", "/api/v1/deals/{id}/history", "200", "DealHistory"},
     {"GET", "/api/v1/quotes/{id}/versions", "200", "QuoteVersions"},
+    {"POST", "/api/v1/leads/{id}/convert", "200", "LeadConversion"},
+    {"POST", "/api/v1/forms/{key}/submit", "201", "FormReceived"},
     {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
+    {"GET", "/api/v1/commissions", "200", "CommissionReport"},
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -353,6 +411,10 @@ static const struct {
     {"/api/v1/exchange-rates/convert", "date",
      "convert at the rate of this date or the latest before it, YYYY-MM-DD (default: today)",
      false},
+    {"/api/v1/commissions", "quarter", "the quarter, like 2017-Q1 (default: the current one)",
+     false},
+    {"/api/v1/commissions", "user_id",
+     "only this salesperson (404 when outside the caller's read scope over deals)", false},
 };
 
 /* Adds the route's path parameters ({id}: integer, others: string); whether there were any. */

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/money.h"
 #include "base/str.h"
+#include "base/utf8.h"
 #include "domain/currency.h"
 #include "domain/entity.h"
 #include "domain/product.h"
@@ -99,6 +100,58 @@ static int product_price(struct arena *arena, const json_t *product, const json_
     return rc;
 }
 
+/* The keys a line may hold: what the client writes, and what the server computed (sent back). */
+static const char *const line_keys[] = {
+    "product_id", "name",      "options",  "quantity",      "price",    "discount_percent",
+    "discount_amount", "tax_rate", "delivery_date", "delivery_terms", "gross", "discount",
+    "quote_discount", "net", "tax", "total",
+};
+
+/*
+ * What quote_input_parse() does not look at: unknown keys, the name, the
+ * delivery date and terms. Field errors on the line; -ERR_VALIDATION when
+ * there were any.
+ */
+static int line_check(struct http_request *req, const json_t *line, size_t i)
+{
+    char path[96];
+    size_t before = req->err.n_fields;
+    const char *key;
+    const json_t *value;
+    json_object_foreach((json_t *)line, key, value)
+    {
+        bool known = false;
+        for (size_t k = 0; k < sizeof(line_keys) / sizeof(line_keys[0]) && !known; k++)
+            known = strcmp(line_keys[k], key) == 0;
+        snprintf(path, sizeof(path), "lines[%zu].%.40s", i, key);
+        if (!known)
+            err_field(&req->err, path, "unknown field");
+    }
+    static const struct {
+        const char *key;
+        size_t max_chars;
+    } texts[] = {{"name", 200}, {"delivery_terms", 500}};
+    for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+        value = json_object_get(line, texts[t].key);
+        snprintf(path, sizeof(path), "lines[%zu].%s", i, texts[t].key);
+        if (value != NULL && !json_is_null(value) &&
+            (!json_is_string(value) || !utf8_valid(json_string_value(value),
+                                                   json_string_length(value)) ||
+             utf8_count(json_string_value(value), json_string_length(value)) >
+                 texts[t].max_chars))
+            err_field(&req->err, path, "must be text of at most %zu characters",
+                      texts[t].max_chars);
+    }
+    value = json_object_get(line, "delivery_date");
+    int64_t days;
+    snprintf(path, sizeof(path), "lines[%zu].delivery_date", i);
+    if (value != NULL && !json_is_null(value) &&
+        (!json_is_string(value) ||
+         clock_parse_date(json_string_value(value), json_string_length(value), &days) < 0))
+        err_field(&req->err, path, "must be a date like 2026-12-01");
+    return req->err.n_fields > before ? -ERR_VALIDATION : 0;
+}
+
 /*
  * A line with what its product gives it: name, tax rate and price (a price
  * other than the product's takes the right to update products). NULL with
@@ -113,6 +166,8 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
         err_field(&req->err, path, "must be an object");
         return NULL;
     }
+    if (line_check(req, line, i) < 0)
+        return NULL;
     json_t *out = api_keep(req, json_deep_copy(line));
     const json_t *id = json_object_get(line, "product_id");
     if (id == NULL || json_is_null(id)) {

@@ -320,7 +320,8 @@ static int validate(struct http_request *req, struct store_conn *conn, const str
                     json_t **merged)
 {
     struct custom_fields custom;
-    int rc = actor_check_writable(api_actor(req), entity, body, &req->err);
+    const struct actor *actor = api_actor(req);
+    int rc = actor != NULL ? actor_check_writable(actor, entity, body, &req->err) : 0;
     if (rc == 0)
         rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
     if (rc < 0)
@@ -330,8 +331,10 @@ static int validate(struct http_request *req, struct store_conn *conn, const str
         return rc;
     api_keep(req, *changes);
     if (current == NULL) {
-        json_object_set_new(*changes, "owner_id", json_integer(owner));
-        json_object_set_new(*changes, "created_by", json_integer(api_actor(req)->user_id));
+        json_object_set_new(*changes, "owner_id", owner > 0 ? json_integer(owner) : json_null());
+        json_object_set_new(*changes, "created_by", actor != NULL && actor->user_id > 0
+                                                         ? json_integer(actor->user_id)
+                                                         : json_null());
     } else if (owner != json_integer_value(json_object_get(current, "owner_id"))) {
         json_object_set_new(*changes, "owner_id", json_integer(owner));
     }
@@ -353,7 +356,8 @@ static int read_body(struct http_request *req, json_t **body)
 }
 
 /* What an entity adds to the generic writes (deals: the stage; quotes: lines and totals). */
-static const struct record_hooks *const all_hooks[] = {&deal_hooks, &quote_hooks};
+static const struct record_hooks *const all_hooks[] = {&deal_hooks, &quote_hooks, &lead_hooks,
+                                                       &form_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {
@@ -364,13 +368,39 @@ static const struct record_hooks *hooks_of(const struct entity *entity)
     return NULL;
 }
 
+int api_record_create(struct http_request *req, struct store_conn *conn,
+                      const struct entity *entity, const struct access *access, json_t *body,
+                      int64_t owner, const json_t *kept, json_t **record)
+{
+    const struct record_hooks *hooks = hooks_of(entity);
+    json_t *changes, *merged;
+    int64_t id = 0;
+    int rc = validate(req, conn, entity, body, NULL, owner, &changes, &merged);
+    if (rc == 0 && kept != NULL) {
+        json_object_update(changes, (json_t *)kept);
+        json_object_update(merged, (json_t *)kept);
+    }
+    if (rc == 0 && hooks != NULL)
+        rc = hooks->before_write(req, conn, NULL, changes, merged);
+    if (rc == 0)
+        rc = store_record_insert(conn, req->arena, entity, access, changes, merged, &id,
+                                 &req->err);
+    if (rc == 0)
+        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, record);
+    if (rc == 0 && hooks != NULL && hooks->after_create != NULL)
+        rc = hooks->after_create(req, conn, *record);
+    if (rc == 0)
+        rc = api_record_audit(req, conn, entity, "create", NULL, *record);
+    return rc;
+}
+
 int records_create(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
     struct store_conn *conn;
     struct access access;
-    json_t *body, *changes, *merged, *record = NULL;
-    int64_t id = 0, owner = 0;
+    json_t *body, *record = NULL;
+    int64_t owner = 0;
     int rc = collection_access(req, entity, ACCESS_CREATE, &access);
     if (rc == 0)
         rc = read_body(req, &body);
@@ -378,24 +408,13 @@ int records_create(struct http_request *req, struct http_response *res)
         rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
-    const struct record_hooks *hooks = hooks_of(entity);
     rc = resolve_owner(req, conn, entity, body, api_actor(req)->user_id, &access, &owner);
     if (rc == 0)
-        rc = validate(req, conn, entity, body, NULL, owner, &changes, &merged);
-    if (rc == 0 && hooks != NULL)
-        rc = hooks->before_write(req, conn, NULL, changes, merged);
-    if (rc == 0)
-        rc = store_record_insert(conn, req->arena, entity, &access, changes, merged, &id,
-                                 &req->err);
-    if (rc == 0)
-        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
-    if (rc == 0 && hooks != NULL && hooks->after_create != NULL)
-        rc = hooks->after_create(req, conn, record);
-    if (rc == 0)
-        rc = api_record_audit(req, conn, entity, "create", NULL, record);
+        rc = api_record_create(req, conn, entity, &access, body, owner, NULL, &record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
+    int64_t id = json_integer_value(json_object_get(record, "id"));
     http_response_header(res, "Location",
                          arena_printf(req->arena, "/api/v1/%s/%lld", entity->name, (long long)id));
     return api_record_respond(req, res, 201, entity, record);

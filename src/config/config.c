@@ -46,6 +46,8 @@ static const struct option_row options[] = {
      "debug, info, warn or error"},
     {"--demo", "CRM_DEMO", OPTION_FLAG, AT(demo), "0",
      "seed demo teams, users, companies and contacts into an empty database"},
+    {"--demo-maven", "CRM_DEMO_MAVEN", OPTION_STRING, AT(demo_maven), "",
+     "with --demo, also import the Maven sales dataset of this directory into a new database"},
     {"--admin-email", "CRM_ADMIN_EMAIL", OPTION_STRING, AT(admin_email), "admin@example.com",
      "e-mail of the administrator created on first start"},
     {"--session-idle-minutes", "CRM_SESSION_IDLE_MINUTES", OPTION_UNSIGNED,
@@ -141,6 +143,7 @@ void config_print_help(FILE *out)
                  "  migrate   apply pending database migrations and exit\n"
                  "  user      add|reset-password|disable --email E [--name N --role R]:\n"
                  "            manage a user; the password is read from standard input\n"
+                 "  import    maven DIR: import the Maven sales dataset (docs/import-maven.md)\n"
                  "  version   print the version\n"
                  "  help      print this text\n\n"
                  "options (flag, environment variable, default):\n");

@@ -26,6 +26,7 @@ struct config {
     unsigned shutdown_grace_ms;
     const char *log_level;
     bool demo;
+    const char *demo_maven; /* "": none */
     const char *admin_email;
     unsigned session_idle_minutes;
     unsigned session_max_hours;

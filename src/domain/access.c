@@ -47,10 +47,13 @@ static const char *const unhideable_fields[] = {"id",         "version",    "cre
  * lists and a default row for every other entity, including entities added
  * later:
  *   - admin: all everywhere (is_admin);
- *   - manager: team for every action on every entity;
+ *   - manager: team for every action on every entity, except that the
+ *     shared lists (products, competitors, lead rules, forms) are read and
+ *     exported whoever made them;
  *   - sales_rep: contacts own for every action but reassign (none);
  *     companies read team, create/update/delete/export own, the rest none;
- *     products (the catalogue) read and export all, the rest none;
+ *     products (the catalogue) read and export all, the rest none; lead
+ *     scoring and assignment rules and forms (configuration) read all;
  *     competitors (a shared list) read and export all, create/update/delete
  *     own, the rest none;
  *     any entity not named: own for every action but import and reassign
@@ -82,17 +85,32 @@ static const struct builtin_grant sales_rep_grants[] = {
      {[ACCESS_READ] = SCOPE_TEAM, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_OWN, [ACCESS_IMPORT] = SCOPE_NONE,
       [ACCESS_MERGE] = SCOPE_NONE, [ACCESS_REASSIGN] = SCOPE_NONE}},
-    {"products",
-     {[ACCESS_READ] = SCOPE_ALL, [ACCESS_EXPORT] = SCOPE_ALL}},
+    {"products", {[ACCESS_READ] = SCOPE_ALL, [ACCESS_EXPORT] = SCOPE_ALL}},
+    {"lead-scoring-rules", {[ACCESS_READ] = SCOPE_ALL}},
+    {"lead-assignment-rules", {[ACCESS_READ] = SCOPE_ALL}},
+    {"forms", {[ACCESS_READ] = SCOPE_ALL}},
     {"competitors",
      {[ACCESS_READ] = SCOPE_ALL, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_ALL, [ACCESS_IMPORT] = SCOPE_NONE,
       [ACCESS_MERGE] = SCOPE_NONE, [ACCESS_REASSIGN] = SCOPE_NONE}},
 };
 
+/* What everyone shares whoever made it: read by all of a manager's team and beyond. */
+#define SHARED_MANAGED                                                                             \
+    {[ACCESS_READ] = SCOPE_ALL, [ACCESS_CREATE] = SCOPE_TEAM, [ACCESS_UPDATE] = SCOPE_TEAM,      \
+     [ACCESS_DELETE] = SCOPE_TEAM, [ACCESS_EXPORT] = SCOPE_ALL, [ACCESS_IMPORT] = SCOPE_TEAM,     \
+     [ACCESS_MERGE] = SCOPE_TEAM, [ACCESS_REASSIGN] = SCOPE_TEAM}
+
+static const struct builtin_grant manager_grants[] = {
+    {"products", SHARED_MANAGED},           {"competitors", SHARED_MANAGED},
+    {"lead-scoring-rules", SHARED_MANAGED}, {"lead-assignment-rules", SHARED_MANAGED},
+    {"forms", SHARED_MANAGED},
+};
+
 static const struct builtin_role builtin_roles[] = {
     {"admin", "Administrator", true, ALL_ACTIONS(SCOPE_ALL), NULL, 0},
-    {"manager", "Manager", false, ALL_ACTIONS(SCOPE_TEAM), NULL, 0},
+    {"manager", "Manager", false, ALL_ACTIONS(SCOPE_TEAM), manager_grants,
+     COUNT(manager_grants)},
     {"sales_rep", "Sales rep", false,
      {[ACCESS_READ] = SCOPE_OWN, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_OWN, [ACCESS_IMPORT] = SCOPE_NONE,

@@ -160,6 +160,75 @@ static const struct entity_field quote_fields[] = {
     SERVER_FIELD("decided_at", FIELD_DATETIME, NULL),
 };
 
+static const char *const lead_statuses[] = {"new",          "working",   "qualified",
+                                            "disqualified", "converted", NULL};
+
+/*
+ * A lead's score, the records it became and its form are server-kept: the
+ * score is the sum of the matching scoring rules' points (api/leads.c),
+ * the rest comes with its conversion or its form.
+ */
+static const struct entity_field lead_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("title", FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    TEXT_FIELD("name", FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    {"email", FIELD_EMAIL, FIELD_KIND_COLUMN, FIELD_SORTABLE | FIELD_SEARCHED | FIELD_TRIMMED, 254,
+     NULL, NULL, FIELD_TEXT, false},
+    {"phone", FIELD_PHONE, FIELD_KIND_COLUMN, FIELD_SEARCHED | FIELD_TRIMMED, 50, NULL, NULL,
+     FIELD_TEXT, false},
+    TEXT_FIELD("company_name", FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    TEXT_FIELD("source", FIELD_SORTABLE, 100),
+    TEXT_FIELD("region", FIELD_SORTABLE, 100),
+    {"utm", FIELD_TEXT, FIELD_KIND_COLUMN, 0, 200, NULL, NULL, FIELD_TEXT, true},
+    TEXT_FIELD("referrer", 0, 2000),
+    {"status", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, lead_statuses, NULL, FIELD_TEXT,
+     false},
+    TEXT_FIELD("disqualify_reason", 0, 500),
+    TEXT_FIELD("notes", FIELD_SEARCHED | FIELD_MULTILINE, 5000),
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+    SERVER_FIELD("score", FIELD_INTEGER, NULL),
+    SERVER_FIELD("form_id", FIELD_INTEGER, "forms"),
+    SERVER_FIELD("converted_contact_id", FIELD_INTEGER, "contacts"),
+    SERVER_FIELD("converted_company_id", FIELD_INTEGER, "companies"),
+    SERVER_FIELD("converted_deal_id", FIELD_INTEGER, "deals"),
+    SERVER_FIELD("converted_at", FIELD_DATETIME, NULL),
+};
+
+/* Rules over leads: a filter in the language, points to add or whom to assign. */
+static const struct entity_field lead_scoring_rule_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 100),
+    TEXT_FIELD("filter", FIELD_REQUIRED, 2000),
+    {"points", FIELD_INTEGER, FIELD_KIND_COLUMN, FIELD_REQUIRED | FIELD_SORTABLE, 0, NULL, NULL,
+     FIELD_TEXT, false},
+    {"active", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+};
+
+static const struct entity_field lead_assignment_rule_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 100),
+    TEXT_FIELD("filter", 0, 2000),
+    ID_FIELD("user_id", 0, "users"),
+    ID_FIELD("team_id", 0, "teams"),
+    {"position", FIELD_INTEGER, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    {"active", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    SERVER_FIELD("last_user_id", FIELD_INTEGER, "users"),
+};
+
+/* A lead-capture form: which lead fields the public may send, and its public key. */
+static const struct entity_field form_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 100),
+    LIST_FIELD("fields", FIELD_TEXT, 0),
+    TEXT_FIELD("honeypot", 0, 50),
+    TEXT_FIELD("source", 0, 100),
+    {"redirect_url", FIELD_URL, FIELD_KIND_COLUMN, FIELD_TRIMMED, 1000, NULL, NULL, FIELD_TEXT,
+     false},
+    {"active", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    SERVER_FIELD("key", FIELD_TEXT, NULL),
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Filter schemas for the relation targets: the declared column fields. */
@@ -337,6 +406,84 @@ static const char *quote_search_text(struct arena *arena, const json_t *record)
     return search_text_of(arena, &entity_quotes, record);
 }
 
+static const char *lead_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_leads, record);
+}
+
+static const char *lead_scoring_rule_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_lead_scoring_rules, record);
+}
+
+static const char *lead_assignment_rule_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_lead_assignment_rules, record);
+}
+
+static const char *form_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_forms, record);
+}
+
+/* A lead names someone: a name, an e-mail address, a phone or a company. */
+static void lead_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    static const char *const identifying[] = {"name", "email", "phone", "company_name"};
+    bool any = false;
+    for (size_t i = 0; i < COUNT(identifying); i++) {
+        const json_t *v = json_object_get(merged, identifying[i]);
+        any |= json_is_string(v) && json_string_length(v) > 0;
+    }
+    if (!any)
+        err_field(err, "name", "a lead needs a name, an e-mail address, a phone or a company");
+    const char *status = json_string_value(json_object_get(merged, "status"));
+    const json_t *reason = json_object_get(merged, "disqualify_reason");
+    if (status != NULL && strcmp(status, "disqualified") == 0 &&
+        !(json_is_string(reason) && json_string_length(reason) > 0))
+        err_field(err, "disqualify_reason", "is required to disqualify a lead");
+}
+
+/* The filter of a rule over leads must parse against the leads' declared fields. */
+static void lead_rule_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    const char *filter = json_string_value(json_object_get(merged, "filter"));
+    if (filter == NULL || arena == NULL)
+        return;
+    struct err parse;
+    err_clear(&parse);
+    const struct schema *schema = record_filter_schema(arena, &entity_leads, NULL);
+    if (filter_parse(arena, schema, filter, strlen(filter), &parse) == NULL)
+        err_field(err, "filter", "%s", parse.detail);
+}
+
+static void lead_assignment_rule_validate_record(struct arena *arena, json_t *merged,
+                                                 struct err *err)
+{
+    lead_rule_validate_record(arena, merged, err);
+    bool user = json_is_integer(json_object_get(merged, "user_id"));
+    bool team = json_is_integer(json_object_get(merged, "team_id"));
+    if (user == team)
+        err_field(err, "user_id", "name either a user or a team (round-robin among its members)");
+}
+
+/* A form lets the public send lead fields only, never server-kept ones. */
+static void form_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    size_t i;
+    const json_t *name;
+    json_array_foreach(json_object_get(merged, "fields"), i, name)
+    {
+        const struct entity_field *f = entity_field_find(&entity_leads, json_string_value(name));
+        if (f == NULL || f->kind != FIELD_KIND_COLUMN || strcmp(f->name, "status") == 0 ||
+            strcmp(f->name, "utm") == 0 || strcmp(f->name, "referrer") == 0) {
+            char path[32];
+            snprintf(path, sizeof(path), "fields[%zu]", i);
+            err_field(err, path, "is not a lead field a form may ask for");
+        }
+    }
+}
+
 static bool has_text(const json_t *value)
 {
     return json_is_string(value) && json_string_length(value) > 0;
@@ -449,9 +596,53 @@ const struct entity entity_quotes = {
     .money_date_fields = quote_money_dates,
 };
 
-static const struct entity *const all_entities[] = {&entity_companies, &entity_contacts,
-                                                    &entity_deals,     &entity_competitors,
-                                                    &entity_products,  &entity_quotes};
+const struct entity entity_leads = {
+    .name = "leads",
+    .singular = "lead",
+    .fields = lead_fields,
+    .n_fields = COUNT(lead_fields),
+    .default_sort = "-id",
+    .validate_record = lead_validate_record,
+    .search_text = lead_search_text,
+};
+
+const struct entity entity_lead_scoring_rules = {
+    .name = "lead-scoring-rules",
+    .table = "lead_scoring_rules",
+    .singular = "scoring rule",
+    .fields = lead_scoring_rule_fields,
+    .n_fields = COUNT(lead_scoring_rule_fields),
+    .default_sort = "name",
+    .validate_record = lead_rule_validate_record,
+    .search_text = lead_scoring_rule_search_text,
+};
+
+const struct entity entity_lead_assignment_rules = {
+    .name = "lead-assignment-rules",
+    .table = "lead_assignment_rules",
+    .singular = "assignment rule",
+    .fields = lead_assignment_rule_fields,
+    .n_fields = COUNT(lead_assignment_rule_fields),
+    .default_sort = "position",
+    .validate_record = lead_assignment_rule_validate_record,
+    .search_text = lead_assignment_rule_search_text,
+};
+
+const struct entity entity_forms = {
+    .name = "forms",
+    .singular = "form",
+    .fields = form_fields,
+    .n_fields = COUNT(form_fields),
+    .default_sort = "name",
+    .validate_record = form_validate_record,
+    .search_text = form_search_text,
+};
+
+static const struct entity *const all_entities[] = {
+    &entity_companies, &entity_contacts, &entity_deals,
+    &entity_competitors, &entity_products, &entity_quotes,
+    &entity_leads, &entity_lead_scoring_rules, &entity_lead_assignment_rules,
+    &entity_forms};
 
 /* The declared column fields of an entity as a relation target's filter fields. */
 static size_t target_schema_fields(const struct entity_field *fields, size_t n_fields,
@@ -478,6 +669,11 @@ __attribute__((constructor)) static void entity_schemas_init(void)
         target_schema_fields(contact_fields, COUNT(contact_fields), contact_schema_fields);
     product_target_schema.n_fields =
         target_schema_fields(product_fields, COUNT(product_fields), product_schema_fields);
+}
+
+const char *entity_table(const struct entity *entity)
+{
+    return entity->table != NULL ? entity->table : entity->name;
 }
 
 const struct entity *entity_find(const char *name)

@@ -65,7 +65,8 @@ struct entity_links {
 };
 
 struct entity {
-    const char *name;     /* collection and table: "companies" */
+    const char *name;     /* collection (and table, unless table says otherwise): "companies" */
+    const char *table;    /* the table when the collection's name is not one: NULL */
     const char *singular; /* "company" */
     const struct entity_field *fields;
     size_t n_fields;
@@ -97,7 +98,13 @@ extern const struct entity entity_deals;
 extern const struct entity entity_competitors;
 extern const struct entity entity_products;
 extern const struct entity entity_quotes;
+extern const struct entity entity_leads;
+extern const struct entity entity_lead_scoring_rules;
+extern const struct entity entity_lead_assignment_rules;
+extern const struct entity entity_forms;
 
+/* The entity's table. */
+const char *entity_table(const struct entity *entity);
 /* Looks an entity up by its collection name; NULL when unknown. */
 const struct entity *entity_find(const char *name);
 const struct entity_field *entity_field_find(const struct entity *entity, const char *name);

@@ -602,7 +602,7 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
                                                 def->type->type != FIELD_BOOL};
     }
     struct schema *schema = arena_alloc(arena, sizeof(*schema));
-    *schema = (struct schema){entity->name, "custom", fields, n, entity->relations,
+    *schema = (struct schema){entity_table(entity), "custom", fields, n, entity->relations,
                               entity->n_relations};
     return schema;
 }

@@ -164,5 +164,13 @@ void http_response_release(struct http_response *res);
  */
 size_t http_json_depth(const char *json, size_t len);
 size_t http_url_decode(char *s);
+/*
+ * http_form_parse: an application/x-www-form-urlencoded body ("a=1&b=x+y")
+ * as a JSON object of strings ('+' is a space, %XX decoded). -ERR_BAD_REQUEST
+ * for an empty name, a name given twice, text that is not UTF-8 once
+ * decoded, or more than HTTP_FORM_MAX_FIELDS fields.
+ */
+#define HTTP_FORM_MAX_FIELDS 100
+int http_form_parse(const char *text, size_t len, json_t **out);
 
 #endif

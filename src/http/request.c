@@ -8,10 +8,12 @@
 #include "http/http.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "http/server.h"
 
 #define JSON_MEDIA_TYPE "application/json"
@@ -123,6 +125,52 @@ size_t http_url_decode(char *s)
     }
     s[out] = '\0';
     return out;
+}
+
+int http_form_parse(const char *text, size_t len, json_t **out)
+{
+    *out = NULL;
+    json_t *form = json_object();
+    size_t start = 0, n_fields = 0;
+    while (start < len) {
+        size_t end = start;
+        while (end < len && text[end] != '&')
+            end++;
+        if (end > start) {
+            if (++n_fields > HTTP_FORM_MAX_FIELDS)
+                goto fail;
+            char *pair = malloc(end - start + 1);
+            if (pair == NULL)
+                goto fail;
+            memcpy(pair, text + start, end - start);
+            pair[end - start] = '\0';
+            for (char *p = pair; *p != '\0'; p++) {
+                if (*p == '+')
+                    *p = ' ';
+            }
+            char *eq = strchr(pair, '=');
+            const char *value = "";
+            if (eq != NULL) {
+                *eq = '\0';
+                value = eq + 1;
+                http_url_decode(eq + 1);
+            }
+            size_t key_len = http_url_decode(pair);
+            bool ok = key_len > 0 && utf8_valid(pair, key_len) &&
+                      utf8_valid(value, strlen(value)) && json_object_get(form, pair) == NULL;
+            if (ok)
+                json_object_set_new(form, pair, json_string(value));
+            free(pair);
+            if (!ok)
+                goto fail;
+        }
+        start = end + 1;
+    }
+    *out = form;
+    return 0;
+fail:
+    json_decref(form);
+    return -ERR_BAD_REQUEST;
 }
 
 /* "application/json", in any case, optionally followed by parameters. */

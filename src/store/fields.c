@@ -225,13 +225,13 @@ int store_field_delete(struct store_conn *conn, struct arena *arena, int64_t id,
     sql_init(&sql, arena, store_conn_dialect(conn));
     if (sql.dialect == SQL_SQLITE) {
         const char *path = arena_printf(arena, "$.\"%s\"", name);
-        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = json_remove(\"custom\", ", entity->name);
+        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = json_remove(\"custom\", ", entity_table(entity));
         sql_param_cstr(&sql, path);
         sql_add(&sql, ") WHERE json_extract(\"custom\", ");
         sql_param_cstr(&sql, path);
         sql_add(&sql, ") IS NOT NULL");
     } else {
-        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = (\"custom\"::jsonb - ", entity->name);
+        sql_addf(&sql, "UPDATE \"%s\" SET \"custom\" = (\"custom\"::jsonb - ", entity_table(entity));
         sql_param_cstr(&sql, name);
         sql_add(&sql, "::text)::text WHERE \"custom\"::jsonb ? ");
         sql_param_cstr(&sql, name);

@@ -83,11 +83,23 @@ static int deals_refer(struct store_conn *conn, struct arena *arena, const char 
     return query_int(conn, arena, &sql, &one, in_use, err);
 }
 
-/* A deleted pipeline keeps its row, so deals in the trash may still name it. */
+/*
+ * A deleted pipeline keeps its row, so deals in the trash may still name it;
+ * a commission rule of the pipeline would silently match nothing.
+ */
 int store_pipeline_in_use(struct store_conn *conn, struct arena *arena, int64_t id, bool *in_use,
                           struct err *err)
 {
-    return deals_refer(conn, arena, "pipeline_id", id, false, in_use, err);
+    int rc = deals_refer(conn, arena, "pipeline_id", id, false, in_use, err);
+    if (rc < 0 || *in_use)
+        return rc;
+    struct sql_builder sql;
+    int64_t one = 0;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT 1 FROM \"commission_rules\" WHERE \"pipeline_id\" = ");
+    sql_param_int(&sql, id);
+    sql_add(&sql, " LIMIT 1");
+    return query_int(conn, arena, &sql, &one, in_use, err);
 }
 
 /* A deleted stage is gone: deals in the trash count too. */

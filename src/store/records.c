@@ -159,7 +159,7 @@ static void search_predicate(struct sql_builder *sql, const struct entity *entit
 {
     if (sql->dialect == SQL_SQLITE) {
         sql_addf(sql, "%st.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
-                 walk ? "+" : "", entity->name, entity->name);
+                 walk ? "+" : "", entity_table(entity), entity_table(entity));
         sql_param_cstr(sql, fts_query);
         sql_add(sql, ")");
     } else {
@@ -397,7 +397,7 @@ static int refresh_links_cache(struct store_conn *conn, struct arena *arena,
     const struct entity_links *links = entity->links;
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity->name, links->cache_column);
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity_table(entity), links->cache_column);
     links_value(&sql, entity);
     if (id > 0) {
         sql_add(&sql, " WHERE t.\"id\" = ");
@@ -536,7 +536,7 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT ");
     select_list(&sql, entity);
-    sql_addf(&sql, " FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
+    sql_addf(&sql, " FROM \"%s\" t WHERE t.\"id\" = ", entity_table(entity));
     sql_param_int(&sql, id);
     if (state == RECORD_LIVE)
         sql_add(&sql, " AND t.\"deleted_at\" IS NULL");
@@ -567,7 +567,7 @@ int store_record_in_scope(struct store_conn *conn, struct arena *arena,
     struct sql_builder sql;
     struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", entity->name);
+    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", entity_table(entity));
     sql_param_int(&sql, id);
     access_predicate(&sql, access->scope, access, "t");
     int rc = store_query(conn, arena, &sql, &rows, err);
@@ -715,7 +715,7 @@ static int search_walks(struct store_conn *conn, struct arena *arena,
     struct store_rows rows;
     sql_init(&sql, arena, SQL_SQLITE);
     sql_add(&sql, "SELECT 1 FROM pragma_index_list(");
-    sql_param_cstr(&sql, entity->name);
+    sql_param_cstr(&sql, entity_table(entity));
     sql_add(&sql, ") l JOIN pragma_index_info(l.name) i WHERE i.seqno = 0 AND i.name = ");
     sql_param_cstr(&sql, first->column);
     sql_add(&sql, q->trash ? " AND l.partial = 0 LIMIT 1" : " LIMIT 1");
@@ -724,7 +724,7 @@ static int search_walks(struct store_conn *conn, struct arena *arena,
         return rc;
     sql_init(&sql, arena, SQL_SQLITE);
     sql_addf(&sql, "SELECT count(*) FROM (SELECT 1 FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
-             entity->name, entity->name);
+             entity_table(entity), entity_table(entity));
     sql_param_cstr(&sql, fts);
     sql_add(&sql, " LIMIT ");
     sql_param_int(&sql, SEARCH_COMMON_MATCHES);
@@ -782,7 +782,7 @@ static int list_select(struct sql_builder *sql, const struct entity *entity,
 {
     sql_add(sql, explain ? "EXPLAIN QUERY PLAN SELECT " : "SELECT ");
     select_list(sql, entity);
-    sql_addf(sql, " FROM \"%s\" t", entity->name);
+    sql_addf(sql, " FROM \"%s\" t", entity_table(entity));
     int rc = where_clause(sql, entity, access, q, fts, plan, err);
     if (rc < 0)
         return rc;
@@ -989,7 +989,7 @@ int store_record_list(struct store_conn *conn, struct arena *arena, const struct
     if (q->count) {
         struct sql_builder count;
         sql_init(&count, arena, store_conn_dialect(conn));
-        sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity->name);
+        sql_addf(&count, "SELECT count(*) FROM \"%s\" t", entity_table(entity));
         rc = where_clause(&count, entity, access, q, fts, (struct list_plan){false, false}, err);
         if (rc == 0)
             rc = store_query(conn, arena, &count, &rows, err);
@@ -1115,7 +1115,7 @@ static int check_references(struct store_conn *conn, struct arena *arena,
                     continue;
                 }
                 if (id > 0) {
-                    rc = makes_cycle(conn, arena, entity->name, f->name, id, ref_id, &cycle, err);
+                    rc = makes_cycle(conn, arena, entity_table(entity), f->name, id, ref_id, &cycle, err);
                     if (rc < 0)
                         return rc;
                     if (cycle)
@@ -1312,7 +1312,7 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     }
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "INSERT INTO \"%s\" (", entity->name);
+    sql_addf(&sql, "INSERT INTO \"%s\" (", entity_table(entity));
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
         if (is_money_column(f) && is_written_column(f, changes))
@@ -1378,7 +1378,7 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     }
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "UPDATE \"%s\" AS t SET ", entity->name);
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET ", entity_table(entity));
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
         if (!is_written_column(f, changes))
@@ -1437,7 +1437,7 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
     clock_format_datetime(clock_now_ms(), now);
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"deleted_at\" = ", entity->name);
+    sql_addf(&sql, "UPDATE \"%s\" AS t SET \"deleted_at\" = ", entity_table(entity));
     if (trashed)
         sql_param_cstr(&sql, now);
     else
@@ -1483,7 +1483,7 @@ static int rebase_entity(struct store_conn *conn, struct arena *arena, const str
                  f->name, f->name);
         for (const char *const *d = entity->money_date_fields; d != NULL && *d != NULL; d++)
             sql_addf(&sql, ", t.\"%s\"", *d);
-        sql_addf(&sql, " FROM \"%s\" t WHERE t.\"%s_minor\" IS NOT NULL", entity->name, f->name);
+        sql_addf(&sql, " FROM \"%s\" t WHERE t.\"%s_minor\" IS NOT NULL", entity_table(entity), f->name);
         if (currency != NULL) {
             sql_addf(&sql, " AND t.\"%s_currency\" = ", f->name);
             sql_param_cstr(&sql, currency);
@@ -1512,7 +1512,7 @@ static int rebase_entity(struct store_conn *conn, struct arena *arena, const str
             if (rc < 0)
                 break;
             sql_init(&sql, arena, store_conn_dialect(conn));
-            sql_addf(&sql, "UPDATE \"%s\" SET \"%s_base_minor\" = ", entity->name, f->name);
+            sql_addf(&sql, "UPDATE \"%s\" SET \"%s_base_minor\" = ", entity_table(entity), f->name);
             if (known)
                 sql_param_int(&sql, base_minor);
             else
@@ -1553,7 +1553,7 @@ int store_record_totals(struct store_conn *conn, struct arena *arena, const stru
     sql_addf(&sql,
              "SELECT t.\"%s\", t.\"%s_currency\", count(*), CAST(sum(t.\"%s_minor\") AS BIGINT), "
              "CAST(sum(t.\"%s_base_minor\") AS BIGINT), count(t.\"%s_base_minor\") FROM \"%s\" t",
-             group_column, money_field, money_field, money_field, money_field, entity->name);
+             group_column, money_field, money_field, money_field, money_field, entity_table(entity));
     int rc = where_clause(&sql, entity, access, q, fts, (struct list_plan){false, false}, err);
     if (rc < 0)
         return rc;

@@ -647,6 +647,42 @@ int store_deal_history_add(struct store_conn *conn, struct arena *arena,
 int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_t deal_id,
                             json_t **out, struct err *err);
 
+/* ---- Leads: their rules, forms and the records a conversion may reuse (leads.c) ---- */
+
+/* The active scoring rules, [{id, filter, points}]. */
+int store_lead_scoring_rules(struct store_conn *conn, struct arena *arena, json_t **out,
+                             struct err *err);
+/* The active assignment rules in order, [{id, filter, user_id, team_id, last_user_id}]. */
+int store_lead_assignment_rules(struct store_conn *conn, struct arena *arena, json_t **out,
+                                struct err *err);
+/* The enabled member of team_id after after_user_id by id, around; 0 when there is none. */
+int store_team_next_member(struct store_conn *conn, struct arena *arena, int64_t team_id,
+                           int64_t after_user_id, int64_t *user_id, struct err *err);
+/* Remembers whose turn a round-robin rule gave last. */
+int store_lead_assignment_rule_turn(struct store_conn *conn, struct arena *arena, int64_t rule_id,
+                                    int64_t user_id, struct err *err);
+/* The live, active form with this public key; ERR_NOT_FOUND otherwise. */
+int store_form_by_key(struct store_conn *conn, struct arena *arena, const char *key,
+                      int64_t *form_id, struct err *err);
+/*
+ * Counts one more submission of form_id from address ("*": from anyone) in
+ * hour ("2026-11-23T10"); *n_out is the count with this one.
+ */
+int store_form_submission_count(struct store_conn *conn, struct arena *arena, int64_t form_id,
+                                const char *address, const char *hour, int64_t *n_out,
+                                struct err *err);
+/* A live contact within access with this e-mail address (lower case); *id 0 when none. */
+int store_contact_by_email(struct store_conn *conn, struct arena *arena,
+                           const struct access *access, const char *email, int64_t *id,
+                           struct err *err);
+/*
+ * A live company within access whose website is on domain (NULL: any) or
+ * whose name is name in any case (NULL: any); *id 0 when none.
+ */
+int store_company_by_domain_or_name(struct store_conn *conn, struct arena *arena,
+                                    const struct access *access, const char *domain,
+                                    const char *name, int64_t *id, struct err *err);
+
 /* ---- Sent versions of quotes (quotes.c) ---- */
 
 /* Keeps quote (its answer as sent) as version number of quote_id. */
@@ -678,5 +714,49 @@ int store_deal_reason_update(struct store_conn *conn, struct arena *arena, int64
 /* ERR_CONFLICT while in use (make it inactive instead). */
 int store_deal_reason_delete(struct store_conn *conn, struct arena *arena, int64_t id,
                              struct err *err);
+
+/* ---- Commission rules and the won volumes they apply to (commissions.c) ---- */
+
+/*
+ * Commission rules {id, name, pipeline_id|null, series|null, tiers: [{from,
+ * percent}], position, active, created_at, updated_at, version}, listed by
+ * position then id. Writes take bodies checked by commission_rule_validate
+ * (domain/commission.h); ERR_CONFLICT (field name) when the name is taken.
+ */
+int store_commission_rules_list(struct store_conn *conn, struct arena *arena, json_t **out,
+                                struct err *err);
+int store_commission_rule_get(struct store_conn *conn, struct arena *arena, int64_t id,
+                              json_t **out, struct err *err);
+/* clean: name, tiers, pipeline_id, series, position (absent: after the last), active (true). */
+int store_commission_rule_insert(struct store_conn *conn, struct arena *arena, const json_t *clean,
+                                 int64_t *id_out, struct err *err);
+/* Sets the keys clean has; as store_pipeline_update for version. */
+int store_commission_rule_update(struct store_conn *conn, struct arena *arena, int64_t id,
+                                 int64_t version, const json_t *clean, struct err *err);
+int store_commission_rule_delete(struct store_conn *conn, struct arena *arena, int64_t id,
+                                 struct err *err);
+
+/* The live won deals of one owner in one pipeline with one product series. */
+struct commission_volume {
+    int64_t user_id;
+    const char *user_name;
+    int64_t team_id; /* 0: none */
+    int64_t pipeline_id;
+    const char *series;        /* NULL: no product, or one without a series */
+    int64_t won_count;         /* deals */
+    int64_t volume_minor;      /* the sum of their amounts in the base currency */
+    int64_t unconverted_count; /* deals with an amount but no rate: not in volume_minor */
+};
+
+/*
+ * Sums the live deals in a won stage with closed_at on first_day or later
+ * and before next_day ("YYYY-MM-DD"), whose owner is a user within access
+ * (its scope over deals) and, when user_id > 0, is that user; grouped by
+ * owner, pipeline and product series, ordered by owner.
+ */
+int store_commission_volumes(struct store_conn *conn, struct arena *arena,
+                             const struct access *access, const char *first_day,
+                             const char *next_day, int64_t user_id, struct commission_volume **out,
+                             size_t *n_out, struct err *err);
 
 #endif

@@ -93,6 +93,8 @@ describe('quotes', () => {
             [{ lines: [line()], rounding: 'cents' }, 'rounding'],
             [{ lines: [line()], status: 'accepted' }, 'status'],
             [{ lines: [line()], deal_id: 999999 }, 'deal_id'],
+            [{ lines: [line({ delivery_date: 'tomorrow' })] }, 'lines[0].delivery_date'],
+            [{ lines: [line({ colour: 'red' })] }, 'lines[0].colour'],
         ];
         const before = (await srv.api('GET', '/api/v1/quotes?count=true&limit=1')).json.total;
         for (const [body, field] of cases) {

@@ -244,7 +244,7 @@ TEST(csv_reads_excerpts_of_real_exports)
                   "3:536477|22041|RECORD FRAME 7\" SINGLE SIZE |48|2010-12-01 12:27:00|2.1|"
                   "16210.0|United Kingdom");
     /* maven-crm-sales-opportunities: CRLF line ends and an empty last column. */
-    EXPECT_STR_EQ(rows(a, "account,sector,subsidiary_of\r\nAcme Corporation,technolgy,\r\n"),
-                  "1:account|sector|subsidiary_of\n2:Acme Corporation|technolgy|");
+    EXPECT_STR_EQ(rows(a, "account,sector,subsidiary_of\r\nOrion Holdings,technolgy,\r\n"),
+                  "1:account|sector|subsidiary_of\n2:Orion Holdings|technolgy|");
     arena_free(a);
 }

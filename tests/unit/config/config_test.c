@@ -23,6 +23,7 @@ static const char *const env_names[] = {
     "CRM_LOG_LEVEL",
     "CRM_DEMO",
     "CRM_BASE_CURRENCY",
+    "CRM_DEMO_MAVEN",
 };
 
 /* Each test runs in its own process, so changing the environment is safe. */

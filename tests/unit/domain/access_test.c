@@ -93,12 +93,19 @@ TEST(the_builtin_roles_are_admin_manager_sales_rep_and_read_only)
     }
 }
 
-TEST(a_manager_has_team_scope_for_every_action_on_every_entity)
+TEST(a_manager_has_team_scope_everywhere_but_reads_the_shared_lists_whole)
 {
+    static const char *const shared[] = {"products", "competitors", "lead-scoring-rules",
+                                         "lead-assignment-rules", "forms"};
     struct role role = builtin(MANAGER);
     for (size_t e = 0; e < entity_count(); e++) {
-        for (size_t a = 0; a < ACCESS_N_ACTIONS; a++)
-            EXPECT_INT_EQ(role.scopes[e][a], SCOPE_TEAM);
+        bool is_shared = false;
+        for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+            is_shared |= strcmp(entity_at(e)->name, shared[i]) == 0;
+        for (size_t a = 0; a < ACCESS_N_ACTIONS; a++) {
+            bool whole = is_shared && (a == ACCESS_READ || a == ACCESS_EXPORT);
+            EXPECT_INT_EQ(role.scopes[e][a], whole ? SCOPE_ALL : SCOPE_TEAM);
+        }
     }
 }
 
@@ -384,6 +391,18 @@ TEST(role_permissions_json_lists_every_entity_with_all_eight_actions)
                          " 'reassign': 'none'},"
                          " 'quotes': {'read': 'own', 'create': 'own', 'update': 'own',"
                          " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
+                         " 'reassign': 'none'},"
+                         " 'leads': {'read': 'own', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
+                         " 'reassign': 'none'},"
+                         " 'lead-scoring-rules': {'read': 'all', 'create': 'none', 'update': 'none',"
+                         " 'delete': 'none', 'export': 'none', 'import': 'none', 'merge': 'none',"
+                         " 'reassign': 'none'},"
+                         " 'lead-assignment-rules': {'read': 'all', 'create': 'none',"
+                         " 'update': 'none', 'delete': 'none', 'export': 'none', 'import': 'none',"
+                         " 'merge': 'none', 'reassign': 'none'},"
+                         " 'forms': {'read': 'all', 'create': 'none', 'update': 'none',"
+                         " 'delete': 'none', 'export': 'none', 'import': 'none', 'merge': 'none',"
                          " 'reassign': 'none'}}");
     json_decref(json);
 }

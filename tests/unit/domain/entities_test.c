@@ -20,10 +20,13 @@ TEST(entity_find_looks_up_entities_by_collection_name)
     EXPECT(entity_find("") == NULL);
     EXPECT(entity_find("products") == &entity_products);
     EXPECT(entity_find("quotes") == &entity_quotes);
-    EXPECT_INT_EQ(entity_count(), 6);
+    EXPECT(entity_find("lead-scoring-rules") == &entity_lead_scoring_rules);
+    EXPECT_STR_EQ(entity_table(&entity_lead_scoring_rules), "lead_scoring_rules");
+    EXPECT_STR_EQ(entity_table(&entity_leads), "leads");
+    EXPECT_INT_EQ(entity_count(), 10);
     EXPECT(entity_at(0) == &entity_companies);
     EXPECT(entity_at(1) == &entity_contacts);
-    EXPECT(entity_at(6) == NULL);
+    EXPECT(entity_at(10) == NULL);
     EXPECT_STR_EQ(entity_companies.singular, "company");
     EXPECT_STR_EQ(entity_contacts.singular, "contact");
 }
