@@ -254,6 +254,10 @@ section=$OUT/sales-section.md
     echo "  the base currency, 20 cards for each of the 6 stages; $board_kb KB), then the same with"
     echo "  filter=\`$FILTER\`. Move: POST /api/v1/deals/{id}/move without If-Match, $move_deals deals"
     echo "  taken in turn from stage $MOVE_FROM to $MOVE_TO and back (bench/move.lua)."
+    echo "- An unfiltered board reads the per-stage counts and sums the database keeps"
+    echo "  (deal_stage_totals, kept by triggers); a filtered one counts the matching deals through"
+    echo "  the covering index deals_board, which grows with the pipeline. A move's time is"
+    echo "  mostly its commit (synchronous=FULL: the disk's flush)."
     echo
     echo "| scenario | req/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors | target | result |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"

@@ -146,6 +146,14 @@ struct list_request {
 int api_list_prepare(struct http_request *req, struct store_conn *conn,
                      const struct entity *entity, const char *filter, const char *sort,
                      const char *search, struct list_request *lr);
+/*
+ * The totals of one group of store_record_totals() as the API shows them:
+ * {"count", "sums": [money per currency, never added across currencies],
+ * "total_base": money in the base currency (null past 64 bits),
+ * "unconverted": records with an amount but no rate for their date}.
+ */
+json_t *api_totals_json(int64_t group, const struct record_total *totals, size_t n,
+                        const char *base);
 /* The next_cursor of a page (JSON string or null); takes page->last_keys. */
 json_t *api_list_next_cursor(struct http_request *req, const char *sort, struct list_page *page);
 

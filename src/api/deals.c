@@ -305,45 +305,6 @@ int deals_history(struct http_request *req, struct http_response *res)
 
 /* ---- the board ---- */
 
-/* {"amount": "12.50", "currency": "EUR"}; null when the amount cannot be written. */
-static json_t *money_value(int64_t minor, const char *currency)
-{
-    char text[MONEY_TEXT_MAX];
-    if (money_format(minor, str_from_cstr(currency), text, sizeof(text)) < 0)
-        return json_null();
-    return json_pack("{s:s,s:s}", "amount", text, "currency", currency);
-}
-
-/* Adds a to *sum unless it overflows (then *overflow is set). */
-static void add_checked(int64_t *sum, int64_t a, bool *overflow)
-{
-    if (money_add(*sum, a, sum) < 0)
-        *overflow = true;
-}
-
-/* A stage's count and sums from the totals of the whole board. */
-static json_t *stage_totals(int64_t stage_id, const struct record_total *totals, size_t n,
-                            const char *base)
-{
-    json_t *sums = json_array();
-    int64_t count = 0, base_minor = 0, unconverted = 0;
-    bool overflow = false;
-    for (size_t i = 0; i < n; i++) {
-        const struct record_total *t = &totals[i];
-        if (t->group != stage_id)
-            continue;
-        count += t->count;
-        if (t->currency == NULL)
-            continue;
-        json_array_append_new(sums, money_value(t->sum_minor, t->currency));
-        add_checked(&base_minor, t->sum_base_minor, &overflow);
-        unconverted += t->count - t->n_converted;
-    }
-    return json_pack("{s:I,s:o,s:o,s:I}", "count", (json_int_t)count, "sums", sums, "total_base",
-                     overflow ? json_null() : money_value(base_minor, base), "unconverted",
-                     (json_int_t)unconverted);
-}
-
 /* Whether an open deal has sat in its stage longer than the stage's limit. */
 static bool deal_rotting(const json_t *deal, const json_t *stage, int64_t now_ms)
 {
@@ -434,8 +395,8 @@ int pipelines_board(struct http_request *req, struct http_response *res)
     json_t *stage;
     json_array_foreach(json_object_get(pipeline, "stages"), i, stage)
     {
-        json_t *column = stage_totals(json_integer_value(json_object_get(stage, "id")), totals,
-                                      n_totals, base);
+        json_t *column = api_totals_json(json_integer_value(json_object_get(stage, "id")), totals,
+                                         n_totals, base);
         json_object_set(column, "stage", stage);
         json_array_append_new(columns, column);
         rc = stage_cards(req, conn, stage, filter, search, limit, column);

@@ -184,6 +184,12 @@ int api_guard(struct http_request *req, struct http_response *res)
     const char *cookie = session_cookie(req);
     struct store_conn *conn;
     bool is_public = route != NULL && (route->flags & ROUTE_PUBLIC) != 0;
+    /*
+     * A lead-capture form is posted by pages of other sites: neither their
+     * origin nor a cookie the browser may hold says anything of the caller.
+     */
+    if (route != NULL && (route->flags & ROUTE_ANONYMOUS) != 0)
+        return 0;
     if (is_public && !csrf_safe_method(req->method) &&
         !csrf_origin_allowed(http_header(req, "Origin"), http_header(req, "Sec-Fetch-Site"),
                              http_header(req, "Host")))

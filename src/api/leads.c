@@ -217,6 +217,8 @@ int leads_assign(struct http_request *req, struct http_response *res)
     rc = api_record_visible(req, conn, &entity_leads, id, &current);
     if (rc == 0)
         rc = api_record_access(req, conn, &entity_leads, ACCESS_REASSIGN, id, &access);
+    if (rc == 0 && strcmp(status_of(current), "converted") == 0)
+        rc = err_set(&req->err, ERR_CONFLICT, "a converted lead cannot change");
     if (rc == 0)
         rc = lead_assignee(req, conn, current, &owner);
     if (rc == 0 && owner == 0)
@@ -267,8 +269,9 @@ static const char *text_of(const json_t *record, const char *key)
 
 /* The contact a lead becomes: found by its e-mail address, else made. */
 static int convert_contact(struct http_request *req, struct store_conn *conn, const json_t *lead,
-                           int64_t owner, int64_t company_id, int64_t *id)
+                           int64_t owner, int64_t company_id, int64_t *id, bool *created)
 {
+    *created = false;
     const char *email = text_of(lead, "email");
     struct access read = actor_access(api_actor(req), &entity_contacts, ACCESS_READ);
     *id = 0;
@@ -308,13 +311,15 @@ static int convert_contact(struct http_request *req, struct store_conn *conn, co
     int rc = api_record_create(req, conn, &entity_contacts, &create, body, owner, NULL, &record);
     if (rc == 0)
         *id = json_integer_value(json_object_get(record, "id"));
+    *created = rc == 0;
     return rc;
 }
 
 /* The company a lead becomes: found by its e-mail domain or its name, else made from the name. */
 static int convert_company(struct http_request *req, struct store_conn *conn, const json_t *lead,
-                           int64_t owner, int64_t *id)
+                           int64_t owner, int64_t *id, bool *created)
 {
+    *created = false;
     const char *domain = company_domain(req->arena, text_of(lead, "email"));
     const char *name = text_of(lead, "company_name");
     struct access read = actor_access(api_actor(req), &entity_companies, ACCESS_READ);
@@ -331,6 +336,7 @@ static int convert_company(struct http_request *req, struct store_conn *conn, co
     rc = api_record_create(req, conn, &entity_companies, &create, body, owner, NULL, &record);
     if (rc == 0)
         *id = json_integer_value(json_object_get(record, "id"));
+    *created = rc == 0;
     return rc;
 }
 
@@ -390,6 +396,7 @@ int leads_convert(struct http_request *req, struct http_response *res)
     struct access access;
     json_t *current = NULL, *record = NULL, *options = NULL;
     int64_t id, expected, contact_id = 0, company_id = 0, deal_id = 0;
+    bool contact_created = false, company_created = false;
     int rc = api_path_id(req, &id);
     if (rc == 0)
         rc = api_if_match(req, &expected);
@@ -417,9 +424,10 @@ int leads_convert(struct http_request *req, struct http_response *res)
     if (owner <= 0)
         owner = api_actor(req)->user_id;
     if (rc == 0)
-        rc = convert_company(req, conn, current, owner, &company_id);
+        rc = convert_company(req, conn, current, owner, &company_id, &company_created);
     if (rc == 0)
-        rc = convert_contact(req, conn, current, owner, company_id, &contact_id);
+        rc = convert_contact(req, conn, current, owner, company_id, &contact_id,
+                             &contact_created);
     if (rc == 0 && !json_is_false(json_object_get(options, "create_deal")))
         rc = convert_deal(req, conn, current, options, owner, company_id, contact_id, &deal_id);
     char now[CLOCK_DATETIME_LEN + 1];
@@ -449,6 +457,8 @@ int leads_convert(struct http_request *req, struct http_response *res)
                                            company_id ? json_integer(company_id) : json_null(),
                                            "deal_id", deal_id ? json_integer(deal_id) : json_null(),
                                            "lead", record));
+    json_object_set_new(body, "contact_created", json_boolean(contact_created));
+    json_object_set_new(body, "company_created", json_boolean(company_created));
     return http_respond_json(res, 200, body);
 }
 
@@ -506,11 +516,13 @@ static int submission_lead(struct http_request *req, const json_t *form, const j
     {
         bool is_utm = false;
         for (size_t i = 0; i < sizeof(utm_keys) / sizeof(utm_keys[0]); i++) {
-            if (strcmp(key, utm_keys[i]) == 0 && json_is_string(value) &&
-                json_string_length(value) > 0) {
+            if (strcmp(key, utm_keys[i]) != 0)
+                continue;
+            is_utm = true; /* an empty one is left out */
+            if (json_is_string(value) && json_string_length(value) > 0)
                 json_object_set(utm, key + 4, value);
-                is_utm = true;
-            }
+            else if (!json_is_string(value) && !json_is_null(value))
+                err_field(&req->err, key, "must be text");
         }
         if (is_utm || (honeypot != NULL && strcmp(key, honeypot) == 0))
             continue;

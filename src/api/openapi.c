@@ -476,7 +476,7 @@ static json_t *json_body_ref(const char *ref)
     return json_pack("{s:{s:{s:{s:s}}}}", "content", "application/json", "schema", "$ref", ref);
 }
 
-static json_t *list_parameters(void)
+static json_t *list_parameters(const struct entity *entity)
 {
     static const char *const names[][2] = {
         {"q", "full-text search (prefix match, accents and case folded)"},
@@ -493,6 +493,13 @@ static json_t *list_parameters(void)
         json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", names[i][0], "in",
                                                 "query", "description", names[i][1], "schema",
                                                 "type", "string"));
+    if (entity_has_money(entity))
+        json_array_append_new(
+            params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "totals", "in", "query",
+                              "description",
+                              "true: also add up the amounts of every match (totals: count, "
+                              "sums per currency, total_base, unconverted)",
+                              "schema", "type", "string"));
     return params;
 }
 
@@ -531,7 +538,7 @@ static json_t *operation(struct arena *arena, const struct route *route)
                             problem_response(is_list ? "bad query parameter or cursor"
                                                      : "validation failed"));
     if (is_list && entity != NULL) {
-        json_t *list = list_parameters();
+        json_t *list = list_parameters(entity);
         json_array_extend(params, list);
         json_decref(list);
         json_object_set_new(responses, "400", problem_response("bad filter, sort or cursor"));

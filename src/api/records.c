@@ -26,6 +26,7 @@
 #include "domain/currency.h"
 #include "domain/access.h"
 #include "domain/audit.h"
+#include "domain/currency.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/list_cursor.h"
@@ -144,6 +145,72 @@ int api_list_prepare(struct http_request *req, struct store_conn *conn,
     return 0;
 }
 
+/* {"amount": "12.50", "currency": "EUR"}; null when the amount cannot be written. */
+static json_t *money_value(int64_t minor, const char *currency)
+{
+    char text[MONEY_TEXT_MAX];
+    if (money_format(minor, str_from_cstr(currency), text, sizeof(text)) < 0)
+        return json_null();
+    return json_pack("{s:s,s:s}", "amount", text, "currency", currency);
+}
+
+json_t *api_totals_json(int64_t group, const struct record_total *totals, size_t n,
+                        const char *base)
+{
+    json_t *sums = json_array();
+    int64_t count = 0, base_minor = 0, unconverted = 0;
+    bool overflow = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct record_total *t = &totals[i];
+        if (t->group != group)
+            continue;
+        count += t->count;
+        if (t->currency == NULL)
+            continue;
+        json_array_append_new(sums, money_value(t->sum_minor, t->currency));
+        if (money_add(base_minor, t->sum_base_minor, &base_minor) < 0)
+            overflow = true;
+        unconverted += t->count - t->n_converted;
+    }
+    return json_pack("{s:I,s:o,s:o,s:I}", "count", (json_int_t)count, "sums", sums, "total_base",
+                     overflow ? json_null() : money_value(base_minor, base), "unconverted",
+                     (json_int_t)unconverted);
+}
+
+/* The first money field an entity's own columns hold (deals: amount); NULL when none. */
+static const char *first_money_field(const struct entity *entity)
+{
+    for (size_t i = 0; i < entity->n_fields; i++) {
+        const struct entity_field *f = &entity->fields[i];
+        if (f->type == FIELD_MONEY && f->kind == FIELD_KIND_COLUMN)
+            return f->name;
+    }
+    return NULL;
+}
+
+/* totals=true: the sums of the whole list's first money field, per currency and converted. */
+static int list_totals(struct http_request *req, struct store_conn *conn,
+                       const struct entity *entity, const struct list_request *lr, json_t *body)
+{
+    const char *field = first_money_field(entity);
+    if (field == NULL)
+        return err_set(&req->err, ERR_BAD_REQUEST, "totals: %s have no amount to add up",
+                       entity->name);
+    struct record_total *totals = NULL;
+    size_t n = 0;
+    char base[CURRENCY_CODE_LEN + 1];
+    int rc = store_record_totals(conn, req->arena, entity, &lr->access, &lr->query, NULL, field,
+                                 &totals, &n, &req->err);
+    if (rc == 0)
+        rc = store_base_currency(conn, req->arena, base, &req->err);
+    if (rc == 0) {
+        json_t *t = api_totals_json(0, totals, n, base);
+        json_object_set_new(t, "field", json_string(field));
+        json_object_set_new(body, "totals", t);
+    }
+    return rc;
+}
+
 int records_list(struct http_request *req, struct http_response *res)
 {
     const struct entity *entity = api_path_entity(req);
@@ -188,6 +255,11 @@ int records_list(struct http_request *req, struct http_response *res)
     json_object_set_new(body, "next_cursor", api_list_next_cursor(req, lr.sort, &page));
     if (page.total >= 0)
         json_object_set_new(body, "total", json_integer(page.total));
+    if (query_flag(req, "totals")) {
+        rc = list_totals(req, conn, entity, &lr, body);
+        if (rc < 0)
+            return rc;
+    }
     return http_respond_json(res, 200, body);
 }
 

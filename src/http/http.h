@@ -70,6 +70,7 @@ typedef int http_handler(struct http_request *req, struct http_response *res);
 
 enum route_flags {
     ROUTE_PUBLIC = 1 << 0, /* reachable without signing in */
+    ROUTE_ANONYMOUS = 1 << 1, /* public, for pages of other sites: credentials are not looked at */
 };
 
 struct route {

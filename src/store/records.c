@@ -1550,14 +1550,19 @@ int store_record_totals(struct store_conn *conn, struct arena *arena, const stru
     struct sql_builder sql;
     struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
+    /* No group column: one group, 0. */
+    const char *group = group_column != NULL ? arena_printf(arena, "t.\"%s\"", group_column) : "0";
     sql_addf(&sql,
-             "SELECT t.\"%s\", t.\"%s_currency\", count(*), CAST(sum(t.\"%s_minor\") AS BIGINT), "
+             "SELECT %s, t.\"%s_currency\", count(*), CAST(sum(t.\"%s_minor\") AS BIGINT), "
              "CAST(sum(t.\"%s_base_minor\") AS BIGINT), count(t.\"%s_base_minor\") FROM \"%s\" t",
-             group_column, money_field, money_field, money_field, money_field, entity_table(entity));
+             group, money_field, money_field, money_field, money_field, entity_table(entity));
     int rc = where_clause(&sql, entity, access, q, fts, (struct list_plan){false, false}, err);
     if (rc < 0)
         return rc;
-    sql_addf(&sql, " GROUP BY t.\"%s\", t.\"%s_currency\"", group_column, money_field);
+    if (group_column != NULL)
+        sql_addf(&sql, " GROUP BY t.\"%s\", t.\"%s_currency\"", group_column, money_field);
+    else
+        sql_addf(&sql, " GROUP BY t.\"%s_currency\"", money_field);
     rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;

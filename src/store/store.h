@@ -204,7 +204,8 @@ struct record_total {
 /*
  * Counts and sums money_field of the records matching q (its filter,
  * search and trash flag; not its sort, cursor or limit) within access,
- * grouped by the integer group_column and the currency, in no set order.
+ * grouped by the integer group_column (NULL: one group, 0) and the
+ * currency, in no set order.
  */
 int store_record_totals(struct store_conn *conn, struct arena *arena, const struct entity *entity,
                         const struct access *access, const struct list_query *q,

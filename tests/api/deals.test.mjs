@@ -210,6 +210,14 @@ describe('money in the base currency', () => {
         assert.equal(col.deals.length, 4);
         assert.deepEqual(col.deals.map((d) => d.id), [early.id, jpy.id, gbp.id, eur.id], 'cards newest first');
 
+        res = await srv.api('GET', `/api/v1/deals?filter=${encodeURIComponent(`pipeline_id = ${p.id}`)}&limit=1&totals=true`);
+        expectStatus(res, 200, 'list totals');
+        assert.equal(res.json.data.length, 1);
+        assert.equal(res.json.totals.field, 'amount');
+        assert.equal(res.json.totals.count, 4, 'totals cover the whole list, not the page');
+        assert.deepEqual(res.json.totals.total_base, { amount: '2200.00', currency: 'EUR' });
+        assert.equal(res.json.totals.unconverted, 2);
+        expectProblem(await srv.api('GET', '/api/v1/contacts?totals=true'), 400);
         res = await srv.api('GET', `/api/v1/deals?filter=${encodeURIComponent(`pipeline_id = ${p.id} and amount >= 1100`)}`);
         expectStatus(res, 200);
         assert.deepEqual(res.json.data.map((d) => d.id), [gbp.id], 'amount >= 1100 compares in EUR');

@@ -110,6 +110,19 @@ describe('forms and assignment', () => {
         assert.equal(lead.created_by, null);
     });
 
+    test('pages of other sites may post; credentials sent along are not looked at; empty UTM fields are fine', async () => {
+        let res = await submit(form, { name: 'Cross Site', email: `cross@form-${TAG}.com`, utm_term: '' },
+            { Origin: 'https://www.customer.example', 'Sec-Fetch-Site': 'cross-site' });
+        expectStatus(res, 201, 'a cross-site post of the form');
+        res = await submit(form, { name: 'With Cookie', email: `cookie@form-${TAG}.com` },
+            { Cookie: 'crm_session=not-a-session', Authorization: 'Bearer nonsense' });
+        expectStatus(res, 201, 'credentials are ignored');
+        const [lead] = await leadsWhere(`email = "cross@form-${TAG}.com"`);
+        assert.deepEqual(lead.utm, {});
+        expectProblem(await srv.api('POST', '/api/v1/leads', { name: 'x' },
+            { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site', Authorization: null }), 401);
+    });
+
     test('undeclared fields are 422s; the honeypot keeps robots out quietly; unknown keys are 404s', async () => {
         let res = await submit(form, { name: 'X', email: 'x@example.com', status: 'qualified', owner_id: 1 });
         expectFieldError(res, 'status');
@@ -180,6 +193,7 @@ describe('conversion', () => {
         expectStatus(res, 200);
         const { contact_id, company_id, deal_id } = res.json;
         assert.equal(company_id, company.id, 'found by the e-mail domain');
+        assert.deepEqual([res.json.company_created, res.json.contact_created], [false, true]);
         assert.equal(res.json.lead.status, 'converted');
         assert.equal(res.json.lead.converted_deal_id, deal_id);
         const contact = (await srv.api('GET', `/api/v1/contacts/${contact_id}`)).json;
@@ -193,6 +207,7 @@ describe('conversion', () => {
         assert.deepEqual(deal.amount, { amount: '5000.00', currency: 'EUR' });
         expectProblem(await srv.api('POST', `/api/v1/leads/${lead.id}/convert`), 409);
         expectProblem(await srv.api('PATCH', `/api/v1/leads/${lead.id}`, { notes: 'x' }), 409);
+        expectProblem(await srv.api('POST', `/api/v1/leads/${lead.id}/assign`), 409);
 
         /* The same person again: the contact is found by e-mail (any case). */
         lead = (await srv.api('POST', '/api/v1/leads', { name: 'Clara Schmidt', email: `clara@${domain.toUpperCase()}` })).json;

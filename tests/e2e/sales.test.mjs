@@ -11,74 +11,36 @@
 // Run: (cd web && npm ci && npx vite build) && node --test tests/e2e/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { ADMIN_PASSWORD, startServer } from '../api/server.mjs';
+import { ADMIN_PASSWORD } from '../api/server.mjs';
+import {
+    apiCaller, assertText, CHROMIUM, chromium, openBrowser, scenarioRunner, signInAsAdmin,
+    startDemoServer, TIMEOUT, uniqueTag,
+} from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WEB = path.join(ROOT, 'web');
-const DIST = path.join(WEB, 'dist');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const { chromium } = createRequire(path.join(WEB, 'package.json'))('playwright-core');
 
-const UNIQUE = Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+const UNIQUE = uniqueTag();
 const TITLE = `Pilot ${UNIQUE}`;
 const WON_REASON = `Great fit ${UNIQUE}`;
 const LOST_REASON = `Too slow ${UNIQUE}`;
 const COMPANY = `Acme ${UNIQUE}`;
 const CONTACT_LAST = `Zubrov${UNIQUE}`;
 const COMPETITOR = `Rival ${UNIQUE}`;
-const TIMEOUT = 10_000;
 
 let srv;
 let browser;
 let page;
+
+const scenario = scenarioRunner('sales', () => page, () => srv);
+const apiCall = apiCaller(() => srv);
 let sales; /* the "Sales" pipeline: { id, stages } */
 let open; /* its open stages, in order */
 let won; /* its first won stage */
 let lost; /* its first lost stage */
 let dealId;
 
-/* Runs one scenario; on failure saves a screenshot to /tmp and rethrows. */
-async function scenario(name, fn) {
-    try {
-        await fn();
-    } catch (e) {
-        const file = path.join(os.tmpdir(), `crm-e2e-sales-${name}-${Date.now()}.png`);
-        try {
-            await page.screenshot({ path: file, fullPage: true });
-            e.message += `\n(screenshot: ${file}; page: ${page.url()})`;
-        } catch {
-            /* the page may be gone */
-        }
-        if (srv) e.message += `\nserver stderr (last lines):\n${srv.stderr().slice(-1500)}`;
-        throw e;
-    }
-}
 
-/* As the administrator's API token; answers the JSON, asserting the status. */
-async function apiCall(method, urlPath, body, status, headers) {
-    const res = await srv.api(method, urlPath, body, headers);
-    assert.equal(res.status, status, `${method} ${urlPath}: ${res.status} ${res.text.slice(0, 500)}`);
-    return res.json;
-}
 
-async function assertText(locator, text) {
-    await locator.first().waitFor({ state: 'visible' });
-    const deadline = Date.now() + TIMEOUT;
-    let seen = '';
-    while (Date.now() < deadline) {
-        seen = await locator.first().textContent();
-        if (seen && seen.includes(text)) return;
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`expected "${text}" in "${seen}"`);
-}
 
 const column = (stageId) => page.locator(`[data-testid="board-column"][data-stage-id="${stageId}"]`);
 const card = (stageId) => column(stageId).locator(`[data-testid="board-card"][data-deal-id="${dealId}"]`);
@@ -101,13 +63,7 @@ async function expectCount(stageId, n) {
 }
 
 before(async () => {
-    if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-        const vite = path.join(WEB, 'node_modules', '.bin', 'vite');
-        const built = spawnSync(vite, ['build'], { cwd: WEB, stdio: 'inherit' });
-        assert.equal(built.status, 0, 'vite build failed (run npm ci in web/ first)');
-    }
-    srv = await startServer({ staticDir: DIST, args: ['--demo'] });
-    assert.equal(srv.dbKind, process.env.CRM_TEST_PG_URL ? 'postgresql' : 'sqlite', 'the server runs on the database asked for');
+    srv = await startDemoServer();
 
     /* The demo's "Sales" pipeline (made here if the seed has none) and a won reason of ours. */
     const pipelines = (await apiCall('GET', '/api/v1/pipelines', undefined, 200)).data;
@@ -134,15 +90,7 @@ before(async () => {
     await apiCall('POST', '/api/v1/contacts', { first_name: 'Ivan', last_name: CONTACT_LAST,
                                                 companies: [{ id: company.id }] }, 201);
 
-    browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-               '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-    context.setDefaultTimeout(TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (e) => { process.stderr.write(`[page error] ${e.message}\n`); });
+    ({ browser, page } = await openBrowser());
 });
 
 after(async () => {
@@ -152,11 +100,7 @@ after(async () => {
 
 test('the administrator signs in', () => scenario('sign-in', async () => {
     await page.goto(`${srv.url}/board`);
-    await page.waitForURL(/\/login/);
-    await page.getByTestId('login-email').fill(srv.adminEmail);
-    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor({ state: 'visible' });
+    await signInAsAdmin(page, srv);
     await page.waitForURL(/\/board\/\d+/);
 }));
 

@@ -1,6 +1,8 @@
 // What the UI knows about each entity: its built-in fields (for the filter builder and
 // forms), list columns with their sort keys, and the default sort.
+import { PRODUCT_COLUMNS, QUOTE_COLUMNS, QUOTE_STATUSES } from './components/catalog.js';
 import { DEAL_COLUMNS } from './components/DealCells.js';
+import { LEAD_COLUMNS, LEAD_STATUSES } from './components/LeadCells.js';
 
 export const COMPANY_SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5000+'];
 
@@ -121,6 +123,79 @@ export const ENTITIES = {
             { key: 'created_at', sort: 'created_at' },
         ],
     },
+    products: {
+        singular: 'product',
+        defaultSort: 'name',
+        searchKey: 'products.search',
+        filterFields: [
+            { name: 'sku', type: 'text' },
+            { name: 'name', type: 'text' },
+            { name: 'series', type: 'text' },
+            { name: 'unit', type: 'text' },
+            { name: 'description', type: 'text' },
+            { name: 'price', type: 'number' },
+            { name: 'cost', type: 'number' },
+            { name: 'tax_rate', type: 'number' },
+            { name: 'active', type: 'bool' },
+            { name: 'tags', type: 'list' },
+            { name: 'id', type: 'integer' },
+            { name: 'created_at', type: 'datetime' },
+            { name: 'updated_at', type: 'datetime' },
+        ],
+        rightsFields: ['sku', 'name', 'series', 'unit', 'description', 'price', 'prices', 'cost', 'tax_rate',
+                       'active', 'options', 'tags'],
+        columns: PRODUCT_COLUMNS,
+    },
+    quotes: {
+        singular: 'quote',
+        defaultSort: '-id',
+        searchKey: 'quotes.search',
+        filterFields: [
+            { name: 'title', type: 'text' },
+            { name: 'deal_id', type: 'integer' },
+            { name: 'status', type: 'enum', options: QUOTE_STATUSES },
+            { name: 'currency', type: 'text' },
+            { name: 'valid_until', type: 'date' },
+            { name: 'notes', type: 'text' },
+            { name: 'owner_id', type: 'integer' },
+            { name: 'id', type: 'integer' },
+            { name: 'created_at', type: 'datetime' },
+            { name: 'updated_at', type: 'datetime' },
+        ],
+        rightsFields: ['title', 'currency', 'prices_include_tax', 'rounding', 'discount_percent',
+                       'discount_amount', 'valid_until', 'notes', 'lines'],
+        columns: QUOTE_COLUMNS,
+    },
+    leads: {
+        singular: 'lead',
+        defaultSort: '-id',
+        searchKey: 'leads.search',
+        filterFields: [
+            { name: 'status', type: 'enum', options: LEAD_STATUSES },
+            { name: 'score', type: 'integer' },
+            { name: 'name', type: 'text' },
+            { name: 'title', type: 'text' },
+            { name: 'email', type: 'text' },
+            { name: 'phone', type: 'text' },
+            { name: 'company_name', type: 'text' },
+            { name: 'source', type: 'text' },
+            { name: 'region', type: 'text' },
+            { name: 'referrer', type: 'text' },
+            { name: 'disqualify_reason', type: 'text' },
+            { name: 'notes', type: 'text' },
+            { name: 'tags', type: 'list' },
+            { name: 'owner_id', type: 'integer' },
+            { name: 'form_id', type: 'integer' },
+            { name: 'converted_deal_id', type: 'integer' },
+            { name: 'converted_at', type: 'datetime' },
+            { name: 'id', type: 'integer' },
+            { name: 'created_at', type: 'datetime' },
+            { name: 'updated_at', type: 'datetime' },
+        ],
+        rightsFields: ['title', 'name', 'email', 'phone', 'company_name', 'source', 'region', 'utm', 'referrer',
+                       'status', 'disqualify_reason', 'notes', 'tags'],
+        columns: LEAD_COLUMNS,
+    },
 };
 
 /* Filter-builder type of a custom field definition's type. */
@@ -156,6 +231,11 @@ export function recordName(entity, record) {
     if (!record) return '';
     if (entity === 'companies' || entity === 'competitors') return record.name || `#${record.id}`;
     if (entity === 'deals') return record.title || `#${record.id}`;
+    if (entity === 'quotes') return record.title || `#${record.id}`;
+    if (entity === 'products') return record.name || record.sku || `#${record.id}`;
+    if (entity === 'leads') {
+        return record.name || record.email || record.company_name || record.phone || `#${record.id}`;
+    }
     const name = record.name || [record.first_name, record.last_name].filter(Boolean).join(' ');
     return name || `#${record.id}`;
 }

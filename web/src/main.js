@@ -18,11 +18,19 @@ import { ContactForm } from './pages/ContactForm.js';
 import { CurrencyRatesPage } from './pages/CurrencyRatesPage.js';
 import { DealCard } from './pages/DealCard.js';
 import { DealForm } from './pages/DealForm.js';
+import { CommissionsPage } from './pages/CommissionsPage.js';
 import { FieldsPage } from './pages/FieldsPage.js';
+import { FormsPage } from './pages/FormsPage.js';
+import { LeadCard } from './pages/LeadCard.js';
+import { LeadForm } from './pages/LeadForm.js';
+import { LeadRulesPage } from './pages/LeadRulesPage.js';
 import { ListPage } from './pages/ListPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { PipelinesPage } from './pages/PipelinesPage.js';
+import { ProductCard } from './pages/ProductCard.js';
+import { ProductForm } from './pages/ProductForm.js';
 import { ProfilePage } from './pages/ProfilePage.js';
+import { QuoteEditor, quoteEditorKey } from './pages/QuoteEditor.js';
 import { RoleEditor, RolesPage } from './pages/RolesPage.js';
 import { SecurityLogPage } from './pages/SecurityLogPage.js';
 import { TeamsPage } from './pages/TeamsPage.js';
@@ -44,6 +52,10 @@ const ROUTES = [
     ['/contacts/new', () => html`<${ContactForm} key="new" id=${null} />`],
     ['/contacts/:id', (p) => html`<${ContactCard} key=${p.id} id=${p.id} />`],
     ['/contacts/:id/edit', (p) => html`<${ContactForm} key=${p.id} id=${p.id} />`],
+    ['/leads', () => html`<${ListPage} key="leads" entity="leads" />`],
+    ['/leads/new', () => html`<${LeadForm} key="new" id=${null} />`],
+    ['/leads/:id', (p) => html`<${LeadCard} key=${p.id} id=${p.id} />`],
+    ['/leads/:id/edit', (p) => html`<${LeadForm} key=${p.id} id=${p.id} />`],
     ['/deals', () => html`<${ListPage} key="deals" entity="deals" />`],
     ['/deals/new', () => html`<${DealForm} key="new" id=${null} />`],
     ['/deals/:id', (p) => html`<${DealCard} key=${p.id} id=${p.id} />`],
@@ -54,7 +66,17 @@ const ROUTES = [
     ['/competitors/new', () => html`<${CompetitorForm} key="new" id=${null} />`],
     ['/competitors/:id', (p) => html`<${CompetitorCard} key=${p.id} id=${p.id} />`],
     ['/competitors/:id/edit', (p) => html`<${CompetitorForm} key=${p.id} id=${p.id} />`],
+    ['/products', () => html`<${ListPage} key="products" entity="products" />`],
+    ['/products/new', () => html`<${ProductForm} key="new" id=${null} />`],
+    ['/products/:id', (p) => html`<${ProductCard} key=${p.id} id=${p.id} />`],
+    ['/products/:id/edit', (p) => html`<${ProductForm} key=${p.id} id=${p.id} />`],
+    ['/quotes', () => html`<${ListPage} key="quotes" entity="quotes" />`],
+    ['/quotes/new', () => html`<${QuoteEditor} key=${quoteEditorKey(null)} id=${null} />`],
+    ['/quotes/:id', (p) => html`<${QuoteEditor} key=${quoteEditorKey(p.id)} id=${p.id} />`],
     ['/settings/fields', () => html`<${FieldsPage} />`],
+    ['/settings/forms', () => html`<${FormsPage} />`],
+    ['/settings/lead-rules', () => html`<${LeadRulesPage} />`],
+    ['/commissions', () => html`<${CommissionsPage} />`],
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
     ['/account', () => html`<${ProfilePage} />`],

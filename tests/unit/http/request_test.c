@@ -169,3 +169,34 @@ TEST(url_decode_decodes_escapes_and_keeps_nul_and_malformed_ones)
     char e[] = "";
     EXPECT_STR_EQ(decoded(e), "");
 }
+
+TEST(http_form_parse_reads_an_html_form_body_into_strings)
+{
+    json_t *form = NULL;
+    const char *body = "name=Anna+Maria&email=anna%40example.com&city=%D0%9C%D0%BE%D1%81%D0%BA"
+                       "%D0%B2%D0%B0&empty=&flag";
+    EXPECT_INT_EQ(http_form_parse(body, strlen(body), &form), 0);
+    EXPECT_STR_EQ(json_string_value(json_object_get(form, "name")), "Anna Maria");
+    EXPECT_STR_EQ(json_string_value(json_object_get(form, "email")), "anna@example.com");
+    EXPECT_STR_EQ(json_string_value(json_object_get(form, "city")), "Москва");
+    EXPECT_STR_EQ(json_string_value(json_object_get(form, "empty")), "");
+    EXPECT_STR_EQ(json_string_value(json_object_get(form, "flag")), "");
+    json_decref(form);
+    EXPECT_INT_EQ(http_form_parse("", 0, &form), 0);
+    EXPECT_INT_EQ(json_object_size(form), 0);
+    json_decref(form);
+}
+
+TEST(http_form_parse_refuses_twice_given_empty_and_non_utf8_names)
+{
+    json_t *form = (json_t *)1;
+    EXPECT_INT_EQ(http_form_parse("a=1&a=2", 7, &form), -ERR_BAD_REQUEST);
+    EXPECT(form == NULL);
+    EXPECT_INT_EQ(http_form_parse("=1", 2, &form), -ERR_BAD_REQUEST);
+    EXPECT_INT_EQ(http_form_parse("a=%FF", 5, &form), -ERR_BAD_REQUEST);
+    char many[HTTP_FORM_MAX_FIELDS * 8];
+    size_t len = 0;
+    for (int i = 0; i <= HTTP_FORM_MAX_FIELDS; i++)
+        len += (size_t)snprintf(many + len, sizeof(many) - len, "f%d=&", i);
+    EXPECT_INT_EQ(http_form_parse(many, len, &form), -ERR_BAD_REQUEST);
+}

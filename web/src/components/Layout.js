@@ -1,19 +1,21 @@
 // Page frame: header with the app name, main navigation (a menu button on narrow
-// screens), language switch and the user menu; then the page.
+// screens) with the settings pages under one "Settings" entry, language switch and the user
+// menu; then the page.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { Link } from '../router.js';
 import { LANGUAGES, getLang, setLang, t } from '../i18n/index.js';
 import { useSession } from '../session.js';
+import { SettingsMenu } from './SettingsMenu.js';
 import { UserMenu } from './UserMenu.js';
 
 const NAV = [
     { href: '/companies', key: 'nav.companies' },
     { href: '/contacts', key: 'nav.contacts' },
+    { href: '/leads', key: 'nav.leads' },
     { href: '/deals', key: 'nav.deals' },
     { href: '/board', key: 'nav.board' },
-    { href: '/settings/fields', key: 'nav.fields' },
-    { href: '/settings/currencies', key: 'nav.currencies' },
+    { href: '/products', key: 'nav.products' },
     { href: '/trash', key: 'nav.trash' },
 ];
 
@@ -38,6 +40,7 @@ export function Layout({ path, children }) {
                             return html`<li key=${item.href}><${Link} href=${item.href} onNavigate=${close}
                                 aria-current=${current ? 'page' : undefined}>${t(item.key)}<//></li>`;
                         })}
+                        <${SettingsMenu} path=${path} onNavigate=${close} />
                     </ul>
                     <div class="lang-switch">
                         <label for="lang-select">${t('nav.language')}</label>

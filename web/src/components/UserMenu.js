@@ -2,8 +2,8 @@
 // profile and security, API tokens, the admin pages for admins) and "Sign out". Closes on
 // Escape, on a click elsewhere and after a choice.
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { useMenu } from './useMenu.js';
 import { Link, navigate } from '../router.js';
 import { signOut } from '../session.js';
 
@@ -16,33 +16,7 @@ export const ADMIN_PAGES = [
 ];
 
 export function UserMenu({ me, onNavigate }) {
-    const [open, setOpen] = useState(false);
-    const root = useRef(null);
-    const button = useRef(null);
-
-    useEffect(() => {
-        if (!open) return undefined;
-        function onDown(e) {
-            if (root.current && !root.current.contains(e.target)) setOpen(false);
-        }
-        function onKey(e) {
-            if (e.key === 'Escape') {
-                setOpen(false);
-                if (button.current) button.current.focus();
-            }
-        }
-        document.addEventListener('mousedown', onDown);
-        document.addEventListener('keydown', onKey);
-        return () => {
-            document.removeEventListener('mousedown', onDown);
-            document.removeEventListener('keydown', onKey);
-        };
-    }, [open]);
-
-    function chosen() {
-        setOpen(false);
-        if (onNavigate) onNavigate();
-    }
+    const { open, toggle, root, button, chosen } = useMenu(onNavigate);
 
     async function out() {
         chosen();
@@ -55,7 +29,7 @@ export function UserMenu({ me, onNavigate }) {
         data-testid=${testid}>${t(key)}<//></li>`;
     return html`<div class="user-menu" ref=${root}>
         <button type="button" class="user-button" ref=${button} aria-expanded=${open ? 'true' : 'false'}
-                aria-controls="user-menu-list" onClick=${() => setOpen(!open)} data-testid="user-menu"
+                aria-controls="user-menu-list" onClick=${toggle} data-testid="user-menu"
                 title=${user.email || ''}>
             <span class="visually-hidden">${t('userMenu.label')}: </span>
             <span data-testid="user-menu-name">${user.name || user.email}</span> <span aria-hidden="true">▾</span>

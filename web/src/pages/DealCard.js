@@ -1,12 +1,14 @@
 // Deal card (/deals/:id): its properties, custom fields and a bar of its pipeline's stages;
 // clicking a stage moves the deal there (POST /deals/{id}/move with If-Match; a won or lost
 // stage asks for the reason first). Tabs: Details, Stage history (GET /deals/{id}/history:
-// from -> to, who, when, time spent in the stage left) and History (the audit log).
+// from -> to, who, when, time spent in the stage left), Quotes (the deal's quotes with status and
+// total, and "New quote") and History (the audit log).
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { DeleteButton, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
+import { DealQuotes } from '../components/DealQuotes.js';
 import { History } from '../components/History.js';
 import { MoveDialog } from '../components/MoveDialog.js';
 import { errorText } from '../components/errors.js';
@@ -120,6 +122,7 @@ function Tabs({ tab, setTab }) {
     return html`<div class="tabs" role="tablist" aria-label=${t('audit.cardTabs')}>
         ${button('details', 'audit.details')}
         ${button('stage-history', 'deal.stageHistory')}
+        ${button('quotes', 'quote.ofDeal')}
         ${button('history', 'audit.history')}
     </div>`;
 }
@@ -210,6 +213,7 @@ export function DealCard({ id }) {
                 </section>
                 <${CustomFieldList} defs=${defs} custom=${r.custom} />`}
             ${tab === 'stage-history' && html`<${StageHistory} key=${r.version} dealId=${r.id} />`}
+            ${tab === 'quotes' && html`<${DealQuotes} key=${r.version} deal=${r} />`}
             ${tab === 'history' && html`<${History} key=${r.version} entity="deals" id=${r.id} defs=${defs} />`}
         </div>
         <${Timestamps} record=${r} />
