@@ -195,13 +195,16 @@ int api_record_respond(struct http_request *req, struct http_response *res, int 
  * What an entity adds to the generic create and update, inside their
  * transaction: before_write (current NULL on create) may refuse, and may
  * complete changes and merged (server-kept fields, canonical values);
- * after_create, when set, sees the record as written.
+ * after_create, when set, sees the record as written; after_change, when
+ * set, runs after every change of one of the entity's records (create,
+ * update, trash, restore).
  */
 struct record_hooks {
     const struct entity *entity;
     int (*before_write)(struct http_request *req, struct store_conn *conn, const json_t *current,
                         json_t *changes, json_t *merged);
     int (*after_create)(struct http_request *req, struct store_conn *conn, const json_t *record);
+    int (*after_change)(struct http_request *req, struct store_conn *conn);
 };
 
 /* ---- Deals: create hooks, moves, stage history, the board (deals.c) ---- */
@@ -216,6 +219,7 @@ extern const struct record_hooks quote_hooks;
 
 extern const struct record_hooks lead_hooks;
 extern const struct record_hooks form_hooks;
+extern const struct record_hooks lead_scoring_rule_hooks;
 http_handler leads_assign;
 http_handler leads_convert;
 http_handler forms_submit;

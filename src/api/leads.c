@@ -122,6 +122,37 @@ const struct record_hooks lead_hooks = {
     .after_create = NULL,
 };
 
+/*
+ * After a scoring rule changes, every lead not yet converted is scored
+ * again, in the same transaction (each lead read as the server sees it).
+ */
+static int leads_rescore(struct http_request *req, struct store_conn *conn)
+{
+    int64_t *ids, *scores;
+    size_t n;
+    int rc = store_leads_scored(conn, req->arena, &ids, &scores, &n, &req->err);
+    struct access all = actor_access(NULL, &entity_leads, ACCESS_READ);
+    all.scope = SCOPE_ALL;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        json_t *lead = NULL;
+        int64_t score = 0;
+        rc = store_record_get(conn, req->arena, &entity_leads, &all, ids[i], RECORD_LIVE, &lead,
+                              &req->err);
+        if (rc == 0)
+            rc = lead_score(req, conn, api_keep(req, lead), &score);
+        if (rc == 0 && score != scores[i])
+            rc = store_lead_set_score(conn, req->arena, ids[i], score, &req->err);
+    }
+    return rc;
+}
+
+const struct record_hooks lead_scoring_rule_hooks = {
+    .entity = &entity_lead_scoring_rules,
+    .before_write = NULL,
+    .after_create = NULL,
+    .after_change = leads_rescore,
+};
+
 /* A new form gets its public key. */
 static int form_before_write(struct http_request *req, struct store_conn *conn,
                              const json_t *current, json_t *changes, json_t *merged)

@@ -427,9 +427,12 @@ static int read_body(struct http_request *req, json_t **body)
     return rc;
 }
 
-/* What an entity adds to the generic writes (deals: the stage; quotes: lines and totals). */
-static const struct record_hooks *const all_hooks[] = {&deal_hooks, &quote_hooks, &lead_hooks,
-                                                       &form_hooks};
+/*
+ * What an entity adds to the generic writes (deals: the stage; quotes: lines
+ * and totals; leads: their score; scoring rules: the scores of the leads).
+ */
+static const struct record_hooks *const all_hooks[] = {
+    &deal_hooks, &quote_hooks, &lead_hooks, &form_hooks, &lead_scoring_rule_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {
@@ -438,6 +441,13 @@ static const struct record_hooks *hooks_of(const struct entity *entity)
             return all_hooks[i];
     }
     return NULL;
+}
+
+static int after_change(struct http_request *req, struct store_conn *conn,
+                        const struct entity *entity)
+{
+    const struct record_hooks *hooks = hooks_of(entity);
+    return hooks != NULL && hooks->after_change != NULL ? hooks->after_change(req, conn) : 0;
 }
 
 int api_record_create(struct http_request *req, struct store_conn *conn,
@@ -452,7 +462,7 @@ int api_record_create(struct http_request *req, struct store_conn *conn,
         json_object_update(changes, (json_t *)kept);
         json_object_update(merged, (json_t *)kept);
     }
-    if (rc == 0 && hooks != NULL)
+    if (rc == 0 && hooks != NULL && hooks->before_write != NULL)
         rc = hooks->before_write(req, conn, NULL, changes, merged);
     if (rc == 0)
         rc = store_record_insert(conn, req->arena, entity, access, changes, merged, &id,
@@ -463,7 +473,7 @@ int api_record_create(struct http_request *req, struct store_conn *conn,
         rc = hooks->after_create(req, conn, *record);
     if (rc == 0)
         rc = api_record_audit(req, conn, entity, "create", NULL, *record);
-    return rc;
+    return rc == 0 ? after_change(req, conn, entity) : rc;
 }
 
 int records_create(struct http_request *req, struct http_response *res)
@@ -533,7 +543,7 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = validate(req, conn, entity, body, current, owner, &changes, &merged);
     const struct record_hooks *hooks = hooks_of(entity);
-    if (rc == 0 && hooks != NULL)
+    if (rc == 0 && hooks != NULL && hooks->before_write != NULL)
         rc = hooks->before_write(req, conn, current, changes, merged);
     if (rc == 0)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
@@ -542,6 +552,8 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
     if (rc == 0)
         rc = api_record_audit(req, conn, entity, "update", current, record);
+    if (rc == 0)
+        rc = after_change(req, conn, entity);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
@@ -575,6 +587,8 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
         rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id,
                        NULL, NULL);
     }
+    if (rc == 0)
+        rc = after_change(req, conn, entity);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;

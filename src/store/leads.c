@@ -212,3 +212,36 @@ int store_company_by_domain_or_name(struct store_conn *conn, struct arena *arena
         *id = store_value_int(store_rows_at(&rows, 0, 0));
     return rc;
 }
+
+int store_leads_scored(struct store_conn *conn, struct arena *arena, int64_t **ids,
+                       int64_t **scores, size_t *n, struct err *err)
+{
+    struct sql_builder sql;
+    struct store_rows rows;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT t.\"id\", t.\"score\" FROM \"leads\" t WHERE t.\"deleted_at\" IS NULL "
+                  "AND t.\"status\" <> 'converted' ORDER BY t.\"id\"");
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    *ids = arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1, sizeof(**ids));
+    *scores = arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1, sizeof(**scores));
+    for (size_t r = 0; r < rows.n_rows; r++) {
+        (*ids)[r] = store_value_int(store_rows_at(&rows, r, 0));
+        (*scores)[r] = store_value_int(store_rows_at(&rows, r, 1));
+    }
+    *n = rows.n_rows;
+    return 0;
+}
+
+int store_lead_set_score(struct store_conn *conn, struct arena *arena, int64_t id, int64_t score,
+                         struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "UPDATE \"leads\" SET \"score\" = ");
+    sql_param_int(&sql, score);
+    sql_add(&sql, " WHERE \"id\" = ");
+    sql_param_int(&sql, id);
+    return store_query(conn, arena, &sql, NULL, err);
+}

@@ -650,6 +650,12 @@ int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_
 
 /* ---- Leads: their rules, forms and the records a conversion may reuse (leads.c) ---- */
 
+/* The live leads not yet converted, by id, with their scores (n of each). */
+int store_leads_scored(struct store_conn *conn, struct arena *arena, int64_t **ids,
+                       int64_t **scores, size_t *n, struct err *err);
+/* Writes a lead's score: derived from the rules, it changes neither version nor updated_at. */
+int store_lead_set_score(struct store_conn *conn, struct arena *arena, int64_t id, int64_t score,
+                         struct err *err);
 /* The active scoring rules, [{id, filter, points}]. */
 int store_lead_scoring_rules(struct store_conn *conn, struct arena *arena, json_t **out,
                              struct err *err);

@@ -73,6 +73,25 @@ describe('leads', () => {
         res = await srv.api('PATCH', `/api/v1/leads/${res.json.id}`, { email: 'ceo@elsewhere.org' });
         assert.equal(res.json.score, 10);
     });
+
+    test('a change of the scoring rules scores the existing leads again', async () => {
+        const lead = (await srv.api('POST', '/api/v1/leads', { name: 'Early', region: `North-${TAG}` })).json;
+        assert.equal(lead.score, 0);
+        let res = await srv.api('POST', '/api/v1/lead-scoring-rules', { name: `North ${TAG}`, filter: `region = "North-${TAG}"`, points: 7 });
+        expectStatus(res, 201);
+        const rule = res.json;
+        const scoreOf = async () => (await srv.api('GET', `/api/v1/leads/${lead.id}`)).json;
+        let now = await scoreOf();
+        assert.equal(now.score, 7);
+        assert.equal(now.version, lead.version, 'a derived score does not change the version');
+        res = await srv.api('PATCH', `/api/v1/lead-scoring-rules/${rule.id}`, { points: 3 });
+        expectStatus(res, 200);
+        assert.equal((await scoreOf()).score, 3);
+        expectStatus(await srv.api('DELETE', `/api/v1/lead-scoring-rules/${rule.id}`), 204);
+        assert.equal((await scoreOf()).score, 0);
+        expectStatus(await srv.api('POST', `/api/v1/lead-scoring-rules/${rule.id}/restore`), 200);
+        assert.equal((await scoreOf()).score, 3);
+    });
 });
 
 describe('forms and assignment', () => {
