@@ -214,6 +214,7 @@ extern const struct record_hooks deal_hooks;
 /* ---- Quotes: lines priced from products, totals, versions and decisions (quotes.c) ---- */
 
 extern const struct record_hooks quote_hooks;
+extern const struct record_hooks price_list_hooks;
 
 /* ---- Leads: scoring, assignment, conversion, public forms (leads.c) ---- */
 

@@ -1,8 +1,9 @@
 /*
  * What quotes add to the record collection. Before every write of a draft
- * the lines are priced from their products (the price in the quote's
- * currency plus the deltas of the chosen options, the product's tax rate
- * and name, unless the line gives its own and the caller may set prices),
+ * the lines are priced from their products (the quote's price list's price,
+ * else the product's in the quote's currency, plus the deltas of the chosen
+ * options; the product's tax rate and name; unless the line gives its own
+ * and the caller may set prices),
  * then domain/quote.c computes each line and the totals, which are written
  * with the quote. A sent quote is frozen: its actions move it on (accept,
  * decline) or back to a new draft version (revise), and each sent version
@@ -37,13 +38,18 @@ static const char *status_of(const json_t *quote)
     return status ? status : "";
 }
 
-/* The quote's currency: as written, else the deal's amount's, else the base currency. */
+/*
+ * The quote's currency: as written, else its price list's, else the deal's
+ * amount's, else the base currency.
+ */
 static int quote_currency(struct http_request *req, struct store_conn *conn, const json_t *merged,
-                          const json_t *deal, char code[CURRENCY_CODE_LEN + 1])
+                          const json_t *deal, const json_t *list, char code[CURRENCY_CODE_LEN + 1])
 {
     const char *given = json_string_value(json_object_get(merged, "currency"));
     const char *deal_currency =
         json_string_value(json_object_get(json_object_get(deal, "amount"), "currency"));
+    if (given == NULL)
+        given = json_string_value(json_object_get(list, "currency"));
     if (given != NULL)
         return currency_code_parse(str_from_cstr(given), code, "currency", &req->err);
     if (deal_currency != NULL) {
@@ -54,31 +60,42 @@ static int quote_currency(struct http_request *req, struct store_conn *conn, con
 }
 
 /*
- * A product's price in currency (minor units) with the chosen options:
- * price when it is in that currency, else its entry in prices; options are
- * priced in price's currency, so a configuration with options needs the
- * quote in that currency. Field errors name the line.
+ * A product's price in currency (minor units) with the chosen options: the
+ * price list's price for it when the quote has a list (list_items) naming
+ * it, else price when it is in that currency, else its entry in prices.
+ * Options are priced in price's currency, so a configuration with options
+ * that change the price needs a base price in that currency. Field errors
+ * name the line.
  */
-static int product_price(struct arena *arena, const json_t *product, const json_t *chosen,
-                         const char *currency, size_t line, int64_t *minor, struct err *err)
+static int product_price(struct arena *arena, const json_t *product, const json_t *list_items,
+                         const json_t *chosen, const char *currency, size_t line, int64_t *minor,
+                         struct err *err)
 {
     char path[64];
     const json_t *price = json_object_get(product, "price");
     const char *price_currency = json_string_value(json_object_get(price, "currency"));
-    const json_t *found = price_currency && strcmp(price_currency, currency) == 0 ? price : NULL;
+    const char *amount = NULL;
+    bool in_price_currency = price_currency && strcmp(price_currency, currency) == 0;
     size_t i;
     const json_t *other;
+    json_array_foreach(list_items, i, other)
+    {
+        if (amount == NULL && json_integer_value(json_object_get(other, "product_id")) ==
+                                  json_integer_value(json_object_get(product, "id")))
+            amount = json_string_value(json_object_get(other, "price"));
+    }
+    if (amount == NULL && in_price_currency)
+        amount = json_string_value(json_object_get(price, "amount"));
     json_array_foreach(json_object_get(product, "prices"), i, other)
     {
         const char *c = json_string_value(json_object_get(other, "currency"));
-        if (found == NULL && c != NULL && strcmp(c, currency) == 0)
-            found = other;
+        if (amount == NULL && c != NULL && strcmp(c, currency) == 0)
+            amount = json_string_value(json_object_get(other, "amount"));
     }
     snprintf(path, sizeof(path), "lines[%zu].price", line);
-    if (found == NULL)
+    if (amount == NULL)
         return err_field(err, path, "the product has no price in %s; enter one", currency);
-    if (money_parse(str_from_cstr(json_string_value(json_object_get(found, "amount"))),
-                    str_from_cstr(currency), minor) < 0)
+    if (money_parse(str_from_cstr(amount), str_from_cstr(currency), minor) < 0)
         return err_set(err, ERR_INTERNAL, "a stored price does not read back");
     const json_t *options = json_object_get(product, "options");
     if (json_array_size(options) == 0)
@@ -88,7 +105,7 @@ static int product_price(struct arena *arena, const json_t *product, const json_
     if (rc < 0)
         return rc;
     snprintf(path, sizeof(path), "lines[%zu].options", line);
-    if (found == price)
+    if (in_price_currency)
         return product_configure(&parsed, chosen, *minor, minor, err, path);
     /* In another currency: choices that change the price cannot be priced. */
     const int64_t probe = INT64_C(1000000000000);
@@ -158,7 +175,7 @@ static int line_check(struct http_request *req, const json_t *line, size_t i)
  * field errors on the line when its product is missing or inactive.
  */
 static json_t *line_priced(struct http_request *req, struct store_conn *conn, const json_t *line,
-                           size_t i, const char *currency)
+                           size_t i, const char *currency, const json_t *list_items)
 {
     char path[64];
     snprintf(path, sizeof(path), "lines[%zu]", i);
@@ -210,8 +227,8 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
     const json_t *given = json_object_get(line, "price");
     struct err pricing;
     err_clear(&pricing);
-    bool priced = product_price(req->arena, product, json_object_get(line, "options"), currency, i,
-                                &minor, &pricing) == 0;
+    bool priced = product_price(req->arena, product, list_items, json_object_get(line, "options"),
+                                currency, i, &minor, &pricing) == 0;
     if (given == NULL || json_is_null(given)) {
         char text[MONEY_TEXT_MAX];
         if (!priced) {
@@ -245,6 +262,25 @@ static void set_money(json_t *changes, json_t *merged, const char *key, const js
     set_both(changes, merged, key, json_deep_copy(json_object_get(result, key)));
 }
 
+/* The quote's price list (NULL: none): live, visible and active; 422 on price_list_id otherwise. */
+static int quote_price_list(struct http_request *req, struct store_conn *conn,
+                            const json_t *merged, json_t **list)
+{
+    const json_t *id = json_object_get(merged, "price_list_id");
+    *list = NULL;
+    if (!json_is_integer(id))
+        return 0;
+    int rc = api_record_visible(req, conn, &entity_price_lists, json_integer_value(id), list);
+    if (rc == -ERR_NOT_FOUND) {
+        err_clear(&req->err);
+        return err_field(&req->err, "price_list_id", "no price list with id %lld",
+                         (long long)json_integer_value(id));
+    }
+    if (rc == 0 && !json_is_true(json_object_get(*list, "active")))
+        return err_field(&req->err, "price_list_id", "the price list is not in use");
+    return rc;
+}
+
 /* Prices the lines, computes the quote and writes the results into changes and merged. */
 static int quote_before_write(struct http_request *req, struct store_conn *conn,
                               const json_t *current, json_t *changes, json_t *merged)
@@ -263,11 +299,19 @@ static int quote_before_write(struct http_request *req, struct store_conn *conn,
         err_clear(&req->err);
         return err_field(&req->err, "deal_id", "no deal with id %lld", (long long)deal_id);
     }
+    json_t *list = NULL;
+    if (rc == 0)
+        rc = quote_price_list(req, conn, merged, &list);
     char currency[CURRENCY_CODE_LEN + 1];
     if (rc == 0)
-        rc = quote_currency(req, conn, merged, deal, currency);
+        rc = quote_currency(req, conn, merged, deal, list, currency);
     if (rc < 0)
         return rc;
+    const char *list_currency = json_string_value(json_object_get(list, "currency"));
+    if (list_currency != NULL && strcmp(list_currency, currency) != 0)
+        return err_field(&req->err, "price_list_id", "is in %s; the quote is in %s",
+                         list_currency, currency);
+    const json_t *list_items = json_object_get(list, "items");
     json_t *lines = api_keep(req, json_array());
     const json_t *given = json_object_get(merged, "lines");
     if (given != NULL && !json_is_null(given) && !json_is_array(given))
@@ -278,7 +322,7 @@ static int quote_before_write(struct http_request *req, struct store_conn *conn,
     {
         if (i >= QUOTE_MAX_LINES)
             break;
-        json_t *priced = line_priced(req, conn, line, i, currency);
+        json_t *priced = line_priced(req, conn, line, i, currency, list_items);
         json_array_append(lines, priced ? priced : json_null());
     }
     if (req->err.code != ERR_OK)
@@ -315,6 +359,39 @@ static int quote_before_write(struct http_request *req, struct store_conn *conn,
     }
     return 0;
 }
+
+/* A price list's items must name live products. */
+static int price_list_before_write(struct http_request *req, struct store_conn *conn,
+                                   const json_t *current, json_t *changes, json_t *merged)
+{
+    const json_t *items = json_object_get(changes, "items");
+    struct access all = actor_access(api_actor(req), &entity_products, ACCESS_READ);
+    all.scope = SCOPE_ALL;
+    size_t i;
+    const json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        json_t *product = NULL;
+        struct err lookup;
+        err_clear(&lookup);
+        int rc = store_record_get(conn, req->arena, &entity_products, &all,
+                                  json_integer_value(json_object_get(item, "product_id")),
+                                  RECORD_LIVE, &product, &lookup);
+        json_decref(product);
+        char path[48];
+        snprintf(path, sizeof(path), "items[%zu].product_id", i);
+        if (rc == -ERR_NOT_FOUND)
+            err_field(&req->err, path, "no such product");
+        else if (rc < 0)
+            return err_set(&req->err, lookup.code, "%s", lookup.detail);
+    }
+    return req->err.code != ERR_OK ? -req->err.code : 0;
+}
+
+const struct record_hooks price_list_hooks = {
+    .entity = &entity_price_lists,
+    .before_write = price_list_before_write,
+};
 
 const struct record_hooks quote_hooks = {
     .entity = &entity_quotes,
@@ -428,6 +505,8 @@ static int quote_act(struct http_request *req, struct http_response *res,
         rc = err_set(&req->err, ERR_CONFLICT, "a %s quote cannot be %s", status_of(current),
                      quote_actions[action].name);
     int64_t now_ms = clock_now_ms();
+    if (rc == 0 && action == QUOTE_SEND && quote_expired(current, now_ms))
+        rc = err_field(&req->err, "valid_until", "lies in the past; change it before sending");
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(now_ms, now);
     const char *to = quote_actions[action].to;

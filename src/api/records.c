@@ -432,7 +432,8 @@ static int read_body(struct http_request *req, json_t **body)
  * and totals; leads: their score; scoring rules: the scores of the leads).
  */
 static const struct record_hooks *const all_hooks[] = {
-    &deal_hooks, &quote_hooks, &lead_hooks, &form_hooks, &lead_scoring_rule_hooks};
+    &deal_hooks, &quote_hooks, &price_list_hooks, &lead_hooks, &form_hooks,
+    &lead_scoring_rule_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {

@@ -37,6 +37,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/forms/{key}/submit", forms_submit,
      "Submit a lead through a public form (no sign-in)", "forms",
      ROUTE_PUBLIC | ROUTE_ANONYMOUS},
+    RECORD_ROUTES("price-lists"),
     RECORD_ROUTES("quotes"),
     {"POST", "/api/v1/quotes/{id}/send", quotes_send, "Send a draft quote (keeps this version)",
      "quotes", 0},

@@ -48,12 +48,13 @@ static const char *const unhideable_fields[] = {"id",         "version",    "cre
  * later:
  *   - admin: all everywhere (is_admin);
  *   - manager: team for every action on every entity, except that the
- *     shared lists (products, competitors, lead rules, forms) are read and
+ *     shared lists (products, price lists, competitors, lead rules, forms) are read and
  *     exported whoever made them;
  *   - sales_rep: contacts own for every action but reassign (none);
  *     companies read team, create/update/delete/export own, the rest none;
  *     products (the catalogue) read and export all, the rest none; lead
  *     scoring and assignment rules and forms (configuration) read all;
+ *     price lists read and export all;
  *     competitors (a shared list) read and export all, create/update/delete
  *     own, the rest none;
  *     any entity not named: own for every action but import and reassign
@@ -89,6 +90,7 @@ static const struct builtin_grant sales_rep_grants[] = {
     {"lead-scoring-rules", {[ACCESS_READ] = SCOPE_ALL}},
     {"lead-assignment-rules", {[ACCESS_READ] = SCOPE_ALL}},
     {"forms", {[ACCESS_READ] = SCOPE_ALL}},
+    {"price-lists", {[ACCESS_READ] = SCOPE_ALL, [ACCESS_EXPORT] = SCOPE_ALL}},
     {"competitors",
      {[ACCESS_READ] = SCOPE_ALL, [ACCESS_CREATE] = SCOPE_OWN, [ACCESS_UPDATE] = SCOPE_OWN,
       [ACCESS_DELETE] = SCOPE_OWN, [ACCESS_EXPORT] = SCOPE_ALL, [ACCESS_IMPORT] = SCOPE_NONE,
@@ -104,7 +106,7 @@ static const struct builtin_grant sales_rep_grants[] = {
 static const struct builtin_grant manager_grants[] = {
     {"products", SHARED_MANAGED},           {"competitors", SHARED_MANAGED},
     {"lead-scoring-rules", SHARED_MANAGED}, {"lead-assignment-rules", SHARED_MANAGED},
-    {"forms", SHARED_MANAGED},
+    {"forms", SHARED_MANAGED},              {"price-lists", SHARED_MANAGED},
 };
 
 static const struct builtin_role builtin_roles[] = {

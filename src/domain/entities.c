@@ -129,6 +129,16 @@ static const struct entity_field product_fields[] = {
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
 };
 
+/* A named list of prices in one currency: a price for each product it names. */
+static const struct entity_field price_list_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED | FIELD_UNIQUE, 100),
+    TEXT_FIELD("currency", FIELD_REQUIRED | FIELD_SORTABLE, 3),
+    {"active", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    TEXT_FIELD("notes", FIELD_SEARCHED | FIELD_MULTILINE, 2000),
+    {"items", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+};
+
 static const char *const quote_roundings[] = {"line", "total", NULL};
 
 /*
@@ -141,6 +151,7 @@ static const struct entity_field quote_fields[] = {
     ID_FIELD("deal_id", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, "deals"),
     TEXT_FIELD("title", FIELD_SORTABLE | FIELD_SEARCHED, 200),
     TEXT_FIELD("currency", FIELD_SORTABLE, 3),
+    ID_FIELD("price_list_id", FIELD_SORTABLE, "price-lists"),
     {"prices_include_tax", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
     {"rounding", FIELD_ENUM, FIELD_KIND_COLUMN, 0, 0, quote_roundings, NULL, FIELD_TEXT, false},
     {"discount_percent", FIELD_NUMBER, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
@@ -401,6 +412,75 @@ static void product_validate_record(struct arena *arena, json_t *merged, struct 
         product_options_parse(arena, options, currency, &parsed, err);
 }
 
+static const char *price_list_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_price_lists, record);
+}
+
+#define PRICE_LIST_MAX_ITEMS 2000
+
+/*
+ * A price list's currency is a known code (written in upper case) and its
+ * items name each product once with a price in that currency. Whether the
+ * products exist is the API's to check.
+ */
+static void price_list_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    const char *given = json_string_value(json_object_get(merged, "currency"));
+    char code[CURRENCY_CODE_LEN + 1];
+    if (given == NULL || currency_code_parse(str_from_cstr(given), code, "currency", err) < 0)
+        return;
+    json_object_set_new(merged, "currency", json_string(code));
+    json_t *items = json_object_get(merged, "items");
+    if (items == NULL || json_is_null(items))
+        return;
+    if (!json_is_array(items) || json_array_size(items) > PRICE_LIST_MAX_ITEMS) {
+        err_field(err, "items", "must be a list of at most %d prices", PRICE_LIST_MAX_ITEMS);
+        return;
+    }
+    json_t *clean = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        char path[48];
+        const json_t *product = json_object_get(item, "product_id");
+        const json_t *price = json_object_get(item, "price");
+        snprintf(path, sizeof(path), "items[%zu].product_id", i);
+        if (!json_is_object(item) || json_object_size(item) != 2 || !json_is_integer(product) ||
+            json_integer_value(product) <= 0) {
+            err_field(err, path, "each item is {\"product_id\": 12, \"price\": \"10.50\"}");
+            continue;
+        }
+        size_t j;
+        json_t *earlier;
+        json_array_foreach(items, j, earlier)
+        {
+            if (j < i && json_equal(json_object_get(earlier, "product_id"), product)) {
+                err_field(err, path, "names the product a second time");
+                break;
+            }
+        }
+        snprintf(path, sizeof(path), "items[%zu].price", i);
+        int64_t minor;
+        char text[MONEY_TEXT_MAX];
+        if (!json_is_string(price) || currency_amount_parse(str_from_cstr(json_string_value(price)),
+                                                            str_from_cstr(code), &minor, path,
+                                                            err) < 0) {
+            if (!json_is_string(price))
+                err_field(err, path, "must be a decimal string like \"10.50\"");
+            continue;
+        }
+        if (minor < 0) {
+            err_field(err, path, "must not be negative");
+            continue;
+        }
+        money_format(minor, str_from_cstr(code), text, sizeof(text));
+        json_array_append_new(clean, json_pack("{s:O,s:s}", "product_id", product, "price", text));
+    }
+    json_object_set_new(merged, "items", clean);
+}
+
 static const char *quote_search_text(struct arena *arena, const json_t *record)
 {
     return search_text_of(arena, &entity_quotes, record);
@@ -638,11 +718,22 @@ const struct entity entity_forms = {
     .search_text = form_search_text,
 };
 
+const struct entity entity_price_lists = {
+    .name = "price-lists",
+    .table = "price_lists",
+    .singular = "price list",
+    .fields = price_list_fields,
+    .n_fields = COUNT(price_list_fields),
+    .default_sort = "name",
+    .validate_record = price_list_validate_record,
+    .search_text = price_list_search_text,
+};
+
 static const struct entity *const all_entities[] = {
     &entity_companies, &entity_contacts, &entity_deals,
     &entity_competitors, &entity_products, &entity_quotes,
     &entity_leads, &entity_lead_scoring_rules, &entity_lead_assignment_rules,
-    &entity_forms};
+    &entity_forms, &entity_price_lists};
 
 /* The declared column fields of an entity as a relation target's filter fields. */
 static size_t target_schema_fields(const struct entity_field *fields, size_t n_fields,

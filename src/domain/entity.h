@@ -102,6 +102,7 @@ extern const struct entity entity_leads;
 extern const struct entity entity_lead_scoring_rules;
 extern const struct entity entity_lead_assignment_rules;
 extern const struct entity entity_forms;
+extern const struct entity entity_price_lists;
 
 /* The entity's table. */
 const char *entity_table(const struct entity *entity);

@@ -1021,17 +1021,17 @@ static void bind_column_value(struct sql_builder *sql, const struct entity_field
     (void)f;
 }
 
-/* Whether the live record exists and the caller may see it. */
+/* Whether the live record of target exists and the caller may see it. */
 static int reference_exists(struct store_conn *conn, struct arena *arena,
-                            const struct access *access, const char *table, int64_t id,
+                            const struct access *access, const struct entity *target, int64_t id,
                             bool *exists, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", table);
+    sql_addf(&sql, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", entity_table(target));
     sql_param_int(&sql, id);
     sql_add(&sql, " AND t.\"deleted_at\" IS NULL");
-    access_predicate(&sql, read_scope_of(access, table), access, "t");
+    access_predicate(&sql, access->read_scope[entity_index(target)], access, "t");
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     *exists = rc == 0 && rows.n_rows > 0;
@@ -1101,7 +1101,8 @@ static int check_references(struct store_conn *conn, struct arena *arena,
             else
                 snprintf(path, sizeof(path), "%s", key);
             bool exists = false, cycle = false;
-            int rc = reference_exists(conn, arena, access, f->references, ref_id, &exists, err);
+            int rc = reference_exists(conn, arena, access, entity_find(f->references), ref_id,
+                                      &exists, err);
             if (rc < 0)
                 return rc;
             if (!exists) {

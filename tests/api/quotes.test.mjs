@@ -144,9 +144,53 @@ describe('quotes', () => {
         expectProblem(await srv.api('POST', `/api/v1/quotes/${q.id}/decline`), 409);
     });
 
+    test('a price list gives its prices to the quotes that name it', async () => {
+        let res = await srv.api('POST', '/api/v1/price-lists', {
+            name: `Dealers ${randomName()}`, currency: 'eur', items: [{ product_id: product.id, price: '95' }],
+        });
+        expectStatus(res, 201, 'price list');
+        const list = res.json;
+        assert.equal(list.currency, 'EUR');
+        assert.equal(list.active, true);
+        assert.deepEqual(list.items, [{ product_id: product.id, price: '95.00' }]);
+        const q = await createQuote({ price_list_id: list.id, lines: [line()] });
+        assert.equal(q.currency, 'EUR', 'the list\'s currency');
+        assert.equal(q.lines[0].price, '105.00', 'the list price plus the XL delta');
+        assert.deepEqual(q.total, money('252.00'));
+
+        const usd = (await srv.api('POST', '/api/v1/price-lists', { name: `US ${randomName()}`, currency: 'USD' })).json;
+        expectFieldError(await srv.api('POST', '/api/v1/quotes', { deal_id: deal.id, currency: 'EUR', price_list_id: usd.id, lines: [] }), 'price_list_id');
+        expectStatus(await srv.api('PATCH', `/api/v1/price-lists/${list.id}`, { active: false }), 200);
+        expectFieldError(await srv.api('POST', '/api/v1/quotes', { deal_id: deal.id, price_list_id: list.id, lines: [] }), 'price_list_id');
+        expectFieldError(await srv.api('POST', '/api/v1/quotes', { deal_id: deal.id, price_list_id: 999999, lines: [] }), 'price_list_id');
+    });
+
+    test('bad price lists are 422s naming the item; names are unique', async () => {
+        const name = `Bad ${randomName()}`;
+        let res = await srv.api('POST', '/api/v1/price-lists', {
+            name, currency: 'EUR',
+            items: [{ product_id: product.id, price: '1,5' }, { product_id: product.id, price: '2' },
+                    { product_id: 999999, price: '3' }, { product_id: product.id }],
+        });
+        expectFieldError(res, 'items[0].price');
+        expectFieldError(res, 'items[1].product_id');
+        expectFieldError(res, 'items[3].product_id');
+        res = await srv.api('POST', '/api/v1/price-lists', { name, currency: 'EUR', items: [{ product_id: 999999, price: '3' }] });
+        expectFieldError(res, 'items[0].product_id');
+        expectFieldError(await srv.api('POST', '/api/v1/price-lists', { name, currency: 'XYZ' }), 'currency');
+        expectStatus(await srv.api('POST', '/api/v1/price-lists', { name, currency: 'EUR' }), 201);
+        res = await srv.api('POST', '/api/v1/price-lists', { name, currency: 'EUR' });
+        expectProblem(res, 409);
+        assert.equal(res.json.errors[0].field, 'name');
+    });
+
     test('an expired quote cannot be accepted and says so', async () => {
         const q = await createQuote({ lines: [line()], valid_until: '2020-01-31' });
+        expectFieldError(await srv.api('POST', `/api/v1/quotes/${q.id}/send`), 'valid_until');
+        /* Sent while still valid, the date then passes (written straight in the database here). */
+        expectStatus(await srv.api('PATCH', `/api/v1/quotes/${q.id}`, { valid_until: '2099-01-31' }), 200);
         expectStatus(await srv.api('POST', `/api/v1/quotes/${q.id}/send`), 200);
+        await srv.sql(`UPDATE quotes SET valid_until = '2020-01-31' WHERE id = ${q.id}`);
         const res = await srv.api('POST', `/api/v1/quotes/${q.id}/accept`);
         expectProblem(res, 409);
         assert.match(res.json.detail, /expired on 2020-01-31/);

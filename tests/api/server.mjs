@@ -315,6 +315,14 @@ export async function startServer({ staticDir, args = [], env, database: given }
         adminId: null,
         stderr: () => stderr,
         stdout: () => stdout,
+        /*
+         * Runs one SQL statement on the server's database behind its back, for what no request
+         * can do (a date that has passed): python3's sqlite3 module or psql.
+         */
+        sql: (statement) => (database.kind === 'postgresql'
+            ? psql(database.db, statement)
+            : execFileP('python3', ['-c', 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=10)\n'
+                + 'c.execute(sys.argv[2])\nc.commit()', database.db, statement], { timeout: 30_000 })),
         /* As the administrator's API token, unless headers name an Authorization (null: none). */
         api: (method, urlPath, body, headers = {}) => {
             const auth = 'Authorization' in headers ? {} : { Authorization: `Bearer ${server.adminToken}` };

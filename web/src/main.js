@@ -27,6 +27,7 @@ import { LeadRulesPage } from './pages/LeadRulesPage.js';
 import { ListPage } from './pages/ListPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { PipelinesPage } from './pages/PipelinesPage.js';
+import { PriceListForm, PriceListsPage } from './pages/PriceListsPage.js';
 import { ProductCard } from './pages/ProductCard.js';
 import { ProductForm } from './pages/ProductForm.js';
 import { ProfilePage } from './pages/ProfilePage.js';
@@ -76,6 +77,9 @@ const ROUTES = [
     ['/settings/fields', () => html`<${FieldsPage} />`],
     ['/settings/forms', () => html`<${FormsPage} />`],
     ['/settings/lead-rules', () => html`<${LeadRulesPage} />`],
+    ['/settings/price-lists', () => html`<${PriceListsPage} />`],
+    ['/settings/price-lists/new', () => html`<${PriceListForm} key="new" id=${null} />`],
+    ['/settings/price-lists/:id', (p) => html`<${PriceListForm} key=${p.id} id=${p.id} />`],
     ['/commissions', () => html`<${CommissionsPage} />`],
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/trash', () => html`<${TrashPage} />`],

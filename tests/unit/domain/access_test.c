@@ -95,8 +95,9 @@ TEST(the_builtin_roles_are_admin_manager_sales_rep_and_read_only)
 
 TEST(a_manager_has_team_scope_everywhere_but_reads_the_shared_lists_whole)
 {
-    static const char *const shared[] = {"products", "competitors", "lead-scoring-rules",
-                                         "lead-assignment-rules", "forms"};
+    static const char *const shared[] = {"products",           "competitors",
+                                         "lead-scoring-rules", "lead-assignment-rules",
+                                         "forms",              "price-lists"};
     struct role role = builtin(MANAGER);
     for (size_t e = 0; e < entity_count(); e++) {
         bool is_shared = false;
@@ -403,6 +404,9 @@ TEST(role_permissions_json_lists_every_entity_with_all_eight_actions)
                          " 'merge': 'none', 'reassign': 'none'},"
                          " 'forms': {'read': 'all', 'create': 'none', 'update': 'none',"
                          " 'delete': 'none', 'export': 'none', 'import': 'none', 'merge': 'none',"
+                         " 'reassign': 'none'},"
+                         " 'price-lists': {'read': 'all', 'create': 'none', 'update': 'none',"
+                         " 'delete': 'none', 'export': 'all', 'import': 'none', 'merge': 'none',"
                          " 'reassign': 'none'}}");
     json_decref(json);
 }

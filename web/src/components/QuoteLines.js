@@ -155,9 +155,10 @@ function OptionsCell({ line, product, n, id, onChange, readOnly, messages }) {
 
 /**
  * lines: editor lines; onChange(lines); computed(key): the server's line for it (or null);
- * errors: pathErrors with "lines.<key>..." paths; readOnly.
+ * errors: pathErrors with "lines.<key>..." paths; readOnly; currency: the quote's; fromList: the
+ * quote has a price list (the server's default prices come from it).
  */
-export function QuoteLines({ lines, onChange, computed, errors, readOnly, currency }) {
+export function QuoteLines({ lines, onChange, computed, errors, readOnly, currency, fromList }) {
     const productOf = useProducts(lines.map((l) => (l.product ? l.product.id : null)));
     const update = (i, part) => onChange(lines.map((l, j) => (j === i ? { ...l, ...part } : l)));
     const at = (key, field) => messagesAt(errors, `lines.${key}.${field}`);
@@ -234,7 +235,7 @@ export function QuoteLines({ lines, onChange, computed, errors, readOnly, curren
                             ${input('price', 'quote.unitPrice', l.price, (v) => {
                                 const price = cleanDecimal(v);
                                 update(i, { price, priceSet: price !== '' });
-                            }, { inputmode: 'decimal', cls: 'num', placeholder: t('quote.fromProduct') })}
+                            }, { inputmode: 'decimal', cls: 'num', placeholder: t(fromList ? 'quote.fromPriceList' : 'quote.fromProduct') })}
                             <${CellErrors} id=${id('price')} messages=${at(l.key, 'price')} />
                         </td>
                         <td class="num" data-label=${t('quote.discount')}>

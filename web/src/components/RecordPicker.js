@@ -1,6 +1,7 @@
 // Search-as-you-type picker of companies (GET /companies?q=..&limit=10): a combobox whose
 // options come from the API. multiple=true keeps a list of {id, name, role?} (with an
-// optional role input per item); otherwise one {id, name} or null.
+// optional role input per item); otherwise one {id, name} or null. excludeId / excludeIds leave
+// records out of the options (the record itself, ones taken elsewhere).
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { listRecords } from '../api.js';
@@ -8,7 +9,7 @@ import { recordName } from '../entities.js';
 import { t } from '../i18n/index.js';
 
 export function RecordPicker({ id, entity = 'companies', value, onChange, multiple, withRole,
-                               excludeId, invalid, describedBy, placeholder }) {
+                               excludeId, excludeIds, invalid, describedBy, placeholder }) {
     const chosen = multiple ? (Array.isArray(value) ? value : []) : value ? [value] : [];
     const [text, setText] = useState('');
     const [options, setOptions] = useState([]);
@@ -27,7 +28,7 @@ export function RecordPicker({ id, entity = 'companies', value, onChange, multip
                     q: text.trim() || undefined, limit: 10,
                     sort: text.trim() ? undefined : 'name',
                 }, ctrl.signal);
-                const taken = new Set(chosen.map((c) => c.id));
+                const taken = new Set([...chosen.map((c) => c.id), ...(excludeIds || [])]);
                 setOptions((page.data || []).filter((r) => !taken.has(r.id) && r.id !== excludeId));
                 setActive(-1);
             } catch (e) {

@@ -1,7 +1,7 @@
 // The "Settings" entry of the main navigation: a button opening the list of the settings and
-// sales set-up pages (commissions, lead-capture forms, lead rules, custom fields, currency
-// rates), so the bar stays one line. Marked current on any of them; closes on Escape, on a
-// click elsewhere and after a choice.
+// sales set-up pages (commissions, lead-capture forms, lead rules, price lists, custom fields,
+// currency rates), so the bar stays one line. Marked current on any of them; closes on Escape,
+// on a click elsewhere and after a choice.
 import { html } from 'htm/preact';
 import { t } from '../i18n/index.js';
 import { useMenu } from './useMenu.js';
@@ -11,6 +11,7 @@ export const SETTINGS_PAGES = [
     { href: '/commissions', key: 'nav.commissions', testid: 'nav-commissions' },
     { href: '/settings/forms', key: 'nav.forms', testid: 'nav-forms' },
     { href: '/settings/lead-rules', key: 'nav.leadRules', testid: 'nav-lead-rules' },
+    { href: '/settings/price-lists', key: 'nav.priceLists', testid: 'nav-price-lists' },
     { href: '/settings/fields', key: 'nav.fields', testid: 'nav-fields' },
     { href: '/settings/currencies', key: 'nav.currencies', testid: 'nav-currencies' },
 ];

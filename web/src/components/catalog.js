@@ -1,6 +1,6 @@
 // Shared pieces of the product catalogue and the quotes: list cells of products and quotes, a
 // quote's status badge, an option choice's price delta as text, and products by id (each read
-// once per session, for the option choices of a quote line).
+// once per session, in batches, for the option choices of a quote line and the price lists).
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
@@ -70,25 +70,32 @@ export const QUOTE_COLUMNS = [
 /* The quotes of one deal: no deal column. */
 export const DEAL_QUOTE_COLUMNS = QUOTE_COLUMNS.filter((c) => c.key !== 'deal_id');
 
-/* Products by id: id -> {promise, value}. */
+/* Products by id: id -> {promise, value}; read in batches of IN_BATCH (the filter's "in" list). */
 const products = new Map();
 const productWaiters = new Set();
+const IN_BATCH = 64;
 
-function loadProduct(id) {
-    let entry = products.get(id);
-    if (!entry) {
-        entry = { value: null, promise: null };
-        entry.promise = api.get(`/products/${id}`).then((p) => {
-            entry.value = p;
+/* Reads the products of ids not read yet, IN_BATCH at a time; one missing is forgotten (null). */
+function loadProducts(ids) {
+    const missing = [...new Set(ids.map(Number))].filter((id) => id > 0 && !products.has(id));
+    for (let i = 0; i < missing.length; i += IN_BATCH) {
+        const chunk = missing.slice(i, i + IN_BATCH);
+        const batch = api.get('/products', { filter: `id in (${chunk.join(', ')})`, limit: chunk.length })
+            .then((page) => new Map(((page && page.data) || []).map((p) => [p.id, p])), () => new Map());
+        for (const id of chunk) {
+            const entry = { value: null, promise: null };
+            entry.promise = batch.then((found) => {
+                const p = found.get(id) || null;
+                if (p) entry.value = p;
+                else if (products.get(id) === entry) products.delete(id);
+                return p;
+            });
+            products.set(id, entry);
+        }
+        batch.then(() => {
             for (const fn of productWaiters) fn();
-            return p;
-        }, () => {
-            products.delete(id);
-            return null;
         });
-        products.set(id, entry);
     }
-    return entry.promise;
 }
 
 /** Forgets a product read before (after it was edited). */
@@ -103,7 +110,7 @@ export function useProducts(ids) {
     useEffect(() => {
         const fn = () => setTick((n) => n + 1);
         productWaiters.add(fn);
-        for (const id of key ? key.split(',') : []) loadProduct(Number(id));
+        loadProducts(key ? key.split(',') : []);
         return () => productWaiters.delete(fn);
     }, [key]);
     return (id) => {

@@ -1,6 +1,7 @@
-// Quote editor: /quotes/new?deal=ID and /quotes/:id. The header (title, currency, prices
-// include tax, rounding per line or on the total, a quote discount in percent or as an amount,
-// valid until, notes) and the lines table; every change is sent to the server after a short
+// Quote editor: /quotes/new?deal=ID and /quotes/:id. The header (title, currency, price list
+// (the active lists in the quote's currency, or none), prices include tax, rounding per line or
+// on the total, a quote discount in percent or as an amount, valid until, notes) and the lines
+// table; every change is sent to the server after a short
 // pause (POST for a new quote, then PATCH with If-Match) and the editor shows the per-line and
 // quote totals the server computed, and its messages at the cell they name ("lines[2].quantity").
 // A status bar acts by status: Send, Revise, Accept (optionally setting the deal's amount to the
@@ -8,7 +9,7 @@
 // sent versions (GET /quotes/{id}/versions) and its record history.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, listAll } from '../api.js';
 import { DeleteButton, Timestamps } from '../components/Card.js';
 import { FormField } from '../components/FormField.js';
 import { History } from '../components/History.js';
@@ -23,7 +24,7 @@ import { can, useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 const SAVE_DELAY_MS = 400;
-const HEADER_FIELDS = ['title', 'currency', 'prices_include_tax', 'rounding', 'discount_percent', 'discount_amount',
+const HEADER_FIELDS = ['title', 'currency', 'price_list_id', 'prices_include_tax', 'rounding', 'discount_percent', 'discount_amount',
                        'valid_until', 'notes'];
 
 /*
@@ -43,7 +44,7 @@ const text = (v) => (v === null || v === undefined ? '' : String(v));
 
 function newDraft(currency) {
     return {
-        title: '', currency: currency || '', prices_include_tax: false, rounding: 'line', discountKind: 'percent',
+        title: '', currency: currency || '', price_list_id: null, prices_include_tax: false, rounding: 'line', discountKind: 'percent',
         discount: '', valid_until: '', notes: '', lines: [],
     };
 }
@@ -53,6 +54,7 @@ function draftFromQuote(q) {
     return {
         title: text(q.title),
         currency: text(q.currency),
+        price_list_id: q.price_list_id != null ? Number(q.price_list_id) : null,
         prices_include_tax: Boolean(q.prices_include_tax),
         rounding: q.rounding || 'line',
         discountKind: amount ? 'amount' : 'percent',
@@ -69,6 +71,7 @@ function draftBody(d) {
     const discount = d.discount.trim();
     const body = {
         title: d.title.trim() || null,
+        price_list_id: d.price_list_id,
         prices_include_tax: d.prices_include_tax,
         rounding: d.rounding,
         discount_percent: d.discountKind === 'percent' && discount !== '' ? discount : null,
@@ -104,6 +107,39 @@ function patchBody(before, after) {
     }
     return out;
 }
+
+/*
+ * The price lists a quote may take: {lists: [{id, name, currency, active}] | null, error}, read
+ * once per editor (inactive ones too, to name a quote's list that was switched off since).
+ */
+function usePriceLists() {
+    const [state, setState] = useState({ lists: null, error: null });
+    useEffect(() => {
+        let live = true;
+        listAll('/price-lists', { sort: 'name', fields: 'id,name,currency,active' }).then(
+            (lists) => live && setState({ lists, error: null }),
+            (error) => live && setState({ lists: [], error }));
+        return () => {
+            live = false;
+        };
+    }, []);
+    return state;
+}
+
+/** The select's lists: the active ones in currency, and the chosen one whatever it is. */
+function priceListChoices(lists, currency, chosenId) {
+    const offered = (lists || []).filter((l) => l.active !== false && l.currency === currency);
+    if (chosenId != null && !offered.some((l) => l.id === chosenId)) {
+        const chosen = (lists || []).find((l) => l.id === chosenId);
+        /* while the lists load it is only a number; after, one switched off, deleted or in another currency */
+        offered.unshift(chosen ? { ...chosen, unavailable: true }
+            : { id: chosenId, name: `#${chosenId}`, unavailable: lists !== null });
+    }
+    return offered;
+}
+
+/* Lines with a product take the price the server gives (the list's or the product's) again. */
+const repriced = (lines) => lines.map((l) => (l.product ? { ...l, priceSet: false } : l));
 
 const claimHeader = (path) => HEADER_FIELDS.some((f) => path === f || path.startsWith(`${f}.`));
 
@@ -226,6 +262,7 @@ function Tabs({ tab, setTab }) {
 export function QuoteEditor({ id }) {
     const me = useMe();
     const { currencies, error: currenciesError } = useCurrencies();
+    const { lists: priceLists, error: priceListsError } = usePriceLists();
     const [dealParam] = useState(() => (id ? null : new URLSearchParams(window.location.search).get('deal')));
     const [saved, setSaved] = useState({ quote: null, keys: [] });
     const [draft, setDraft] = useState(null);
@@ -424,6 +461,9 @@ export function QuoteEditor({ id }) {
     const discountErrors = [...(fe('discount_percent') || []), ...(fe('discount_amount') || [])];
     const dealId = quote ? quote.deal_id : deal && deal.id;
     const fresh = saveState === 'saved';
+    const listChoices = priceListChoices(priceLists, draft.currency, draft.price_list_id);
+    const listOf = (listId) => (priceLists || []).find((l) => l.id === listId) || null;
+    const listLabel = (l) => (l.unavailable ? `${l.name} (${t('priceList.unavailable')})` : l.name);
 
     const field = (name, control, opts = {}) => html`<${FormField} id=${name} label=${t(opts.label || `field.${name}`)}
         errors=${opts.errors || fe(name)} wide=${opts.wide}>${control}<//>`;
@@ -463,13 +503,34 @@ export function QuoteEditor({ id }) {
                         onInput=${(e) => set({ title: e.currentTarget.value })} />`)}
                     ${field('currency', html`<select id="currency" value=${draft.currency} disabled=${readOnly}
                             data-testid="quote-currency" ...${cellAttrs('currency', fe('currency'))}
-                            onChange=${(e) => setDraft((d) => ({
-                                ...d, currency: e.currentTarget.value,
-                                /* prices typed in the old currency give way to the products' */
-                                lines: d.lines.map((l) => ({ ...l, priceSet: false })),
-                            }))}>
+                            onChange=${(e) => {
+                                const currency = e.currentTarget.value;
+                                setDraft((d) => {
+                                    /* a list in another currency no longer applies */
+                                    const list = d.price_list_id != null ? listOf(d.price_list_id) : null;
+                                    const keep = list && list.currency === currency;
+                                    return {
+                                        ...d, currency, price_list_id: keep ? d.price_list_id : null,
+                                        /* prices typed in the old currency give way to the products' */
+                                        lines: d.lines.map((l) => ({ ...l, priceSet: false })),
+                                    };
+                                });
+                            }}>
                         ${currencyList.map((c) => html`<option key=${c} value=${c}>${c}</option>`)}
                     </select>`, { label: 'money.currency' })}
+                    ${field('price_list_id', html`<select id="price_list_id" disabled=${readOnly}
+                            value=${draft.price_list_id != null ? String(draft.price_list_id) : ''}
+                            data-testid="quote-price-list" ...${cellAttrs('price_list_id', fe('price_list_id'))}
+                            onChange=${(e) => {
+                                const value = e.currentTarget.value;
+                                setDraft((d) => ({
+                                    ...d, price_list_id: value ? Number(value) : null, lines: repriced(d.lines),
+                                }));
+                            }}>
+                        <option value="">${t('priceList.noList')}</option>
+                        ${listChoices.map((l) => html`<option key=${l.id} value=${String(l.id)}>${listLabel(l)}</option>`)}
+                    </select>${priceListsError && html`<div class="hint" data-testid="price-lists-error">
+                        ${errorText(priceListsError)}</div>`}`)}
                     ${field('rounding', html`<select id="rounding" value=${draft.rounding} disabled=${readOnly}
                             data-testid="quote-rounding" onChange=${(e) => set({ rounding: e.currentTarget.value })}>
                         <option value="line">${t('quote.rounding.line')}</option>
@@ -509,7 +570,7 @@ export function QuoteEditor({ id }) {
                 ${!draft.lines.length && html`<p class="muted" data-testid="no-lines">${t('quote.noLines')}</p>`}
                 ${draft.lines.length > 0 && html`<${QuoteLines} lines=${draft.lines} onChange=${setLines}
                     computed=${(key) => computedByKey.get(key) || null} errors=${errors} readOnly=${readOnly}
-                    currency=${(quote && quote.currency) || draft.currency} />`}
+                    currency=${(quote && quote.currency) || draft.currency} fromList=${draft.price_list_id != null} />`}
                 <${Totals} quote=${quote} fresh=${fresh} />
             </section>`}
         ${quote && tab === 'versions' && html`<${QuoteVersions} key=${quote.version} id=${quote.id} />`}
