@@ -154,6 +154,8 @@ int api_list_prepare(struct http_request *req, struct store_conn *conn,
  */
 json_t *api_totals_json(int64_t group, const struct record_total *totals, size_t n,
                         const char *base);
+/* Sets the prepared list's filter to text (NULL or "": none); 400 with the position on error. */
+int api_list_filter(struct http_request *req, struct list_request *lr, const char *filter);
 /* The next_cursor of a page (JSON string or null); takes page->last_keys. */
 json_t *api_list_next_cursor(struct http_request *req, const char *sort, struct list_page *page);
 
@@ -183,6 +185,8 @@ int api_record_written(struct http_request *req, struct store_conn *conn,
 int api_record_create(struct http_request *req, struct store_conn *conn,
                       const struct entity *entity, const struct access *access, json_t *body,
                       int64_t owner, const json_t *kept, json_t **record);
+/* Sets a server-kept field in both a write's changes and its merged record (takes value). */
+void api_record_set_kept(json_t *changes, json_t *merged, const char *key, json_t *value);
 /* Appends the change from before to after (NULL before: a create) to the audit log. */
 int api_record_audit(struct http_request *req, struct store_conn *conn,
                      const struct entity *entity, const char *action, const json_t *before,
@@ -288,6 +292,46 @@ http_handler exchange_rates_update;
 http_handler exchange_rates_delete;
 http_handler exchange_rates_import;
 http_handler exchange_rates_convert;
+/* ---- Configuration kept by administrators (admin_resource.c) ---- */
+
+/*
+ * What differs between such resources (pipelines, deal reasons, commission
+ * rules): where they live, what the audit compares and names, and their
+ * store functions. check turns a body (current NULL: a new row) into the
+ * clean changes to write, with field errors on req->err.
+ */
+struct admin_resource {
+    const char *path;  /* collection path, for Location: "/api/v1/pipelines" */
+    const char *table; /* the audit entry's entity: "pipelines" */
+    const char *name;  /* security actions <name>_created/_updated/_deleted: "pipeline" */
+    const char *const *keys; /* what an update's audit entry compares */
+    size_t n_keys;
+    const char *const *deleted_keys; /* what a deletion's audit entry names */
+    size_t n_deleted_keys;
+    int (*check)(struct http_request *req, struct store_conn *conn, const json_t *body,
+                 const json_t *current, json_t **clean);
+    int (*get)(struct store_conn *conn, struct arena *arena, int64_t id, json_t **out,
+               struct err *err);
+    int (*insert)(struct store_conn *conn, struct arena *arena, const json_t *clean,
+                  int64_t *id_out, struct err *err);
+    int (*update)(struct store_conn *conn, struct arena *arena, int64_t id, int64_t version,
+                  const json_t *clean, struct err *err);
+    int (*remove)(struct store_conn *conn, struct arena *arena, int64_t id, struct err *err);
+};
+
+/* Anyone signed in: one row (404 when absent). */
+int admin_resource_get(struct http_request *req, struct http_response *res,
+                       const struct admin_resource *r);
+/* Administrators: 201 with Location; 422 from check. */
+int admin_resource_create(struct http_request *req, struct http_response *res,
+                          const struct admin_resource *r);
+/* Administrators: If-Match (412 when stale); writes and audits only a real change. */
+int admin_resource_update(struct http_request *req, struct http_response *res,
+                          const struct admin_resource *r);
+/* Administrators: If-Match; 409 from the store while in use; 204. */
+int admin_resource_delete(struct http_request *req, struct http_response *res,
+                          const struct admin_resource *r);
+
 http_handler pipelines_list;
 http_handler pipelines_create;
 http_handler pipelines_get;

@@ -3,12 +3,10 @@
  * administrators (name, pipeline_id and series, null for any; tiers of
  * {from, percent}; position; active). Anyone signed in reads them. Tier
  * amounts are in the base currency. Each change is one transaction with a
- * security audit entry, as for deal reasons.
+ * security audit entry (api/admin_resource.c).
  */
 #include "api/api.h"
 
-#include "api/body.h"
-#include "base/arena.h"
 #include "domain/commission.h"
 #include "domain/currency.h"
 #include "store/store.h"
@@ -31,34 +29,10 @@ int commission_rules_list(struct http_request *req, struct http_response *res)
     return api_respond_page(req, res, list, 0);
 }
 
-/* Reads a rule, kept until the request ends. */
-static int get_rule(struct http_request *req, struct store_conn *conn, int64_t id, json_t **rule)
-{
-    int rc = store_commission_rule_get(conn, req->arena, id, rule, &req->err);
-    if (rc == 0)
-        api_keep(req, *rule);
-    return rc;
-}
-
-int commission_rules_get(struct http_request *req, struct http_response *res)
-{
-    struct store_conn *conn;
-    int64_t id;
-    json_t *rule = NULL;
-    int rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = get_rule(req, conn, id, &rule);
-    if (rc < 0)
-        return rc;
-    return api_respond_record(req, res, 200, rule);
-}
-
 /*
- * Checks a body against current (NULL: a new rule) into *clean, kept until
- * the request ends: the domain's rules with the base currency, and a
- * pipeline_id that names a live pipeline.
+ * Checks a body against current (NULL: a new rule) into *clean: the
+ * domain's rules with the base currency, and a pipeline_id that names a
+ * live pipeline.
  */
 static int check_rule(struct http_request *req, struct store_conn *conn, const json_t *body,
                       const json_t *current, json_t **clean)
@@ -69,7 +43,6 @@ static int check_rule(struct http_request *req, struct store_conn *conn, const j
         rc = commission_rule_validate(body, current, base, clean, &req->err);
     if (rc < 0)
         return rc;
-    api_keep(req, *clean);
     const json_t *pipeline_id = json_object_get(*clean, "pipeline_id");
     if (!json_is_integer(pipeline_id))
         return 0;
@@ -85,109 +58,39 @@ static int check_rule(struct http_request *req, struct store_conn *conn, const j
     return rc;
 }
 
-/* Writes a security entry about rule id with what changed, if anything did. */
-static int audit_rule(struct http_request *req, struct store_conn *conn, const char *action,
-                      int64_t id, const json_t *before, const json_t *after)
+static const char *const rule_names[] = {"name"};
+
+static const struct admin_resource commission_rules = {
+    .path = "/api/v1/commission-rules",
+    .table = "commission_rules",
+    .name = "commission_rule",
+    .keys = rule_keys,
+    .n_keys = COUNT(rule_keys),
+    .deleted_keys = rule_names,
+    .n_deleted_keys = COUNT(rule_names),
+    .check = check_rule,
+    .get = store_commission_rule_get,
+    .insert = store_commission_rule_insert,
+    .update = store_commission_rule_update,
+    .remove = store_commission_rule_delete,
+};
+
+int commission_rules_get(struct http_request *req, struct http_response *res)
 {
-    json_t *changes = body_changes(before, after, rule_keys, COUNT(rule_keys));
-    if (changes == NULL)
-        return 0;
-    int rc = api_audit(req, conn, "security", action, "commission_rules", id, changes, NULL);
-    json_decref(changes);
-    return rc;
+    return admin_resource_get(req, res, &commission_rules);
 }
 
 int commission_rules_create(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *body, *clean = NULL, *rule = NULL;
-    int64_t id = 0;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = check_rule(req, conn, body, NULL, &clean);
-    if (rc == 0)
-        rc = store_commission_rule_insert(conn, req->arena, clean, &id, &req->err);
-    if (rc == 0)
-        rc = get_rule(req, conn, id, &rule);
-    if (rc == 0)
-        rc = audit_rule(req, conn, "commission_rule_created", id, NULL, rule);
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    http_response_header(res, "Location",
-                         arena_printf(req->arena, "/api/v1/commission-rules/%lld", (long long)id));
-    return api_respond_record(req, res, 201, rule);
+    return admin_resource_create(req, res, &commission_rules);
 }
 
 int commission_rules_update(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *body, *clean = NULL, *current = NULL, *rule = NULL;
-    int64_t id, expected;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = get_rule(req, conn, id, &current);
-    if (rc == 0)
-        rc = api_check_version(req, current, expected);
-    if (rc == 0)
-        rc = check_rule(req, conn, body, current, &clean);
-    rule = current;
-    if (rc == 0 && json_object_size(clean) > 0) {
-        int64_t version = json_integer_value(json_object_get(current, "version"));
-        rc = store_commission_rule_update(conn, req->arena, id, version, clean, &req->err);
-        if (rc == 0)
-            rc = get_rule(req, conn, id, &rule);
-        if (rc == 0)
-            rc = audit_rule(req, conn, "commission_rule_updated", id, current, rule);
-    }
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    return api_respond_record(req, res, 200, rule);
+    return admin_resource_update(req, res, &commission_rules);
 }
 
 int commission_rules_delete(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *current = NULL;
-    int64_t id, expected;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = get_rule(req, conn, id, &current);
-    if (rc == 0)
-        rc = api_check_version(req, current, expected);
-    if (rc == 0)
-        rc = store_commission_rule_delete(conn, req->arena, id, &req->err);
-    if (rc == 0) {
-        json_t *detail =
-            api_keep(req, json_pack("{s:O}", "name", json_object_get(current, "name")));
-        rc = api_audit(req, conn, "security", "commission_rule_deleted", "commission_rules", id,
-                       NULL, detail);
-    }
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    http_respond_empty(res, 204);
-    return 0;
+    return admin_resource_delete(req, res, &commission_rules);
 }

@@ -28,15 +28,6 @@ struct report_row {
     json_t *json;
 };
 
-/* {"amount": "12.50", "currency": "EUR"}; null when the amount cannot be written. */
-static json_t *money_json(int64_t minor, const char *currency)
-{
-    char text[MONEY_TEXT_MAX];
-    if (money_format(minor, str_from_cstr(currency), text, sizeof(text)) < 0)
-        return json_null();
-    return json_pack("{s:s,s:s}", "amount", text, "currency", currency);
-}
-
 static json_t *id_or_null(int64_t id)
 {
     return id > 0 ? json_integer((json_int_t)id) : json_null();
@@ -137,20 +128,20 @@ static json_t *person_json(const struct commission_person *person, const char *u
         const json_t *rule = rules_json[line->rule];
         json_t *tier = json_array_get(json_object_get(rule, "tiers"), line->tier);
         json_array_append_new(
-            lines,
-            json_pack("{s:O,s:O,s:I,s:o,s:I,s:O,s:o}", "rule_id", json_object_get(rule, "id"),
-                      "name", json_object_get(rule, "name"), "won_count",
-                      (json_int_t)line->won_count, "volume", money_json(line->volume_minor, base),
-                      "unconverted_count", (json_int_t)line->unconverted_count, "tier", tier,
-                      "commission", money_json(line->commission_minor, base)));
+            lines, json_pack("{s:O,s:O,s:I,s:o,s:I,s:O,s:o}", "rule_id",
+                             json_object_get(rule, "id"), "name", json_object_get(rule, "name"),
+                             "won_count", (json_int_t)line->won_count, "volume",
+                             currency_money_json(line->volume_minor, base), "unconverted_count",
+                             (json_int_t)line->unconverted_count, "tier", tier, "commission",
+                             currency_money_json(line->commission_minor, base)));
     }
     return json_pack("{s:I,s:s,s:o,s:I,s:o,s:o,s:o,s:I,s:o,s:I}", "user_id",
                      (json_int_t)person->user_id, "user_name", user_name, "team_id",
                      id_or_null(team_id), "won_count", (json_int_t)person->won_count, "volume",
-                     money_json(person->volume_minor, base), "rules", lines, "commission",
-                     money_json(person->commission_minor, base), "uncovered_count",
+                     currency_money_json(person->volume_minor, base), "rules", lines, "commission",
+                     currency_money_json(person->commission_minor, base), "uncovered_count",
                      (json_int_t)person->uncovered_count, "uncovered_volume",
-                     money_json(person->uncovered_volume_minor, base), "unconverted_count",
+                     currency_money_json(person->uncovered_volume_minor, base), "unconverted_count",
                      (json_int_t)person->unconverted_count);
 }
 

@@ -3,12 +3,11 @@
  * lost, kept by administrators (kind won|lost, name, position, active).
  * Anyone signed in reads them, optionally one kind (?kind=lost). A reason
  * that deals name cannot be deleted; it is made inactive instead. Each
- * change is one transaction with a security audit entry, as for pipelines.
+ * change is one transaction with a security audit entry
+ * (api/admin_resource.c).
  */
 #include "api/api.h"
 
-#include "api/body.h"
-#include "base/arena.h"
 #include "domain/pipeline.h"
 #include "store/store.h"
 
@@ -36,139 +35,45 @@ int deal_reasons_list(struct http_request *req, struct http_response *res)
     return api_respond_page(req, res, list, 0);
 }
 
-/* Reads a reason, kept until the request ends. */
-static int get_reason(struct http_request *req, struct store_conn *conn, int64_t id,
-                      json_t **reason)
+static int check_reason(struct http_request *req, struct store_conn *conn, const json_t *body,
+                        const json_t *current, json_t **clean)
 {
-    int rc = store_deal_reason_get(conn, req->arena, id, reason, &req->err);
-    if (rc == 0)
-        api_keep(req, *reason);
-    return rc;
+    return deal_reason_validate(body, current, clean, &req->err);
 }
+
+static const char *const reason_names[] = {"kind", "name"};
+
+static const struct admin_resource deal_reasons = {
+    .path = "/api/v1/deal-reasons",
+    .table = "deal_reasons",
+    .name = "deal_reason",
+    .keys = reason_keys,
+    .n_keys = COUNT(reason_keys),
+    .deleted_keys = reason_names,
+    .n_deleted_keys = COUNT(reason_names),
+    .check = check_reason,
+    .get = store_deal_reason_get,
+    .insert = store_deal_reason_insert,
+    .update = store_deal_reason_update,
+    .remove = store_deal_reason_delete,
+};
 
 int deal_reasons_get(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    int64_t id;
-    json_t *reason = NULL;
-    int rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = get_reason(req, conn, id, &reason);
-    if (rc < 0)
-        return rc;
-    return api_respond_record(req, res, 200, reason);
-}
-
-/* Writes a security entry about reason id with what changed, if anything did. */
-static int audit_reason(struct http_request *req, struct store_conn *conn, const char *action,
-                        int64_t id, const json_t *before, const json_t *after)
-{
-    json_t *changes = body_changes(before, after, reason_keys, COUNT(reason_keys));
-    if (changes == NULL)
-        return 0;
-    int rc = api_audit(req, conn, "security", action, "deal_reasons", id, changes, NULL);
-    json_decref(changes);
-    return rc;
+    return admin_resource_get(req, res, &deal_reasons);
 }
 
 int deal_reasons_create(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *body, *clean = NULL, *reason = NULL;
-    int64_t id = 0;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
-    if (rc == 0)
-        rc = deal_reason_validate(body, NULL, &clean, &req->err);
-    if (rc == 0) {
-        api_keep(req, clean);
-        rc = api_begin(req, &conn);
-    }
-    if (rc < 0)
-        return rc;
-    rc = store_deal_reason_insert(conn, req->arena, clean, &id, &req->err);
-    if (rc == 0)
-        rc = get_reason(req, conn, id, &reason);
-    if (rc == 0)
-        rc = audit_reason(req, conn, "deal_reason_created", id, NULL, reason);
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    http_response_header(res, "Location",
-                         arena_printf(req->arena, "/api/v1/deal-reasons/%lld", (long long)id));
-    return api_respond_record(req, res, 201, reason);
+    return admin_resource_create(req, res, &deal_reasons);
 }
 
 int deal_reasons_update(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *body, *clean = NULL, *current = NULL, *reason = NULL;
-    int64_t id, expected;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = http_request_json(req, &body);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = get_reason(req, conn, id, &current);
-    if (rc == 0)
-        rc = api_check_version(req, current, expected);
-    if (rc == 0)
-        rc = deal_reason_validate(body, current, &clean, &req->err);
-    if (rc == 0)
-        api_keep(req, clean);
-    reason = current;
-    if (rc == 0 && json_object_size(clean) > 0) {
-        int64_t version = json_integer_value(json_object_get(current, "version"));
-        rc = store_deal_reason_update(conn, req->arena, id, version, clean, &req->err);
-        if (rc == 0)
-            rc = get_reason(req, conn, id, &reason);
-        if (rc == 0)
-            rc = audit_reason(req, conn, "deal_reason_updated", id, current, reason);
-    }
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    return api_respond_record(req, res, 200, reason);
+    return admin_resource_update(req, res, &deal_reasons);
 }
 
 int deal_reasons_delete(struct http_request *req, struct http_response *res)
 {
-    struct store_conn *conn;
-    json_t *current = NULL;
-    int64_t id, expected;
-    int rc = api_require_admin(req);
-    if (rc == 0)
-        rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = get_reason(req, conn, id, &current);
-    if (rc == 0)
-        rc = api_check_version(req, current, expected);
-    if (rc == 0)
-        rc = store_deal_reason_delete(conn, req->arena, id, &req->err);
-    if (rc == 0) {
-        json_t *detail =
-            api_keep(req, json_pack("{s:O,s:O}", "kind", json_object_get(current, "kind"), "name",
-                                    json_object_get(current, "name")));
-        rc = api_audit(req, conn, "security", "deal_reason_deleted", "deal_reasons", id, NULL,
-                       detail);
-    }
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    http_respond_empty(res, 204);
-    return 0;
+    return admin_resource_delete(req, res, &deal_reasons);
 }

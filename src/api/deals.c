@@ -29,21 +29,15 @@ static bool stage_closes(const struct pipeline_stage *stage)
     return strcmp(stage->kind, "open") != 0;
 }
 
-/* Sets a server-kept field in both the changes and the merged record. */
-static void set_kept(json_t *changes, json_t *merged, const char *key, json_t *value)
-{
-    json_object_set(changes, key, value);
-    json_object_set_new(merged, key, value);
-}
-
 static void enter_stage(json_t *changes, json_t *merged, const struct pipeline_stage *stage,
                         const char *now)
 {
-    set_kept(changes, merged, "pipeline_id", json_integer(stage->pipeline_id));
-    set_kept(changes, merged, "stage_id", json_integer(stage->id));
-    set_kept(changes, merged, "probability", json_integer(stage->probability));
-    set_kept(changes, merged, "stage_entered_at", json_string(now));
-    set_kept(changes, merged, "closed_at", stage_closes(stage) ? json_string(now) : json_null());
+    api_record_set_kept(changes, merged, "pipeline_id", json_integer(stage->pipeline_id));
+    api_record_set_kept(changes, merged, "stage_id", json_integer(stage->id));
+    api_record_set_kept(changes, merged, "probability", json_integer(stage->probability));
+    api_record_set_kept(changes, merged, "stage_entered_at", json_string(now));
+    api_record_set_kept(changes, merged, "closed_at",
+                        stage_closes(stage) ? json_string(now) : json_null());
 }
 
 /* The stage a new deal starts in: the one named (open, of its pipeline) or the first open one. */
@@ -83,8 +77,8 @@ static int deal_before_write(struct http_request *req, struct store_conn *conn,
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
     enter_stage(changes, merged, &stage, now);
-    set_kept(changes, merged, "reason_id", json_null());
-    set_kept(changes, merged, "competitor_id", json_null());
+    api_record_set_kept(changes, merged, "reason_id", json_null());
+    api_record_set_kept(changes, merged, "competitor_id", json_null());
     return 0;
 }
 
@@ -174,8 +168,7 @@ static int check_competitor(struct http_request *req, struct store_conn *conn, i
     int rc = api_record_visible(req, conn, &entity_competitors, id, &competitor);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(&req->err);
-        return err_field(&req->err, "competitor_id", "no competitor with id %lld",
-                         (long long)id);
+        return err_field(&req->err, "competitor_id", "no competitor with id %lld", (long long)id);
     }
     return rc;
 }
@@ -187,8 +180,7 @@ static int check_move(struct http_request *req, struct store_conn *conn, const s
     int rc = store_pipeline_stage_get(conn, req->arena, move->stage_id, stage, &req->err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(&req->err);
-        return err_field(&req->err, "stage_id", "no stage with id %lld",
-                         (long long)move->stage_id);
+        return err_field(&req->err, "stage_id", "no stage with id %lld", (long long)move->stage_id);
     }
     if (rc < 0)
         return rc;
@@ -254,10 +246,10 @@ int deals_move(struct http_request *req, struct http_response *res)
     json_t *merged = api_keep(req, json_deep_copy(current));
     if (rc == 0) {
         enter_stage(changes, merged, &stage, now);
-        set_kept(changes, merged, "reason_id",
-                 move.reason_id ? json_integer(move.reason_id) : json_null());
-        set_kept(changes, merged, "competitor_id",
-                 move.competitor_id ? json_integer(move.competitor_id) : json_null());
+        api_record_set_kept(changes, merged, "reason_id",
+                            move.reason_id ? json_integer(move.reason_id) : json_null());
+        api_record_set_kept(changes, merged, "competitor_id",
+                            move.competitor_id ? json_integer(move.competitor_id) : json_null());
         rc = store_record_update(conn, req->arena, &entity_deals, &access, id, changes, merged,
                                  &req->err);
     }
@@ -316,23 +308,26 @@ static bool deal_rotting(const json_t *deal, const json_t *stage, int64_t now_ms
     return seconds_since(entered, now_ms) > rot_days * (MS_PER_DAY / 1000);
 }
 
-/* The first cards of one stage: the board's filter and stage_id = stage, newest first. */
-static int stage_cards(struct http_request *req, struct store_conn *conn, const json_t *stage,
-                       const char *filter, const char *search, size_t limit, json_t *column)
+/* The caller's filter narrowed to one column ("stage_id = 12") or the pipeline. */
+static const char *board_filter(struct http_request *req, const char *column, int64_t id,
+                                const char *filter)
 {
-    int64_t stage_id = json_integer_value(json_object_get(stage, "id"));
-    const char *text =
-        filter != NULL && *filter != '\0'
-            ? arena_printf(req->arena, "stage_id = %lld and (%s)", (long long)stage_id, filter)
-            : arena_printf(req->arena, "stage_id = %lld", (long long)stage_id);
-    struct list_request lr;
+    return filter != NULL && *filter != '\0'
+               ? arena_printf(req->arena, "%s = %lld and (%s)", column, (long long)id, filter)
+               : arena_printf(req->arena, "%s = %lld", column, (long long)id);
+}
+
+/* The first cards of one stage: the board's filter and stage_id = stage, newest first. */
+static int stage_cards(struct http_request *req, struct store_conn *conn, struct list_request *lr,
+                       const json_t *stage, const char *filter, json_t *column)
+{
     struct list_page page;
-    int rc = api_list_prepare(req, conn, &entity_deals, text, "-id", search, &lr);
-    if (rc < 0)
-        return rc;
-    lr.query.limit = limit;
-    rc = store_record_list(conn, req->arena, &entity_deals, &lr.access, &lr.query, &page,
-                           &req->err);
+    int rc = api_list_filter(
+        req, lr,
+        board_filter(req, "stage_id", json_integer_value(json_object_get(stage, "id")), filter));
+    if (rc == 0)
+        rc = store_record_list(conn, req->arena, &entity_deals, &lr->access, &lr->query, &page,
+                               &req->err);
     if (rc < 0)
         return rc;
     actor_hide_fields(api_actor(req), &entity_deals, page.data);
@@ -342,7 +337,7 @@ static int stage_cards(struct http_request *req, struct store_conn *conn, const 
     json_array_foreach(page.data, i, deal)
         json_object_set_new(deal, "rotting", json_boolean(deal_rotting(deal, stage, now_ms)));
     json_object_set_new(column, "deals", page.data);
-    json_object_set_new(column, "next_cursor", api_list_next_cursor(req, lr.sort, &page));
+    json_object_set_new(column, "next_cursor", api_list_next_cursor(req, lr->sort, &page));
     return 0;
 }
 
@@ -367,20 +362,21 @@ int pipelines_board(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     api_keep(req, pipeline);
-    /* The filter alone first, so that an error's position is the one the caller wrote. */
-    rc = api_list_prepare(req, conn, &entity_deals, filter, NULL, search, &lr);
+    /*
+     * Prepared once with the filter alone, so that an error's position is the
+     * one the caller wrote; then narrowed to the pipeline for the totals and
+     * to each stage for its cards (newest first).
+     */
+    rc = api_list_prepare(req, conn, &entity_deals, filter, "-id", search, &lr);
     if (rc < 0)
         return rc;
-    const char *board_filter =
-        filter != NULL && *filter != '\0'
-            ? arena_printf(req->arena, "pipeline_id = %lld and (%s)", (long long)id, filter)
-            : arena_printf(req->arena, "pipeline_id = %lld", (long long)id);
-    rc = api_list_prepare(req, conn, &entity_deals, board_filter, NULL, search, &lr);
+    lr.query.limit = limit;
+    rc = api_list_filter(req, &lr, board_filter(req, "pipeline_id", id, filter));
     /* Without a filter or search the totals the database keeps serve (no scan of the deals). */
     bool narrowed = (filter != NULL && *filter != '\0') || (search != NULL && *search != '\0');
     if (rc == 0 && narrowed)
-        rc = store_record_totals(conn, req->arena, &entity_deals, &lr.access, &lr.query,
-                                 "stage_id", "amount", &totals, &n_totals, &req->err);
+        rc = store_record_totals(conn, req->arena, &entity_deals, &lr.access, &lr.query, "stage_id",
+                                 "amount", &totals, &n_totals, &req->err);
     else if (rc == 0)
         rc = store_deal_board_totals(conn, req->arena, &lr.access, id, &totals, &n_totals,
                                      &req->err);
@@ -389,8 +385,8 @@ int pipelines_board(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     json_t *columns = json_array();
-    json_t *body = api_keep(req, json_pack("{s:O,s:s,s:o}", "pipeline", pipeline,
-                                           "base_currency", base, "stages", columns));
+    json_t *body = api_keep(req, json_pack("{s:O,s:s,s:o}", "pipeline", pipeline, "base_currency",
+                                           base, "stages", columns));
     size_t i;
     json_t *stage;
     json_array_foreach(json_object_get(pipeline, "stages"), i, stage)
@@ -399,7 +395,7 @@ int pipelines_board(struct http_request *req, struct http_response *res)
                                          n_totals, base);
         json_object_set(column, "stage", stage);
         json_array_append_new(columns, column);
-        rc = stage_cards(req, conn, stage, filter, search, limit, column);
+        rc = stage_cards(req, conn, &lr, stage, filter, column);
         if (rc < 0)
             return rc;
     }

@@ -30,12 +30,6 @@
 #define FORM_MAX_PER_FORM_HOUR 1000
 #define FORM_KEY_BYTES 64
 
-static void set_both(json_t *changes, json_t *merged, const char *key, json_t *value)
-{
-    json_object_set(changes, key, value);
-    json_object_set_new(merged, key, value);
-}
-
 /* The leads' filter schema with their custom fields. */
 static int lead_schema(struct http_request *req, struct store_conn *conn,
                        const struct schema **schema)
@@ -51,8 +45,8 @@ static int lead_schema(struct http_request *req, struct store_conn *conn,
  * Whether a rule's filter matches the lead. A filter that no longer parses
  * (a custom field it named was removed) matches nothing and is logged.
  */
-static bool rule_matches(struct http_request *req, const struct schema *schema,
-                         const json_t *rule, const json_t *lead)
+static bool rule_matches(struct http_request *req, const struct schema *schema, const json_t *rule,
+                         const json_t *lead)
 {
     const char *text = json_string_value(json_object_get(rule, "filter"));
     if (text == NULL || *text == '\0')
@@ -112,7 +106,7 @@ static int lead_before_write(struct http_request *req, struct store_conn *conn,
     int64_t score;
     int rc = lead_score(req, conn, merged, &score);
     if (rc == 0)
-        set_both(changes, merged, "score", json_integer(score));
+        api_record_set_kept(changes, merged, "score", json_integer(score));
     return rc;
 }
 
@@ -161,7 +155,7 @@ static int form_before_write(struct http_request *req, struct store_conn *conn,
         return 0;
     char key[FORM_KEY_BYTES];
     token_generate("", key, sizeof(key));
-    set_both(changes, merged, "key", json_string(key));
+    api_record_set_kept(changes, merged, "key", json_string(key));
     return 0;
 }
 
@@ -206,9 +200,9 @@ static int lead_assignee(struct http_request *req, struct store_conn *conn, cons
                                     json_integer_value(json_object_get(rule, "last_user_id")),
                                     owner, &req->err);
         if (rc == 0 && *owner > 0)
-            rc = store_lead_assignment_rule_turn(
-                conn, req->arena, json_integer_value(json_object_get(rule, "id")), *owner,
-                &req->err);
+            rc = store_lead_assignment_rule_turn(conn, req->arena,
+                                                 json_integer_value(json_object_get(rule, "id")),
+                                                 *owner, &req->err);
         if (rc < 0 || *owner > 0)
             return rc;
     }
@@ -216,8 +210,8 @@ static int lead_assignee(struct http_request *req, struct store_conn *conn, cons
 }
 
 /* Gives the lead its owner, with the record's history; current is the lead as read. */
-static int lead_set_owner(struct http_request *req, struct store_conn *conn,
-                          const json_t *current, int64_t owner, json_t **record)
+static int lead_set_owner(struct http_request *req, struct store_conn *conn, const json_t *current,
+                          int64_t owner, json_t **record)
 {
     int64_t id = json_integer_value(json_object_get(current, "id"));
     struct access all = actor_access(api_actor(req), &entity_leads, ACCESS_UPDATE);
@@ -225,8 +219,8 @@ static int lead_set_owner(struct http_request *req, struct store_conn *conn,
     json_t *changes = api_keep(req, json_pack("{s:I}", "owner_id", (json_int_t)owner));
     json_t *merged = api_keep(req, json_deep_copy(current));
     json_object_update(merged, changes);
-    int rc = store_record_update(conn, req->arena, &entity_leads, &all, id, changes, merged,
-                                 &req->err);
+    int rc =
+        store_record_update(conn, req->arena, &entity_leads, &all, id, changes, merged, &req->err);
     if (rc == 0)
         rc = api_record_written(req, conn, &entity_leads, id, RECORD_LIVE, record);
     if (rc == 0)
@@ -268,10 +262,10 @@ int leads_assign(struct http_request *req, struct http_response *res)
 static bool free_mail_domain(const char *domain)
 {
     static const char *const domains[] = {
-        "gmail.com",   "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
-        "icloud.com",  "me.com",         "aol.com",   "proton.me",   "protonmail.com",
-        "gmx.de",      "gmx.net",        "web.de",    "mail.ru",     "yandex.ru", "ya.ru",
-        "rambler.ru",  "bk.ru",          "list.ru",   "inbox.ru",    "ukr.net",
+        "gmail.com",  "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com",    "live.com",
+        "icloud.com", "me.com",         "aol.com",   "proton.me",   "protonmail.com", "gmx.de",
+        "gmx.net",    "web.de",         "mail.ru",   "yandex.ru",   "ya.ru",          "rambler.ru",
+        "bk.ru",      "list.ru",        "inbox.ru",  "ukr.net",
     };
     for (size_t i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
         if (strcmp(domains[i], domain) == 0)
@@ -326,9 +320,10 @@ static int convert_contact(struct http_request *req, struct store_conn *conn, co
         json_object_set_new(body, "last_name", json_string(space + 1));
     } else {
         json_object_set_new(body, "last_name",
-                            json_string(name ? name : email ? email : text_of(lead, "phone")
-                                                                  ? text_of(lead, "phone")
-                                                                  : "Unknown"));
+                            json_string(name                     ? name
+                                        : email                  ? email
+                                        : text_of(lead, "phone") ? text_of(lead, "phone")
+                                                                 : "Unknown"));
     }
     if (email != NULL)
         json_object_set_new(body, "emails", json_pack("[s]", email));
@@ -404,9 +399,9 @@ static int convert_deal(struct http_request *req, struct store_conn *conn, const
         title = text_of(lead, "title");
     if (title == NULL)
         title = arena_printf(req->arena, "%s",
-                             text_of(lead, "company_name")   ? text_of(lead, "company_name")
-                             : text_of(lead, "name")         ? text_of(lead, "name")
-                                                             : "New deal");
+                             text_of(lead, "company_name") ? text_of(lead, "company_name")
+                             : text_of(lead, "name")       ? text_of(lead, "name")
+                                                           : "New deal");
     json_object_set_new(body, "title", json_string(title));
     if (text_of(lead, "source") != NULL)
         json_object_set_new(body, "source", json_string(text_of(lead, "source")));
@@ -457,19 +452,19 @@ int leads_convert(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = convert_company(req, conn, current, owner, &company_id, &company_created);
     if (rc == 0)
-        rc = convert_contact(req, conn, current, owner, company_id, &contact_id,
-                             &contact_created);
+        rc = convert_contact(req, conn, current, owner, company_id, &contact_id, &contact_created);
     if (rc == 0 && !json_is_false(json_object_get(options, "create_deal")))
         rc = convert_deal(req, conn, current, options, owner, company_id, contact_id, &deal_id);
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
-    json_t *changes = api_keep(req, json_pack("{s:s,s:s}", "status", "converted",
-                                              "converted_at", now));
+    json_t *changes =
+        api_keep(req, json_pack("{s:s,s:s}", "status", "converted", "converted_at", now));
     json_object_set_new(changes, "converted_contact_id",
                         contact_id ? json_integer(contact_id) : json_null());
     json_object_set_new(changes, "converted_company_id",
                         company_id ? json_integer(company_id) : json_null());
-    json_object_set_new(changes, "converted_deal_id", deal_id ? json_integer(deal_id) : json_null());
+    json_object_set_new(changes, "converted_deal_id",
+                        deal_id ? json_integer(deal_id) : json_null());
     json_t *merged = api_keep(req, json_deep_copy(current));
     json_object_update(merged, changes);
     if (rc == 0)
@@ -482,12 +477,11 @@ int leads_convert(struct http_request *req, struct http_response *res)
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
-    json_t *body = api_keep(req, json_pack("{s:o,s:o,s:o,s:O}", "contact_id",
-                                           contact_id ? json_integer(contact_id) : json_null(),
-                                           "company_id",
-                                           company_id ? json_integer(company_id) : json_null(),
-                                           "deal_id", deal_id ? json_integer(deal_id) : json_null(),
-                                           "lead", record));
+    json_t *body =
+        api_keep(req, json_pack("{s:o,s:o,s:o,s:O}", "contact_id",
+                                contact_id ? json_integer(contact_id) : json_null(), "company_id",
+                                company_id ? json_integer(company_id) : json_null(), "deal_id",
+                                deal_id ? json_integer(deal_id) : json_null(), "lead", record));
     json_object_set_new(body, "contact_created", json_boolean(contact_created));
     json_object_set_new(body, "company_created", json_boolean(company_created));
     return http_respond_json(res, 200, body);
@@ -580,8 +574,7 @@ static int submission_lead(struct http_request *req, const json_t *form, const j
  * Counts the submission against the limits: per address and per form, each
  * by the hour; ERR_THROTTLED past either.
  */
-static int submission_allowed(struct http_request *req, struct store_conn *conn,
-                              int64_t form_id)
+static int submission_allowed(struct http_request *req, struct store_conn *conn, int64_t form_id)
 {
     int64_t now_ms = clock_now_ms();
     char at[CLOCK_DATETIME_LEN + 1];
@@ -591,8 +584,7 @@ static int submission_allowed(struct http_request *req, struct store_conn *conn,
     int rc = store_form_submission_count(conn, req->arena, form_id, api_client(req), at,
                                          &from_address, &req->err);
     if (rc == 0)
-        rc = store_form_submission_count(conn, req->arena, form_id, "*", at, &from_all,
-                                         &req->err);
+        rc = store_form_submission_count(conn, req->arena, form_id, "*", at, &from_all, &req->err);
     if (rc < 0)
         return rc;
     if (from_address <= FORM_MAX_PER_ADDRESS_HOUR && from_all <= FORM_MAX_PER_FORM_HOUR)
@@ -639,9 +631,9 @@ int forms_submit(struct http_request *req, struct http_response *res)
             return rc;
         /* Retry-After: the start of the next hour, when the counts begin again. */
         http_respond_problem(res, &refused);
-        http_response_header(res, "Retry-After",
-                             arena_printf(req->arena, "%lld",
-                                          (long long)(3600 - (clock_now_ms() / 1000) % 3600)));
+        http_response_header(
+            res, "Retry-After",
+            arena_printf(req->arena, "%lld", (long long)(3600 - (clock_now_ms() / 1000) % 3600)));
         return 0;
     }
     rc = api_commit(req, conn, rc);

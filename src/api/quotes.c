@@ -25,13 +25,6 @@
 #include "domain/product.h"
 #include "domain/quote.h"
 
-/* Sets a field in both the changes and the merged record. */
-static void set_both(json_t *changes, json_t *merged, const char *key, json_t *value)
-{
-    json_object_set(changes, key, value);
-    json_object_set_new(merged, key, value);
-}
-
 static const char *status_of(const json_t *quote)
 {
     const char *status = json_string_value(json_object_get(quote, "status"));
@@ -119,9 +112,9 @@ static int product_price(struct arena *arena, const json_t *product, const json_
 
 /* The keys a line may hold: what the client writes, and what the server computed (sent back). */
 static const char *const line_keys[] = {
-    "product_id", "name",      "options",  "quantity",      "price",    "discount_percent",
+    "product_id",      "name",     "options",       "quantity",       "price", "discount_percent",
     "discount_amount", "tax_rate", "delivery_date", "delivery_terms", "gross", "discount",
-    "quote_discount", "net", "tax", "total",
+    "quote_discount",  "net",      "tax",           "total",
 };
 
 /*
@@ -152,10 +145,9 @@ static int line_check(struct http_request *req, const json_t *line, size_t i)
         value = json_object_get(line, texts[t].key);
         snprintf(path, sizeof(path), "lines[%zu].%s", i, texts[t].key);
         if (value != NULL && !json_is_null(value) &&
-            (!json_is_string(value) || !utf8_valid(json_string_value(value),
-                                                   json_string_length(value)) ||
-             utf8_count(json_string_value(value), json_string_length(value)) >
-                 texts[t].max_chars))
+            (!json_is_string(value) ||
+             !utf8_valid(json_string_value(value), json_string_length(value)) ||
+             utf8_count(json_string_value(value), json_string_length(value)) > texts[t].max_chars))
             err_field(&req->err, path, "must be text of at most %zu characters",
                       texts[t].max_chars);
     }
@@ -198,10 +190,10 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
     struct access read = actor_access(api_actor(req), &entity_products, ACCESS_READ);
     struct err lookup;
     err_clear(&lookup);
-    int rc = json_is_integer(id) ? store_record_get(conn, req->arena, &entity_products, &read,
-                                                    json_integer_value(id), RECORD_LIVE, &product,
-                                                    &lookup)
-                                 : -ERR_NOT_FOUND;
+    int rc = json_is_integer(id)
+                 ? store_record_get(conn, req->arena, &entity_products, &read,
+                                    json_integer_value(id), RECORD_LIVE, &product, &lookup)
+                 : -ERR_NOT_FOUND;
     if (rc == -ERR_NOT_FOUND) {
         err_field(&req->err, path, "no such product");
         return NULL;
@@ -220,8 +212,8 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
     const json_t *tax = json_object_get(line, "tax_rate");
     if (tax == NULL || json_is_null(tax)) {
         const json_t *rate = json_object_get(product, "tax_rate");
-        json_object_set_new(out, "tax_rate", json_is_string(rate) ? json_copy((json_t *)rate)
-                                                                 : json_string("0"));
+        json_object_set_new(out, "tax_rate",
+                            json_is_string(rate) ? json_copy((json_t *)rate) : json_string("0"));
     }
     int64_t minor = 0;
     const json_t *given = json_object_get(line, "price");
@@ -245,10 +237,10 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
     }
     /* A price of its own: the same as the product's, or the right to set prices. */
     int64_t own;
-    bool same = priced && json_is_string(given) &&
-                money_parse(str_from_cstr(json_string_value(given)), str_from_cstr(currency),
-                            &own) == 0 &&
-                own == minor;
+    bool same =
+        priced && json_is_string(given) &&
+        money_parse(str_from_cstr(json_string_value(given)), str_from_cstr(currency), &own) == 0 &&
+        own == minor;
     if (!same) {
         snprintf(path, sizeof(path), "lines[%zu].price", i);
         if (actor_scope(api_actor(req), &entity_products, ACCESS_UPDATE) == SCOPE_NONE)
@@ -259,12 +251,12 @@ static json_t *line_priced(struct http_request *req, struct store_conn *conn, co
 
 static void set_money(json_t *changes, json_t *merged, const char *key, const json_t *result)
 {
-    set_both(changes, merged, key, json_deep_copy(json_object_get(result, key)));
+    api_record_set_kept(changes, merged, key, json_deep_copy(json_object_get(result, key)));
 }
 
 /* The quote's price list (NULL: none): live, visible and active; 422 on price_list_id otherwise. */
-static int quote_price_list(struct http_request *req, struct store_conn *conn,
-                            const json_t *merged, json_t **list)
+static int quote_price_list(struct http_request *req, struct store_conn *conn, const json_t *merged,
+                            json_t **list)
 {
     const json_t *id = json_object_get(merged, "price_list_id");
     *list = NULL;
@@ -309,8 +301,8 @@ static int quote_before_write(struct http_request *req, struct store_conn *conn,
         return rc;
     const char *list_currency = json_string_value(json_object_get(list, "currency"));
     if (list_currency != NULL && strcmp(list_currency, currency) != 0)
-        return err_field(&req->err, "price_list_id", "is in %s; the quote is in %s",
-                         list_currency, currency);
+        return err_field(&req->err, "price_list_id", "is in %s; the quote is in %s", list_currency,
+                         currency);
     const json_t *list_items = json_object_get(list, "items");
     json_t *lines = api_keep(req, json_array());
     const json_t *given = json_object_get(merged, "lines");
@@ -347,15 +339,15 @@ static int quote_before_write(struct http_request *req, struct store_conn *conn,
     json_t *priced;
     json_array_foreach(lines, i, priced)
         json_object_update(priced, json_array_get(line_results, i));
-    set_both(changes, merged, "lines", json_incref(lines));
-    set_both(changes, merged, "currency", json_string(currency));
+    api_record_set_kept(changes, merged, "lines", json_incref(lines));
+    api_record_set_kept(changes, merged, "currency", json_string(currency));
     static const char *const sums[] = {"subtotal", "quote_discount", "discount_total", "tax_total",
                                        "total"};
     for (size_t k = 0; k < sizeof(sums) / sizeof(sums[0]); k++)
         set_money(changes, merged, sums[k], computed);
     if (current == NULL) {
-        set_both(changes, merged, "status", json_string("draft"));
-        set_both(changes, merged, "number", json_integer(1));
+        api_record_set_kept(changes, merged, "status", json_string("draft"));
+        api_record_set_kept(changes, merged, "number", json_integer(1));
     }
     return 0;
 }
@@ -404,8 +396,8 @@ const struct record_hooks quote_hooks = {
 enum quote_action { QUOTE_SEND, QUOTE_REVISE, QUOTE_ACCEPT, QUOTE_DECLINE };
 
 static const struct {
-    const char *name;     /* as in messages */
-    const char *from[3];  /* the statuses it applies to */
+    const char *name;    /* as in messages */
+    const char *from[3]; /* the statuses it applies to */
     const char *to;
 } quote_actions[] = {
     [QUOTE_SEND] = {"sent", {"draft"}, "sent"},
@@ -479,8 +471,7 @@ static int action_body(struct http_request *req, enum quote_action action, bool 
     return body_failed(req) ? -req->err.code : 0;
 }
 
-static int quote_act(struct http_request *req, struct http_response *res,
-                     enum quote_action action)
+static int quote_act(struct http_request *req, struct http_response *res, enum quote_action action)
 {
     struct store_conn *conn;
     struct access access;
@@ -519,8 +510,9 @@ static int quote_act(struct http_request *req, struct http_response *res,
     if (action == QUOTE_ACCEPT || action == QUOTE_DECLINE)
         json_object_set_new(changes, "decided_at", expired ? json_null() : json_string(now));
     if (action == QUOTE_REVISE)
-        json_object_set_new(changes, "number",
-                            json_integer(json_integer_value(json_object_get(current, "number")) + 1));
+        json_object_set_new(
+            changes, "number",
+            json_integer(json_integer_value(json_object_get(current, "number")) + 1));
     json_t *merged = api_keep(req, json_deep_copy(current));
     json_object_update(merged, changes);
     if (rc == 0)

@@ -76,8 +76,8 @@ static int collection_access(struct http_request *req, const struct entity *enti
 }
 
 int api_record_access(struct http_request *req, struct store_conn *conn,
-                         const struct entity *entity, enum access_action action, int64_t id,
-                         struct access *access)
+                      const struct entity *entity, enum access_action action, int64_t id,
+                      struct access *access)
 {
     bool in_scope = false;
     *access = actor_access(api_actor(req), entity, action);
@@ -104,9 +104,19 @@ static bool hides_searched_field(const struct actor *actor, const struct entity 
     return false;
 }
 
-int api_list_prepare(struct http_request *req, struct store_conn *conn,
-                     const struct entity *entity, const char *filter, const char *sort,
-                     const char *search, struct list_request *lr)
+int api_list_filter(struct http_request *req, struct list_request *lr, const char *filter)
+{
+    struct list_query *q = &lr->query;
+    q->filter = NULL;
+    if (filter == NULL || *filter == '\0')
+        return 0;
+    q->filter = filter_parse(req->arena, q->schema, filter, strlen(filter), &req->err);
+    return q->filter != NULL ? 0 : -req->err.code;
+}
+
+int api_list_prepare(struct http_request *req, struct store_conn *conn, const struct entity *entity,
+                     const char *filter, const char *sort, const char *search,
+                     struct list_request *lr)
 {
     const struct actor *actor = api_actor(req);
     struct custom_fields custom;
@@ -125,11 +135,9 @@ int api_list_prepare(struct http_request *req, struct store_conn *conn,
     q->schema = actor_filter_schema(req->arena, actor, entity,
                                     record_filter_schema(req->arena, entity, &custom));
     q->ctx = &lr->ctx;
-    if (filter != NULL && *filter != '\0') {
-        q->filter = filter_parse(req->arena, q->schema, filter, strlen(filter), &req->err);
-        if (q->filter == NULL)
-            return -req->err.code;
-    }
+    rc = api_list_filter(req, lr, filter);
+    if (rc < 0)
+        return rc;
     lr->sort = sort != NULL && *sort != '\0' ? sort : entity->default_sort;
     rc = record_parse_sort(req->arena, q->schema, lr->sort, lr->keys, &q->n_keys, &req->err);
     if (rc < 0)
@@ -145,15 +153,6 @@ int api_list_prepare(struct http_request *req, struct store_conn *conn,
     return 0;
 }
 
-/* {"amount": "12.50", "currency": "EUR"}; null when the amount cannot be written. */
-static json_t *money_value(int64_t minor, const char *currency)
-{
-    char text[MONEY_TEXT_MAX];
-    if (money_format(minor, str_from_cstr(currency), text, sizeof(text)) < 0)
-        return json_null();
-    return json_pack("{s:s,s:s}", "amount", text, "currency", currency);
-}
-
 json_t *api_totals_json(int64_t group, const struct record_total *totals, size_t n,
                         const char *base)
 {
@@ -167,13 +166,13 @@ json_t *api_totals_json(int64_t group, const struct record_total *totals, size_t
         count += t->count;
         if (t->currency == NULL)
             continue;
-        json_array_append_new(sums, money_value(t->sum_minor, t->currency));
+        json_array_append_new(sums, currency_money_json(t->sum_minor, t->currency));
         if (money_add(base_minor, t->sum_base_minor, &base_minor) < 0)
             overflow = true;
         unconverted += t->count - t->n_converted;
     }
     return json_pack("{s:I,s:o,s:o,s:I}", "count", (json_int_t)count, "sums", sums, "total_base",
-                     overflow ? json_null() : money_value(base_minor, base), "unconverted",
+                     overflow ? json_null() : currency_money_json(base_minor, base), "unconverted",
                      (json_int_t)unconverted);
 }
 
@@ -301,7 +300,7 @@ int api_record_written(struct http_request *req, struct store_conn *conn,
 }
 
 int api_record_respond(struct http_request *req, struct http_response *res, int status,
-                           const struct entity *entity, json_t *record)
+                       const struct entity *entity, json_t *record)
 {
     const struct actor *actor = api_actor(req);
     if (!actor_hides_any(actor, entity))
@@ -327,9 +326,8 @@ int records_get(struct http_request *req, struct http_response *res)
     return api_record_respond(req, res, 200, entity, record);
 }
 
-int api_record_audit(struct http_request *req, struct store_conn *conn,
-                        const struct entity *entity, const char *action, const json_t *before,
-                        const json_t *after)
+int api_record_audit(struct http_request *req, struct store_conn *conn, const struct entity *entity,
+                     const char *action, const json_t *before, const json_t *after)
 {
     json_t *changes = api_keep(req, audit_diff(entity, before, after));
     if (changes == NULL && strcmp(action, "update") == 0)
@@ -404,9 +402,9 @@ static int validate(struct http_request *req, struct store_conn *conn, const str
     api_keep(req, *changes);
     if (current == NULL) {
         json_object_set_new(*changes, "owner_id", owner > 0 ? json_integer(owner) : json_null());
-        json_object_set_new(*changes, "created_by", actor != NULL && actor->user_id > 0
-                                                         ? json_integer(actor->user_id)
-                                                         : json_null());
+        json_object_set_new(*changes, "created_by",
+                            actor != NULL && actor->user_id > 0 ? json_integer(actor->user_id)
+                                                                : json_null());
     } else if (owner != json_integer_value(json_object_get(current, "owner_id"))) {
         json_object_set_new(*changes, "owner_id", json_integer(owner));
     }
@@ -431,9 +429,9 @@ static int read_body(struct http_request *req, json_t **body)
  * What an entity adds to the generic writes (deals: the stage; quotes: lines
  * and totals; leads: their score; scoring rules: the scores of the leads).
  */
-static const struct record_hooks *const all_hooks[] = {
-    &deal_hooks, &quote_hooks, &price_list_hooks, &lead_hooks, &form_hooks,
-    &lead_scoring_rule_hooks};
+static const struct record_hooks *const all_hooks[] = {&deal_hooks,       &quote_hooks,
+                                                       &price_list_hooks, &lead_hooks,
+                                                       &form_hooks,       &lead_scoring_rule_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {
@@ -442,6 +440,12 @@ static const struct record_hooks *hooks_of(const struct entity *entity)
             return all_hooks[i];
     }
     return NULL;
+}
+
+void api_record_set_kept(json_t *changes, json_t *merged, const char *key, json_t *value)
+{
+    json_object_set(changes, key, value);
+    json_object_set_new(merged, key, value);
 }
 
 static int after_change(struct http_request *req, struct store_conn *conn,
@@ -466,8 +470,7 @@ int api_record_create(struct http_request *req, struct store_conn *conn,
     if (rc == 0 && hooks != NULL && hooks->before_write != NULL)
         rc = hooks->before_write(req, conn, NULL, changes, merged);
     if (rc == 0)
-        rc = store_record_insert(conn, req->arena, entity, access, changes, merged, &id,
-                                 &req->err);
+        rc = store_record_insert(conn, req->arena, entity, access, changes, merged, &id, &req->err);
     if (rc == 0)
         rc = api_record_written(req, conn, entity, id, RECORD_LIVE, record);
     if (rc == 0 && hooks != NULL && hooks->after_create != NULL)
@@ -547,8 +550,7 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0 && hooks != NULL && hooks->before_write != NULL)
         rc = hooks->before_write(req, conn, current, changes, merged);
     if (rc == 0)
-        rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged,
-                                 &req->err);
+        rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged, &req->err);
     if (rc == 0)
         rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
     if (rc == 0)
@@ -585,8 +587,8 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
     if (rc == 0)
         rc = api_record_written(req, conn, entity, id, RECORD_ANY, &record);
     if (rc == 0) {
-        rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id,
-                       NULL, NULL);
+        rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id, NULL,
+                       NULL);
     }
     if (rc == 0)
         rc = after_change(req, conn, entity);

@@ -149,11 +149,17 @@ int currency_money_validate(const json_t *value, const char *path, bool allow_ne
         return rc;
     if (minor < 0 && !allow_negative)
         return err_field(err, path, "must not be negative");
-    char text[MONEY_TEXT_MAX];
-    money_format(minor, str_from_cstr(code), text, sizeof(text));
-    *clean = json_pack("{s:s,s:s}", "amount", text, "currency", code);
+    *clean = currency_money_json(minor, code);
     *minor_out = minor;
     return 0;
+}
+
+json_t *currency_money_json(int64_t minor, const char *currency)
+{
+    char text[MONEY_TEXT_MAX];
+    if (money_format(minor, str_from_cstr(currency), text, sizeof(text)) < 0)
+        return json_null();
+    return json_pack("{s:s,s:s}", "amount", text, "currency", currency);
 }
 
 void currency_rate_format(int64_t scaled, char out[CURRENCY_RATE_TEXT_MAX])

@@ -61,6 +61,13 @@ int currency_amount_parse(struct str text, struct str currency, int64_t *minor_o
 int currency_money_validate(const json_t *value, const char *path, bool allow_negative,
                             json_t **clean, int64_t *minor_out, struct err *err);
 
+/*
+ * A money value as the API writes it, {"amount": "12.50", "currency":
+ * "EUR"} (new reference); null when currency is unknown or the amount
+ * cannot be written.
+ */
+json_t *currency_money_json(int64_t minor, const char *currency);
+
 /* The canonical text of a rate, without trailing zeros: "92.5", "1", "0.0125". */
 void currency_rate_format(int64_t scaled, char out[CURRENCY_RATE_TEXT_MAX]);
 

@@ -71,11 +71,6 @@ static json_t *value_or_null_text(const struct store_value *v)
     return v->type == STORE_NULL ? json_null() : json_stringn(v->text, v->len);
 }
 
-static json_t *value_or_null_id(const struct store_value *v)
-{
-    return v->type == STORE_NULL ? json_null() : json_integer((json_int_t)store_value_int(v));
-}
-
 static json_t *value_or_null_json(const struct store_value *v)
 {
     json_error_t jerr;
@@ -89,10 +84,10 @@ static json_t *audit_entry_json(const struct store_rows *rows, size_t r)
     return json_pack(
         "{s:I,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}", "id",
         (json_int_t)store_value_int(store_rows_at(rows, r, 0)), "at",
-        store_rows_at(rows, r, 1)->text, "user_id", value_or_null_id(store_rows_at(rows, r, 2)),
+        store_rows_at(rows, r, 1)->text, "user_id", store_value_int_json(store_rows_at(rows, r, 2)),
         "user_name", value_or_null_text(store_rows_at(rows, r, 3)), "action",
         store_rows_at(rows, r, 4)->text, "entity", value_or_null_text(store_rows_at(rows, r, 5)),
-        "record_id", value_or_null_id(store_rows_at(rows, r, 6)), "changes",
+        "record_id", store_value_int_json(store_rows_at(rows, r, 6)), "changes",
         value_or_null_json(store_rows_at(rows, r, 7)), "detail",
         value_or_null_json(store_rows_at(rows, r, 8)), "client",
         value_or_null_text(store_rows_at(rows, r, 9)));

@@ -61,7 +61,6 @@ int store_deal_board_totals(struct store_conn *conn, struct arena *arena,
                             struct record_total **out, size_t *n_out, struct err *err)
 {
     struct sql_builder sql;
-    struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "SELECT \"stage_id\", \"currency\", CAST(sum(\"n\") AS BIGINT), "
                   "CAST(sum(\"sum_minor\") AS BIGINT), CAST(sum(\"sum_base_minor\") AS BIGINT), "
@@ -70,25 +69,7 @@ int store_deal_board_totals(struct store_conn *conn, struct arena *arena,
     sql_param_int(&sql, pipeline_id);
     store_owner_predicate(&sql, access->scope, access, "\"owner_key\"");
     sql_add(&sql, " GROUP BY \"stage_id\", \"currency\" HAVING sum(\"n\") > 0");
-    int rc = store_query(conn, arena, &sql, &rows, err);
-    if (rc < 0)
-        return rc;
-    struct record_total *totals =
-        arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1, sizeof(*totals));
-    for (size_t r = 0; r < rows.n_rows; r++) {
-        const char *currency = store_rows_at(&rows, r, 1)->text;
-        totals[r] = (struct record_total){
-            .group = store_value_int(store_rows_at(&rows, r, 0)),
-            .currency = currency != NULL && *currency != '\0' ? currency : NULL,
-            .count = store_value_int(store_rows_at(&rows, r, 2)),
-            .sum_minor = store_value_int(store_rows_at(&rows, r, 3)),
-            .sum_base_minor = store_value_int(store_rows_at(&rows, r, 4)),
-            .n_converted = store_value_int(store_rows_at(&rows, r, 5)),
-        };
-    }
-    *out = totals;
-    *n_out = rows.n_rows;
-    return 0;
+    return store_record_totals_read(conn, arena, &sql, out, n_out, err);
 }
 
 int store_deal_history_add(struct store_conn *conn, struct arena *arena,
@@ -121,11 +102,6 @@ int store_deal_history_add(struct store_conn *conn, struct arena *arena,
     return store_query(conn, arena, &sql, NULL, err);
 }
 
-static json_t *id_or_null(const struct store_value *v)
-{
-    return v->type == STORE_NULL ? json_null() : json_integer(store_value_int(v));
-}
-
 int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_t deal_id,
                             json_t **out, struct err *err)
 {
@@ -146,15 +122,15 @@ int store_deal_history_list(struct store_conn *conn, struct arena *arena, int64_
         const struct store_value *name = store_rows_at(&rows, r, 7);
         json_array_append_new(
             list, json_pack("{s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o}", "id",
-                            id_or_null(store_rows_at(&rows, r, 0)), "from_pipeline_id",
-                            id_or_null(store_rows_at(&rows, r, 1)), "from_stage_id",
-                            id_or_null(store_rows_at(&rows, r, 2)), "to_pipeline_id",
-                            id_or_null(store_rows_at(&rows, r, 3)), "to_stage_id",
-                            id_or_null(store_rows_at(&rows, r, 4)), "at",
+                            store_value_int_json(store_rows_at(&rows, r, 0)), "from_pipeline_id",
+                            store_value_int_json(store_rows_at(&rows, r, 1)), "from_stage_id",
+                            store_value_int_json(store_rows_at(&rows, r, 2)), "to_pipeline_id",
+                            store_value_int_json(store_rows_at(&rows, r, 3)), "to_stage_id",
+                            store_value_int_json(store_rows_at(&rows, r, 4)), "at",
                             store_rows_at(&rows, r, 5)->text, "user_id",
-                            id_or_null(store_rows_at(&rows, r, 6)), "user_name",
+                            store_value_int_json(store_rows_at(&rows, r, 6)), "user_name",
                             name->type == STORE_TEXT ? json_string(name->text) : json_null(),
-                            "seconds_in_from", id_or_null(store_rows_at(&rows, r, 8))));
+                            "seconds_in_from", store_value_int_json(store_rows_at(&rows, r, 8))));
     }
     *out = list;
     return 0;

@@ -456,8 +456,8 @@ int store_pipeline_delete(struct store_conn *conn, struct arena *arena, int64_t 
         return rc;
     if (in_use)
         return err_set(err, ERR_CONFLICT,
-                       "the pipeline still holds deals; move or delete them "
-                       "first");
+                       "the pipeline still holds deals or a commission rule names it; move the "
+                       "deals and change the rules first");
     char now[CLOCK_DATETIME_LEN + 1];
     now_text(now);
     struct sql_builder sql;

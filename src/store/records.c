@@ -180,8 +180,8 @@ static void access_predicate_of(struct sql_builder *sql, enum access_scope scope
 {
     /* unindexed: +alias."owner_id", as filter_context.unindexed writes columns. */
     const char *plus = unindexed && sql->dialect == SQL_SQLITE ? "+" : "";
-    store_owner_predicate(sql, scope, access, arena_printf(sql->arena, "%s%s.\"owner_id\"", plus,
-                                                           alias));
+    store_owner_predicate(sql, scope, access,
+                          arena_printf(sql->arena, "%s%s.\"owner_id\"", plus, alias));
 }
 
 void store_owner_predicate(struct sql_builder *sql, enum access_scope scope,
@@ -245,8 +245,7 @@ static bool is_read_column(const struct entity_field *f)
 
 static bool is_money_column(const struct entity_field *f)
 {
-    return (f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM) &&
-           f->type == FIELD_MONEY;
+    return (f->kind == FIELD_KIND_COLUMN || f->kind == FIELD_KIND_SYSTEM) && f->type == FIELD_MONEY;
 }
 
 /* The columns of a field in the select list: a money field's three (see entity.h), else one. */
@@ -265,8 +264,8 @@ static void select_list(struct sql_builder *sql, const struct entity *entity)
         sql_add(sql, first ? "t." : ", t.");
         first = false;
         if (is_money_column(f)) {
-            sql_addf(sql, "\"%s_minor\", t.\"%s_currency\", t.\"%s_base_minor\"", f->name,
-                     f->name, f->name);
+            sql_addf(sql, "\"%s_minor\", t.\"%s_currency\", t.\"%s_base_minor\"", f->name, f->name,
+                     f->name);
             continue;
         }
         sql_ident(sql, f->name);
@@ -332,11 +331,9 @@ static json_t *value_json(const struct entity_field *f, const struct store_value
 /* {"amount": "10.50", "currency": "EUR"} from the minor units and the code; null when unset. */
 static json_t *money_json(const struct store_value *minor, const struct store_value *currency)
 {
-    char text[MONEY_TEXT_MAX];
-    if (minor->type == STORE_NULL || currency->type != STORE_TEXT ||
-        money_format(store_value_int(minor), str_from_cstr(currency->text), text, sizeof(text)) < 0)
+    if (minor->type == STORE_NULL || currency->type != STORE_TEXT)
         return json_null();
-    return json_pack("{s:s,s:s}", "amount", text, "currency", currency->text);
+    return currency_money_json(store_value_int(minor), currency->text);
 }
 
 static json_t *row_json(const struct entity *entity, const struct store_rows *rows, size_t r)
@@ -348,8 +345,9 @@ static json_t *row_json(const struct entity *entity, const struct store_rows *ro
         if (!is_read_column(f))
             continue;
         if (is_money_column(f))
-            json_object_set_new(record, f->name,
-                                money_json(store_rows_at(rows, r, c), store_rows_at(rows, r, c + 1)));
+            json_object_set_new(
+                record, f->name,
+                money_json(store_rows_at(rows, r, c), store_rows_at(rows, r, c + 1)));
         else
             json_object_set_new(record, f->name, value_json(f, store_rows_at(rows, r, c)));
         c += field_columns(f);
@@ -374,16 +372,16 @@ static void links_value(struct sql_builder *sql, const struct entity *entity)
     const struct entity_links *links = entity->links;
     const char *other_table = entity_field_find(entity, links->field)->references;
     if (sql->dialect == SQL_POSTGRES)
-        sql_addf(sql, "(SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
-                      "ORDER BY o.\"name\", o.\"id\")::text",
+        sql_addf(sql,
+                 "(SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
+                 "ORDER BY o.\"name\", o.\"id\")::text",
                  links->role_column);
     else
         sql_addf(sql, "(SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
                  links->role_column);
-    sql_addf(sql, " FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\"", links->table,
-             other_table, links->other_column);
-    sql_addf(sql, " WHERE l.\"%s\" = t.\"id\" AND o.\"deleted_at\" IS NULL)",
-             links->this_column);
+    sql_addf(sql, " FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\"", links->table, other_table,
+             links->other_column);
+    sql_addf(sql, " WHERE l.\"%s\" = t.\"id\" AND o.\"deleted_at\" IS NULL)", links->this_column);
 }
 
 /*
@@ -523,14 +521,13 @@ static int hide_unseen_links(struct store_conn *conn, struct arena *arena,
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
-    json_array_foreach(records, i, record)
-        keep_visible_links(links, record, &rows);
+    json_array_foreach(records, i, record) keep_visible_links(links, record, &rows);
     return 0;
 }
 
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,
-                     const struct access *access, int64_t id, enum record_state state,
-                     json_t **out, struct err *err)
+                     const struct access *access, int64_t id, enum record_state state, json_t **out,
+                     struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
@@ -560,9 +557,8 @@ int store_record_get(struct store_conn *conn, struct arena *arena, const struct 
     return rc;
 }
 
-int store_record_in_scope(struct store_conn *conn, struct arena *arena,
-                          const struct entity *entity, const struct access *access, int64_t id,
-                          bool *in_scope, struct err *err)
+int store_record_in_scope(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                          const struct access *access, int64_t id, bool *in_scope, struct err *err)
 {
     struct sql_builder sql;
     struct store_rows rows;
@@ -703,9 +699,8 @@ static void keyset_predicate(struct sql_builder *sql, const struct list_query *q
  * the first sort key; without one it would read and sort the whole table.
  * PostgreSQL estimates the matches from its statistics and chooses itself.
  */
-static int search_walks(struct store_conn *conn, struct arena *arena,
-                        const struct entity *entity, const struct list_query *q, const char *fts,
-                        bool *walk, struct err *err)
+static int search_walks(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                        const struct list_query *q, const char *fts, bool *walk, struct err *err)
 {
     *walk = false;
     const struct schema_field *first = q->keys[0].field;
@@ -751,7 +746,8 @@ static int where_clause(struct sql_builder *sql, const struct entity *entity,
                         const struct access *access, const struct list_query *q, const char *fts,
                         struct list_plan plan, struct err *err)
 {
-    sql_add(sql, q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
+    sql_add(sql,
+            q->trash ? " WHERE t.\"deleted_at\" IS NOT NULL" : " WHERE t.\"deleted_at\" IS NULL");
     access_predicate_of(sql, access->scope, access, "t", plan.sort_walk);
     if (fts != NULL) {
         sql_add(sql, " AND ");
@@ -1040,8 +1036,7 @@ static int reference_exists(struct store_conn *conn, struct arena *arena,
 
 /* True when making `parent` the parent of `id` would close a loop. */
 static int makes_cycle(struct store_conn *conn, struct arena *arena, const char *table,
-                       const char *column, int64_t id, int64_t parent, bool *cycle,
-                       struct err *err)
+                       const char *column, int64_t id, int64_t parent, bool *cycle, struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
@@ -1049,8 +1044,9 @@ static int makes_cycle(struct store_conn *conn, struct arena *arena, const char 
              "WITH RECURSIVE up(id, parent) AS (SELECT \"id\", \"%s\" FROM \"%s\" WHERE \"id\" = ",
              column, table);
     sql_param_int(&sql, parent);
-    sql_addf(&sql, " UNION ALL SELECT c.\"id\", c.\"%s\" FROM \"%s\" c JOIN up ON c.\"id\" = up.parent) "
-                   "SELECT 1 FROM up WHERE id = ",
+    sql_addf(&sql,
+             " UNION ALL SELECT c.\"id\", c.\"%s\" FROM \"%s\" c JOIN up ON c.\"id\" = up.parent) "
+             "SELECT 1 FROM up WHERE id = ",
              column, table);
     sql_param_int(&sql, id);
     sql_add(&sql, " LIMIT 1");
@@ -1089,9 +1085,8 @@ static int check_references(struct store_conn *conn, struct arena *arena,
             continue;
         size_t n = f->kind == FIELD_KIND_LINKS ? json_array_size(v) : 1;
         for (size_t j = 0; j < n; j++) {
-            const json_t *ref = f->kind == FIELD_KIND_LINKS
-                                    ? json_object_get(json_array_get(v, j), "id")
-                                    : v;
+            const json_t *ref =
+                f->kind == FIELD_KIND_LINKS ? json_object_get(json_array_get(v, j), "id") : v;
             if (!json_is_integer(ref))
                 continue;
             int64_t ref_id = json_integer_value(ref);
@@ -1116,7 +1111,8 @@ static int check_references(struct store_conn *conn, struct arena *arena,
                     continue;
                 }
                 if (id > 0) {
-                    rc = makes_cycle(conn, arena, entity_table(entity), f->name, id, ref_id, &cycle, err);
+                    rc = makes_cycle(conn, arena, entity_table(entity), f->name, id, ref_id, &cycle,
+                                     err);
                     if (rc < 0)
                         return rc;
                     if (cycle)
@@ -1255,9 +1251,9 @@ static const json_t *changes_with_money(struct arena *arena, const struct entity
 }
 
 /* Binds a money value's three columns, "minor, currency, base" (base from the record's date). */
-static int bind_money(struct store_conn *conn, struct sql_builder *sql,
-                      const struct entity *entity, const json_t *v, const json_t *merged,
-                      const char *base, bool assign, const char *name, struct err *err)
+static int bind_money(struct store_conn *conn, struct sql_builder *sql, const struct entity *entity,
+                      const json_t *v, const json_t *merged, const char *base, bool assign,
+                      const char *name, struct err *err)
 {
     const char *amount = json_string_value(json_object_get(v, "amount"));
     const char *currency = json_string_value(json_object_get(v, "currency"));
@@ -1317,14 +1313,15 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
         if (is_money_column(f) && is_written_column(f, changes))
-            sql_addf(&sql, "\"%s_minor\", \"%s_currency\", \"%s_base_minor\", ", f->name,
-                     f->name, f->name);
+            sql_addf(&sql, "\"%s_minor\", \"%s_currency\", \"%s_base_minor\", ", f->name, f->name,
+                     f->name);
         else if (is_written_column(f, changes))
             sql_addf(&sql, "\"%s\", ", f->name);
     }
     if (entity->derived_name != NULL)
         sql_add(&sql, "\"name\", ");
-    sql_add(&sql, "\"custom\", \"search_text\", \"created_at\", \"updated_at\", \"version\") VALUES (");
+    sql_add(&sql,
+            "\"custom\", \"search_text\", \"created_at\", \"updated_at\", \"version\") VALUES (");
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
         if (!is_written_column(f, changes))
@@ -1461,8 +1458,7 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
         return err_set(err, ERR_CONFLICT, "the %s is not in the trash", entity->singular);
     }
     if (rows.n_rows == 0)
-        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
-                       (long long)id);
+        return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
     /* Records linking to this one show it only while it is out of the trash. */
     return refresh_linking_caches(conn, arena, entity, id, err);
 }
@@ -1484,7 +1480,8 @@ static int rebase_entity(struct store_conn *conn, struct arena *arena, const str
                  f->name, f->name);
         for (const char *const *d = entity->money_date_fields; d != NULL && *d != NULL; d++)
             sql_addf(&sql, ", t.\"%s\"", *d);
-        sql_addf(&sql, " FROM \"%s\" t WHERE t.\"%s_minor\" IS NOT NULL", entity_table(entity), f->name);
+        sql_addf(&sql, " FROM \"%s\" t WHERE t.\"%s_minor\" IS NOT NULL", entity_table(entity),
+                 f->name);
         if (currency != NULL) {
             sql_addf(&sql, " AND t.\"%s_currency\" = ", f->name);
             sql_param_cstr(&sql, currency);
@@ -1493,8 +1490,7 @@ static int rebase_entity(struct store_conn *conn, struct arena *arena, const str
         for (size_t r = 0; rc == 0 && r < rows.n_rows; r++) {
             /* The row's dates as a record, for entity_money_date(). */
             json_t *dates = json_object();
-            json_object_set_new(dates, "created_at",
-                                json_string(store_rows_at(&rows, r, 3)->text));
+            json_object_set_new(dates, "created_at", json_string(store_rows_at(&rows, r, 3)->text));
             size_t c = 4;
             for (const char *const *d = entity->money_date_fields; d != NULL && *d != NULL;
                  d++, c++) {
@@ -1528,8 +1524,8 @@ static int rebase_entity(struct store_conn *conn, struct arena *arena, const str
     return 0;
 }
 
-int store_records_rebase_money(struct store_conn *conn, struct arena *arena,
-                               const char *currency, struct err *err)
+int store_records_rebase_money(struct store_conn *conn, struct arena *arena, const char *currency,
+                               struct err *err)
 {
     char base[CURRENCY_CODE_LEN + 1];
     int rc = store_base_currency(conn, arena, base, err);
@@ -1549,7 +1545,6 @@ int store_record_totals(struct store_conn *conn, struct arena *arena, const stru
 {
     const char *fts = q->search ? search_query(arena, store_conn_dialect(conn), q->search) : NULL;
     struct sql_builder sql;
-    struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
     /* No group column: one group, 0. */
     const char *group = group_column != NULL ? arena_printf(arena, "t.\"%s\"", group_column) : "0";
@@ -1564,16 +1559,24 @@ int store_record_totals(struct store_conn *conn, struct arena *arena, const stru
         sql_addf(&sql, " GROUP BY t.\"%s\", t.\"%s_currency\"", group_column, money_field);
     else
         sql_addf(&sql, " GROUP BY t.\"%s_currency\"", money_field);
-    rc = store_query(conn, arena, &sql, &rows, err);
+    return store_record_totals_read(conn, arena, &sql, out, n_out, err);
+}
+
+int store_record_totals_read(struct store_conn *conn, struct arena *arena,
+                             const struct sql_builder *sql, struct record_total **out,
+                             size_t *n_out, struct err *err)
+{
+    struct store_rows rows;
+    int rc = store_query(conn, arena, sql, &rows, err);
     if (rc < 0)
         return rc;
-    struct record_total *totals = arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1,
-                                                    sizeof(*totals));
+    struct record_total *totals =
+        arena_alloc_array(arena, rows.n_rows ? rows.n_rows : 1, sizeof(*totals));
     for (size_t r = 0; r < rows.n_rows; r++) {
         const struct store_value *currency = store_rows_at(&rows, r, 1);
         totals[r] = (struct record_total){
             .group = store_value_int(store_rows_at(&rows, r, 0)),
-            .currency = currency->type == STORE_TEXT ? currency->text : NULL,
+            .currency = currency->type == STORE_TEXT && currency->len > 0 ? currency->text : NULL,
             .count = store_value_int(store_rows_at(&rows, r, 2)),
             .sum_minor = store_value_int(store_rows_at(&rows, r, 3)),
             .sum_base_minor = store_value_int(store_rows_at(&rows, r, 4)),

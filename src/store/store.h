@@ -58,6 +58,12 @@ static inline int64_t store_value_int(const struct store_value *v)
     return v->type == STORE_TEXT ? strtoll(v->text, NULL, 10) : 0;
 }
 
+/* An integer column as JSON: null for NULL (new reference). */
+static inline json_t *store_value_int_json(const struct store_value *v)
+{
+    return v->type == STORE_NULL ? json_null() : json_integer((json_int_t)store_value_int(v));
+}
+
 /* What a backend provides; see store_sqlite.c and store_pg.c. */
 struct store_backend {
     const char *name;
@@ -211,6 +217,13 @@ int store_record_totals(struct store_conn *conn, struct arena *arena, const stru
                         const struct access *access, const struct list_query *q,
                         const char *group_column, const char *money_field,
                         struct record_total **out, size_t *n_out, struct err *err);
+/*
+ * Runs a totals query whose rows are (group, currency, count, sum, sum in
+ * the base currency, converted count); a NULL or '' currency is none.
+ */
+int store_record_totals_read(struct store_conn *conn, struct arena *arena,
+                             const struct sql_builder *sql, struct record_total **out,
+                             size_t *n_out, struct err *err);
 
 /* One record as the API shows it; ERR_NOT_FOUND when absent, out of scope or not in `state`. */
 int store_record_get(struct store_conn *conn, struct arena *arena, const struct entity *entity,

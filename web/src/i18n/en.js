@@ -449,7 +449,7 @@ export default {
     'pipelines.removeStage': 'Remove',
     'pipelines.defaultOpen': 'New',
     'pipelines.confirmDelete': 'Delete the pipeline “{name}”?',
-    'pipelines.inUse': 'The pipeline still holds deals; move or delete them first.',
+    'pipelines.inUse': 'The pipeline still holds deals or a commission rule names it; move the deals and change the rules first.',
     'stage.kind.open': 'Open',
     'stage.kind.won': 'Won',
     'stage.kind.lost': 'Lost',

@@ -451,7 +451,7 @@ export default {
     'pipelines.removeStage': 'Убрать',
     'pipelines.defaultOpen': 'Новая',
     'pipelines.confirmDelete': 'Удалить воронку «{name}»?',
-    'pipelines.inUse': 'В воронке есть сделки; сначала перенесите или удалите их.',
+    'pipelines.inUse': 'В воронке есть сделки или на неё ссылается правило комиссий; сначала перенесите сделки и измените правила.',
     'stage.kind.open': 'Открыт',
     'stage.kind.won': 'Выиграна',
     'stage.kind.lost': 'Проиграна',
