@@ -21,7 +21,9 @@
 # BENCH_LOG_LEVEL (info, the server's default), BENCH_REPORT (docs/perf.md),
 # BENCH_REGENERATE (1: make the database again even when one is cached),
 # BENCH_SALES (1: then run bench/sales.sh, which adds the "## Sales" section
-# of the report; 0: skip it; see that script for its own settings).
+# of the report; 0: skip it; see that script for its own settings),
+# BENCH_SCHEDULER (1: then run bench/scheduler.sh, which adds the "## Job
+# scheduler" section; 0: skip it).
 #
 # The cached database is reused while its stamp matches: the row counts, the
 # seed and a checksum of what decides the rows written (the SQLite
@@ -44,6 +46,7 @@ PROBE_PORT=$((PORT + 1))
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
 REPORT=${BENCH_REPORT:-docs/perf.md}
 SALES=${BENCH_SALES:-1}
+SCHEDULER=${BENCH_SCHEDULER:-1}
 OUT=bench/out
 DB=$OUT/contacts-$CONTACTS.db
 STAMP=$DB.ok
@@ -366,5 +369,8 @@ echo "bench: wrote $REPORT"
 # The sales benchmarks add their own section to the report just written.
 if [ "$SALES" = 1 ]; then
     BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT BENCH_SEED=$SEED BENCH_LOG_LEVEL=$LOG_LEVEL bench/sales.sh
+fi
+if [ "$SCHEDULER" = 1 ]; then
+    BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/scheduler.sh
 fi
 cat "$REPORT"

@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "domain/currency.h"
 #include "http/http.h"
+#include "jobs/runner.h"
 #include "store/demo_data.h"
 #include "store/store.h"
 
@@ -124,6 +125,24 @@ static int run_maven_import(struct store *store, const char *dir)
     return rc;
 }
 
+/* The job runner on store as configured, with threads of its own (0: none, NULL). */
+static int start_job_runner(const struct config *config, struct store *store, unsigned threads,
+                            struct job_runner **runner, struct err *err)
+{
+    struct job_runner_options options = {
+        .store = store,
+        .threads = threads,
+        .tick_ms = config->job_tick_ms,
+        .lease_ms = config->job_lease_ms,
+        .settings = {.session_idle_ms = (int64_t)config->session_idle_minutes * 60 * 1000},
+    };
+    *runner = NULL;
+    if (threads == 0)
+        return 0;
+    *runner = job_runner_start(&options, err);
+    return *runner != NULL ? 0 : -err->code;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct config config;
@@ -194,6 +213,7 @@ static int cmd_serve(int argc, char **argv)
         .listen_port = port,
         .threads = config.threads,
         .max_body_bytes = config.max_body_bytes,
+        .max_upload_bytes = config.max_upload_bytes,
         .max_header_bytes = config.max_header_bytes,
         .max_json_depth = config.max_json_depth,
         .request_timeout_s = config.request_timeout_s,
@@ -206,6 +226,13 @@ static int cmd_serve(int argc, char **argv)
         role_cache_free(app.roles);
         store_close(store);
         return fail("listen", &err);
+    }
+    struct job_runner *runner = NULL;
+    if (start_job_runner(&config, store, config.job_threads, &runner, &err) < 0) {
+        http_server_stop(server, 0);
+        role_cache_free(app.roles);
+        store_close(store);
+        return fail("job runner", &err);
     }
     const char *shown_host = strchr(host, ':') ? "[::1]" : host;
     log_info("listening", "url=http://%s:%u db=%s", shown_host, http_server_port(server),
@@ -220,7 +247,41 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&stop_signals, &sig);
     log_info("stopping", "signal=%d", sig);
     http_server_stop(server, config.shutdown_grace_ms);
+    job_runner_stop(runner);
     role_cache_free(app.roles);
+    store_close(store);
+    log_info("stopped", "status=0");
+    return 0;
+}
+
+/* crm worker: the job runner alone (at least one thread), until SIGTERM or SIGINT. */
+static int cmd_worker(int argc, char **argv)
+{
+    struct config config;
+    struct err err;
+    err_clear(&err);
+    if (load_config(&config, argc, argv) != 0)
+        return 1;
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    struct store *store = open_and_migrate(&config, &err);
+    if (store == NULL)
+        return fail("database", &err);
+    struct job_runner *runner = NULL;
+    unsigned threads = config.job_threads > 0 ? config.job_threads : 1;
+    if (start_job_runner(&config, store, threads, &runner, &err) < 0) {
+        store_close(store);
+        return fail("job runner", &err);
+    }
+    log_info("worker_started", "threads=%u db=%s", threads, store_backend_name(store));
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    log_info("stopping", "signal=%d", sig);
+    job_runner_stop(runner);
     store_close(store);
     log_info("stopped", "status=0");
     return 0;
@@ -396,6 +457,7 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply pending database migrations"},
     {"user", cmd_user, "add a user, reset a password or disable a user"},
     {"import", cmd_import, "import a dataset: crm import maven DIR"},
+    {"worker", cmd_worker, "run only the background jobs until SIGTERM"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "print the options"},
     {"--help", cmd_help, "print the options"},

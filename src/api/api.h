@@ -199,7 +199,9 @@ int api_record_respond(struct http_request *req, struct http_response *res, int 
  * What an entity adds to the generic create and update, inside their
  * transaction: before_write (current NULL on create) may refuse, and may
  * complete changes and merged (server-kept fields, canonical values);
- * after_create, when set, sees the record as written; after_change, when
+ * after_create, when set, sees the record as written (and may complete it:
+ * fields it sets on the database row); after_update sees it before and
+ * after an update; after_change, when
  * set, runs after every change of one of the entity's records (create,
  * update, trash, restore).
  */
@@ -207,7 +209,9 @@ struct record_hooks {
     const struct entity *entity;
     int (*before_write)(struct http_request *req, struct store_conn *conn, const json_t *current,
                         json_t *changes, json_t *merged);
-    int (*after_create)(struct http_request *req, struct store_conn *conn, const json_t *record);
+    int (*after_create)(struct http_request *req, struct store_conn *conn, json_t *record);
+    int (*after_update)(struct http_request *req, struct store_conn *conn, const json_t *before,
+                        json_t *record);
     int (*after_change)(struct http_request *req, struct store_conn *conn);
 };
 
@@ -267,6 +271,7 @@ http_handler users_create;
 http_handler users_get;
 http_handler users_update;
 http_handler users_reset_password;
+http_handler users_update_own;
 http_handler teams_list;
 http_handler teams_create;
 http_handler teams_get;
@@ -373,5 +378,50 @@ http_handler commission_rules_get;
 http_handler commission_rules_update;
 http_handler commission_rules_delete;
 http_handler commissions_report;
+
+/* ---- Working day: timeline and notifications (timeline.c, notifications.c) ---- */
+
+/*
+ * What a record's create or update (action, the record after it, the audit's
+ * changes) adds to the timeline: activities and tasks are mirrored by one
+ * item each; contacts, companies, deals and leads get an item when made and
+ * for each change (a deal's stage move as such); quotes when made and at
+ * each change of status. Runs in the write's transaction.
+ */
+int timeline_record_audited(struct http_request *req, struct store_conn *conn,
+                            const struct entity *entity, const char *action, const json_t *after,
+                            const json_t *changes);
+/* An activity or task to the trash leaves the timeline; restored, it comes back. */
+int timeline_record_trashed(struct http_request *req, struct store_conn *conn,
+                            const struct entity *entity, const json_t *record, bool trashed);
+http_handler timeline_list;
+http_handler notifications_list;
+http_handler notifications_read;
+http_handler notifications_read_all;
+/* Activities and tasks: links completed from each other, series, reminders (activities.c). */
+extern const struct record_hooks activity_hooks;
+extern const struct record_hooks task_hooks;
+
+/* ---- Working day: calendar and iCalendar (calendar.c) ---- */
+
+/* ---- Working day: attachments (attachments.c) ---- */
+
+http_handler attachments_create;
+http_handler attachments_list;
+http_handler attachments_get;
+http_handler attachments_content;
+http_handler attachments_delete;
+
+/* ---- Working day: day plan, time entries, reports (day.c) ---- */
+
+http_handler day_get;
+http_handler timer_start;
+http_handler timer_stop;
+http_handler timer_get;
+http_handler time_entries_list;
+http_handler time_entries_create;
+http_handler time_entries_delete;
+http_handler reports_effectiveness;
+http_handler reports_tasks;
 
 #endif

@@ -82,8 +82,7 @@ static int deal_before_write(struct http_request *req, struct store_conn *conn,
     return 0;
 }
 
-static int deal_after_create(struct http_request *req, struct store_conn *conn,
-                             const json_t *record)
+static int deal_after_create(struct http_request *req, struct store_conn *conn, json_t *record)
 {
     struct deal_stage_change change = {
         .deal_id = json_integer_value(json_object_get(record, "id")),

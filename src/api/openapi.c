@@ -125,6 +125,8 @@ static const struct {
              "\"disabled\":{\"type\":\"boolean\"},\"totp_enabled\":{\"type\":\"boolean\",\"readOnly\":true},"
              "\"password_must_change\":{\"type\":\"boolean\",\"readOnly\":true},"
              "\"last_sign_in_at\":{\"type\":[\"string\",\"null\"],\"readOnly\":true},"
+             "\"time_zone\":{\"type\":\"string\",\"description\":\"IANA name, e.g. "
+             "Europe/Moscow; days and recurrences are reckoned in it\"},"
              "\"version\":{\"type\":\"integer\",\"readOnly\":true}}}"},
     {"Team", "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true},"
              "\"name\":{\"type\":\"string\"},\"members\":{\"type\":\"integer\",\"readOnly\":true}},"
@@ -284,6 +286,38 @@ static const struct {
      "\"boolean\"},\"created_at\":{\"type\":\"string\",\"readOnly\":true},\"updated_at\":"
      "{\"type\":\"string\",\"readOnly\":true},\"version\":{\"type\":\"integer\","
      "\"readOnly\":true}},\"required\":[\"name\",\"tiers\"]}"},
+    {"TimelinePage",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":"
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":"
+     "{\"type\":\"string\",\"enum\":[\"call\",\"meeting\",\"email\",\"note\",\"claim\","
+     "\"order\",\"sms\",\"chat\",\"task\",\"stage\",\"quote\",\"change\",\"created\"]},"
+     "\"at\":{\"type\":\"string\",\"format\":\"date-time\"},\"entity\":{\"type\":"
+     "\"string\",\"description\":\"the record the item comes from\"},\"record_id\":"
+     "{\"type\":\"integer\"},\"summary\":{\"type\":\"string\"},\"detail\":{\"type\":"
+     "[\"object\",\"null\"],\"description\":\"activity or task fields (a body as its first "
+     "300 characters); {changes:{field:[old,new]}}; {from_stage_id,to_stage_id,from,to}; "
+     "{number,status,total}\"},\"user_id\":{\"type\":[\"integer\",\"null\"]}}}},"
+     "\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}"},
+    {"NotificationPage",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":"
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":"
+     "{\"type\":\"string\",\"enum\":[\"task_reminder\",\"birthday\",\"task_assigned\"]},"
+     "\"at\":{\"type\":\"string\",\"format\":\"date-time\"},\"read\":{\"type\":"
+     "\"boolean\"},\"summary\":{\"type\":\"string\"},\"record\":{\"type\":[\"object\","
+     "\"null\"],\"properties\":{\"entity\":{\"type\":\"string\"},\"id\":{\"type\":"
+     "\"integer\"}}}}}},\"next_cursor\":{\"type\":[\"string\",\"null\"]},\"unread\":"
+     "{\"type\":\"integer\"}}}"},
+    {"UnreadCount",
+     "{\"type\":\"object\",\"properties\":{\"unread\":{\"type\":\"integer\"}}}"},
+    {"Attachment",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"entity\":"
+     "{\"type\":\"string\"},\"record_id\":{\"type\":\"integer\"},\"file_name\":"
+     "{\"type\":\"string\",\"description\":\"the name given, cleaned of any path and "
+     "control characters\"},\"content_type\":{\"type\":\"string\",\"description\":"
+     "\"the type it is served as (application/octet-stream unless a known safe type)\"},"
+     "\"size\":{\"type\":\"integer\"},\"sha256\":{\"type\":\"string\"},"
+     "\"created_at\":{\"type\":\"string\"},\"created_by\":{\"type\":[\"integer\","
+     "\"null\"]}}}"},
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -314,7 +348,8 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           {"exchange-rates", "ExchangeRate"},
                                           {"pipelines", "Pipeline"},
                                           {"deal-reasons", "DealReason"},
-                                          {"commissions", "CommissionRule"}};
+                                          {"commissions", "CommissionRule"},
+                                          {"attachments", "Attachment"}};
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -345,7 +380,8 @@ static const char *body_schema_of_route(const struct route *route)
 /* Actions on a record that take no body. */
 static bool takes_no_body(const struct route *route)
 {
-    static const char *const actions[] = {"/restore", "/send", "/revise", "/decline", "/assign"};
+    static const char *const actions[] = {"/restore", "/send",        "/revise", "/decline",
+                                          "/assign",  "/read",        "/read-all"};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
         size_t n = strlen(actions[i]);
@@ -369,6 +405,13 @@ static const char *const special_answers[][4] = {
     {"POST", "/api/v1/forms/{key}/submit", "201", "FormReceived"},
     {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
     {"GET", "/api/v1/commissions", "200", "CommissionReport"},
+    {"GET", "/api/v1/contacts/{id}/timeline", "200", "TimelinePage"},
+    {"GET", "/api/v1/companies/{id}/timeline", "200", "TimelinePage"},
+    {"GET", "/api/v1/deals/{id}/timeline", "200", "TimelinePage"},
+    {"GET", "/api/v1/leads/{id}/timeline", "200", "TimelinePage"},
+    {"GET", "/api/v1/notifications", "200", "NotificationPage"},
+    {"POST", "/api/v1/notifications/{id}/read", "200", "UnreadCount"},
+    {"POST", "/api/v1/notifications/read-all", "200", "UnreadCount"},
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -413,6 +456,18 @@ static const struct {
      false},
     {"/api/v1/commissions", "quarter", "the quarter, like 2017-Q1 (default: the current one)",
      false},
+#define TIMELINE_PARAMETERS(pattern)                                                               \
+    {pattern, "kind", "only these kinds, comma-separated (call,meeting,note,task,stage,...)",       \
+     false},                                                                                       \
+        {pattern, "limit", "page size, 1 to 200 (default 50)", false},                             \
+        {pattern, "cursor", "next_cursor of the previous page", false}
+    TIMELINE_PARAMETERS("/api/v1/contacts/{id}/timeline"),
+    TIMELINE_PARAMETERS("/api/v1/companies/{id}/timeline"),
+    TIMELINE_PARAMETERS("/api/v1/deals/{id}/timeline"),
+    TIMELINE_PARAMETERS("/api/v1/leads/{id}/timeline"),
+    {"/api/v1/notifications", "unread", "true: only unread ones", false},
+    {"/api/v1/notifications", "limit", "page size, 1 to 100 (default 20)", false},
+    {"/api/v1/notifications", "cursor", "next_cursor of the previous page", false},
     {"/api/v1/commissions", "user_id",
      "only this salesperson (404 when outside the caller's read scope over deals)", false},
 };
@@ -455,6 +510,11 @@ static bool route_query_parameters(const struct route *route, json_t *params)
 /* The request body of a route that takes a file; NULL for the others. */
 static json_t *file_body(const struct route *route)
 {
+    /* Uploads take any file as it is, named by the name query parameter. */
+    if ((route->flags & ROUTE_UPLOAD) != 0)
+        return json_pack("{s:b,s:{s:{s:{s:s,s:s,s:s}}}}", "required", 1, "content", "*/*",
+                         "schema", "type", "string", "format", "binary", "description",
+                         "the file's bytes; Content-Type is the file's type");
     for (size_t i = 0; i < sizeof(file_bodies) / sizeof(file_bodies[0]); i++) {
         if (strcmp(file_bodies[i][0], route->pattern) == 0)
             return json_pack("{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content",
@@ -586,6 +646,22 @@ static json_t *operation(struct arena *arena, const struct route *route)
                                  : json_pack("{s:s}", "$ref", ref);
         json_object_set_new(success, "content",
                             json_pack("{s:{s:o}}", "application/json", "schema", schema));
+    }
+    size_t len = strlen(route->pattern);
+    if (len > 8 && strcmp(route->pattern + len - 8, "/content") == 0)
+        json_object_set_new(success, "content",
+                            json_pack("{s:{s:{s:s,s:s}}}", "application/octet-stream", "schema",
+                                      "type", "string", "format", "binary"));
+    if ((route->flags & ROUTE_UPLOAD) != 0) {
+        json_t *list = json_object_get(op, "parameters");
+        if (list == NULL) {
+            list = json_array();
+            json_object_set_new(op, "parameters", list);
+        }
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:b,s:{s:s}}", "name", "name", "in",
+                                              "query", "description", "the file's name",
+                                              "required", 1, "schema", "type", "string"));
+        json_object_set_new(responses, "413", problem_response("larger than the upload limit"));
     }
     json_object_set_new(responses, ok, success);
     json_object_set_new(op, "responses", responses);

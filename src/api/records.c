@@ -332,8 +332,9 @@ int api_record_audit(struct http_request *req, struct store_conn *conn, const st
     json_t *changes = api_keep(req, audit_diff(entity, before, after));
     if (changes == NULL && strcmp(action, "update") == 0)
         return 0;
-    return api_audit(req, conn, "record", action, entity->name,
-                     json_integer_value(json_object_get(after, "id")), changes, NULL);
+    int rc = api_audit(req, conn, "record", action, entity->name,
+                       json_integer_value(json_object_get(after, "id")), changes, NULL);
+    return rc < 0 ? rc : timeline_record_audited(req, conn, entity, action, after, changes);
 }
 
 /*
@@ -414,15 +415,28 @@ static int validate(struct http_request *req, struct store_conn *conn, const str
 }
 
 /* The request body as a copy the handler may change (owner_id is taken out of it). */
-static int read_body(struct http_request *req, json_t **body)
+/* The body as a JSON object of its own, with the entity's other name of owner_id made owner_id. */
+static int read_body(struct http_request *req, const struct entity *entity, json_t **body)
 {
     json_t *parsed;
     int rc = http_request_json(req, &parsed);
     if (rc == 0 && !json_is_object(parsed))
         rc = err_set(&req->err, ERR_BAD_REQUEST, "the body must be a JSON object");
-    if (rc == 0)
-        *body = api_keep(req, json_deep_copy(parsed));
-    return rc;
+    if (rc < 0)
+        return rc;
+    *body = api_keep(req, json_deep_copy(parsed));
+    const char *alias = entity->owner_alias;
+    json_t *aliased = alias != NULL ? json_object_get(*body, alias) : NULL;
+    if (aliased == NULL)
+        return 0;
+    json_t *owner = json_object_get(*body, "owner_id");
+    if (owner != NULL && !json_equal(owner, aliased)) {
+        err_set(&req->err, ERR_VALIDATION, "%s and owner_id name the same user", alias);
+        return err_field(&req->err, alias, "differs from owner_id");
+    }
+    json_object_set(*body, "owner_id", aliased);
+    json_object_del(*body, alias);
+    return 0;
 }
 
 /*
@@ -431,7 +445,8 @@ static int read_body(struct http_request *req, json_t **body)
  */
 static const struct record_hooks *const all_hooks[] = {&deal_hooks,       &quote_hooks,
                                                        &price_list_hooks, &lead_hooks,
-                                                       &form_hooks,       &lead_scoring_rule_hooks};
+                                                       &form_hooks,       &lead_scoring_rule_hooks,
+                                                       &activity_hooks,   &task_hooks};
 
 static const struct record_hooks *hooks_of(const struct entity *entity)
 {
@@ -489,7 +504,7 @@ int records_create(struct http_request *req, struct http_response *res)
     int64_t owner = 0;
     int rc = collection_access(req, entity, ACCESS_CREATE, &access);
     if (rc == 0)
-        rc = read_body(req, &body);
+        rc = read_body(req, entity, &body);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
@@ -517,7 +532,7 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = api_if_match(req, &expected);
     if (rc == 0)
-        rc = read_body(req, &body);
+        rc = read_body(req, entity, &body);
     if (rc == 0)
         rc = api_begin(req, &conn);
     if (rc < 0)
@@ -553,6 +568,8 @@ int records_update(struct http_request *req, struct http_response *res)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged, &req->err);
     if (rc == 0)
         rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
+    if (rc == 0 && hooks != NULL && hooks->after_update != NULL)
+        rc = hooks->after_update(req, conn, current, record);
     if (rc == 0)
         rc = api_record_audit(req, conn, entity, "update", current, record);
     if (rc == 0)
@@ -590,6 +607,8 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
         rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id, NULL,
                        NULL);
     }
+    if (rc == 0)
+        rc = timeline_record_trashed(req, conn, entity, record, trashed);
     if (rc == 0)
         rc = after_change(req, conn, entity);
     rc = api_commit(req, conn, rc);

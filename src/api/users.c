@@ -15,6 +15,7 @@
 #include "api/body.h"
 #include "auth/password.h"
 #include "base/arena.h"
+#include "domain/zone.h"
 #include "store/store.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -25,11 +26,13 @@
 #define ROLE_NAME_MAX_CHARS 40
 
 static const char *const create_keys[] = {"email", "name", "role", "team_id", "password"};
-static const char *const update_keys[] = {"name", "email", "role", "team_id", "disabled"};
+static const char *const update_keys[] = {"name", "email", "role", "team_id", "disabled",
+                                           "time_zone"};
+static const char *const own_keys[] = {"time_zone"};
 static const char *const reset_keys[] = {"password"};
 
 /* What the audit log compares between two versions of a user. */
-static const char *const audit_keys[] = {"email", "name", "role", "team_id"};
+static const char *const audit_keys[] = {"email", "name", "role", "team_id", "time_zone"};
 static const char *const disabled_key[] = {"disabled"};
 
 int users_list(struct http_request *req, struct http_response *res)
@@ -231,6 +234,18 @@ int users_create(struct http_request *req, struct http_response *res)
     return api_respond_record(req, res, 201, user);
 }
 
+/* time_zone: an IANA name the server knows (dates, days and recurrences are reckoned in it). */
+static void read_time_zone(struct http_request *req, const json_t *body, json_t *fields)
+{
+    const json_t *value = json_object_get(body, "time_zone");
+    if (value == NULL)
+        return;
+    if (!json_is_string(value) || !zone_valid(json_string_value(value)))
+        err_field(&req->err, "time_zone", "is not a known time zone (e.g. Europe/Moscow, UTC)");
+    else
+        json_object_set(fields, "time_zone", (json_t *)value);
+}
+
 /*
  * Reads an update body into fields as the store takes them (name, email,
  * team_id, disabled); *role gets the role name when one is given.
@@ -257,6 +272,7 @@ static void read_update(struct http_request *req, const json_t *body, json_t *fi
     int64_t team_id;
     if (value != NULL && body_id_or_null(req, value, "team_id", &team_id))
         json_object_set_new(fields, "team_id", team_id > 0 ? json_integer(team_id) : json_null());
+    read_time_zone(req, body, fields);
     value = json_object_get(body, "disabled");
     if (value != NULL && !json_is_boolean(value))
         err_field(&req->err, "disabled", "must be true or false");
@@ -412,4 +428,39 @@ int users_reset_password(struct http_request *req, struct http_response *res)
     }
     json_t *answer = api_keep(req, json_pack("{s:s}", "password", generated));
     return http_respond_json(res, 200, answer);
+}
+
+/* PATCH /auth/me: what users set for themselves (their time zone). */
+int users_update_own(struct http_request *req, struct http_response *res)
+{
+    struct store_conn *conn;
+    json_t *body, *current = NULL, *user = NULL;
+    int64_t id = api_actor(req)->user_id;
+    int rc = http_request_json(req, &body);
+    if (rc == 0)
+        rc = body_check_keys(req, body, own_keys, COUNT(own_keys));
+    if (rc < 0)
+        return rc;
+    json_t *fields = api_keep(req, json_object());
+    read_time_zone(req, body, fields);
+    if (body_failed(req))
+        return -req->err.code;
+    rc = api_begin(req, &conn);
+    if (rc < 0)
+        return rc;
+    rc = get_user(req, conn, id, &current);
+    if (rc == 0)
+        drop_unchanged(fields, current);
+    if (rc == 0 && json_object_size(fields) > 0) {
+        rc = store_user_update(conn, req->arena, id, fields, &req->err);
+        if (rc == 0)
+            rc = get_user(req, conn, id, &user);
+        if (rc == 0)
+            rc = audit_user(req, conn, "user_updated", id, current, user, audit_keys,
+                            COUNT(audit_keys));
+    } else if (rc == 0) {
+        user = current;
+    }
+    rc = api_commit(req, conn, rc);
+    return rc < 0 ? rc : api_respond_record(req, res, 200, user);
 }

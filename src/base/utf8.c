@@ -4,6 +4,8 @@
  */
 #include "base/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp_out)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -95,4 +97,15 @@ size_t utf8_encode(uint32_t cp, char *out)
         return 4;
     }
     return 0;
+}
+
+size_t utf8_prefix_bytes(const char *s, size_t max_chars)
+{
+    size_t bytes = 0, len = strlen(s);
+    for (size_t chars = 0; chars < max_chars && bytes < len; chars++) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + bytes, len - bytes, &cp);
+        bytes += n > 0 ? n : 1;
+    }
+    return bytes;
 }

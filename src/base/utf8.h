@@ -16,5 +16,7 @@ size_t utf8_count(const char *s, size_t len);
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp_out);
 /* Encodes cp into out (4 bytes room); returns the byte length, 0 when invalid. */
 size_t utf8_encode(uint32_t cp, char *out);
+/* The byte length of the first max_chars code points of the NUL-terminated valid text s. */
+size_t utf8_prefix_bytes(const char *s, size_t max_chars);
 
 #endif

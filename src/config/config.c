@@ -34,6 +34,8 @@ static const struct option_row options[] = {
      "database connections (0: cores + 2)"},
     {"--max-body-bytes", "CRM_MAX_BODY_BYTES", OPTION_SIZE, AT(max_body_bytes), "1048576",
      "largest request body accepted (413 beyond)"},
+    {"--max-upload-bytes", "CRM_MAX_UPLOAD_BYTES", OPTION_SIZE, AT(max_upload_bytes), "10485760",
+     "largest file accepted as an attachment (413 beyond)"},
     {"--max-header-bytes", "CRM_MAX_HEADER_BYTES", OPTION_SIZE, AT(max_header_bytes), "16384",
      "largest request head accepted"},
     {"--max-json-depth", "CRM_MAX_JSON_DEPTH", OPTION_SIZE, AT(max_json_depth), "32",
@@ -61,6 +63,12 @@ static const struct option_row options[] = {
      "password hashes computed at once (each takes 19 MiB for about 50 ms)"},
     {"--base-currency", "CRM_BASE_CURRENCY", OPTION_STRING, AT(base_currency), "EUR",
      "ISO 4217 code of the base currency of a new database (then the settings')"},
+    {"--job-threads", "CRM_JOB_THREADS", OPTION_UNSIGNED, AT(job_threads), "1",
+     "threads running background jobs in serve (0: none; `crm worker` runs them)"},
+    {"--job-tick-ms", "CRM_JOB_TICK_MS", OPTION_UNSIGNED, AT(job_tick_ms), "1000",
+     "how often the job scheduler looks for due reminders and other work"},
+    {"--job-lease-ms", "CRM_JOB_LEASE_MS", OPTION_UNSIGNED, AT(job_lease_ms), "60000",
+     "a job whose worker died is run again this long after it was claimed"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -144,6 +152,7 @@ void config_print_help(FILE *out)
                  "  user      add|reset-password|disable --email E [--name N --role R]:\n"
                  "            manage a user; the password is read from standard input\n"
                  "  import    maven DIR: import the Maven sales dataset (docs/import-maven.md)\n"
+                 "  worker    run only the background jobs (docs/jobs.md) until SIGTERM\n"
                  "  version   print the version\n"
                  "  help      print this text\n\n"
                  "options (flag, environment variable, default):\n");

@@ -20,6 +20,7 @@ struct config {
     unsigned threads;
     unsigned pool_size;
     size_t max_body_bytes;
+    size_t max_upload_bytes;
     size_t max_header_bytes;
     size_t max_json_depth;
     unsigned request_timeout_s;
@@ -33,6 +34,9 @@ struct config {
     const char *trusted_proxies;
     unsigned password_hash_concurrency;
     const char *base_currency;
+    unsigned job_threads;  /* in serve; 0: no runner (a `crm worker` runs the jobs) */
+    unsigned job_tick_ms;  /* how often the scheduler looks for due work */
+    unsigned job_lease_ms; /* how long a claimed job is its worker's */
 };
 
 /* Fills config from defaults, the environment and argv (after the subcommand). */

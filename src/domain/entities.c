@@ -171,6 +171,91 @@ static const struct entity_field quote_fields[] = {
     SERVER_FIELD("decided_at", FIELD_DATETIME, NULL),
 };
 
+#define ACTIVITY_MAX_SECONDS (7 * 86400)
+#define ACTIVITY_MAX_EXDATES 500
+#define TASK_CHECKLIST_MAX_ITEMS 100
+#define TASK_MAX_ESTIMATE_S (30 * 86400)
+
+static const char *const activity_types[] = {"call",  "meeting", "email", "note", "claim",
+                                             "order", "sms",     "chat",  NULL};
+static const char *const activity_directions[] = {"in", "out", NULL};
+static const char *const activity_statuses[] = {"open",    "in_progress", "resolved",
+                                                "new",     "paid",        "shipped",
+                                                "delivered", "cancelled", NULL};
+
+/*
+ * An interaction with a client: a call, a meeting, a message, a note, an
+ * order or a claim, on a contact, company, deal or lead. Meetings may
+ * recur (rrule, exdates, in the time_zone they were planned in); ical_uid
+ * is the UID of a meeting imported from an iCalendar file.
+ */
+static const struct entity_field activity_fields[] = {
+    SYSTEM_FIELDS,
+    {"type", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, 0,
+     activity_types, NULL, FIELD_TEXT, false},
+    TEXT_FIELD("subject", FIELD_SORTABLE | FIELD_SEARCHED, 300),
+    TEXT_FIELD("body", FIELD_SEARCHED | FIELD_MULTILINE, 20000),
+    {"at", FIELD_DATETIME, FIELD_KIND_COLUMN, FIELD_REQUIRED | FIELD_SORTABLE, 0, NULL, NULL,
+     FIELD_TEXT, false},
+    {"end_at", FIELD_DATETIME, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"all_day", FIELD_BOOL, FIELD_KIND_COLUMN, 0, 0, NULL, NULL, FIELD_TEXT, false},
+    {"duration_s", FIELD_INTEGER, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    {"direction", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, activity_directions, NULL,
+     FIELD_TEXT, false},
+    TEXT_FIELD("outcome", FIELD_SORTABLE | FIELD_SEARCHED, 200),
+    TEXT_FIELD("place", FIELD_SEARCHED, 300),
+    LIST_FIELD("participants", FIELD_TEXT, FIELD_SEARCHED),
+    TEXT_FIELD("order_number", FIELD_SORTABLE | FIELD_SEARCHED, 64),
+    {"amount", FIELD_MONEY, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"status", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, activity_statuses, NULL,
+     FIELD_TEXT, false},
+    TEXT_FIELD("rrule", 0, 500),
+    {"exdates", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    TEXT_FIELD("time_zone", 0, 64),
+    TEXT_FIELD("ical_uid", 0, 500),
+    ID_FIELD("contact_id", FIELD_SORTABLE, "contacts"),
+    ID_FIELD("company_id", FIELD_SORTABLE, "companies"),
+    ID_FIELD("deal_id", FIELD_SORTABLE, "deals"),
+    ID_FIELD("lead_id", FIELD_SORTABLE, "leads"),
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+};
+
+static const char *const task_statuses[] = {"open", "done", "cancelled", NULL};
+static const char *const task_priorities[] = {"low", "normal", "high", NULL};
+
+/*
+ * Something to do, by its owner (also called its assignee). A task with an
+ * rrule is one instance of a series: its successor is made when it falls
+ * due or is closed (store/tasks.c). Reminders fire at remind_at.
+ */
+static const struct entity_field task_fields[] = {
+    SYSTEM_FIELDS,
+    TEXT_FIELD("title", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 300),
+    TEXT_FIELD("description", FIELD_SEARCHED | FIELD_MULTILINE, 20000),
+    {"due_at", FIELD_DATETIME, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
+    {"remind_at", FIELD_DATETIME, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    {"status", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, task_statuses, NULL, FIELD_TEXT,
+     false},
+    {"priority", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, task_priorities, NULL,
+     FIELD_TEXT, false},
+    TEXT_FIELD("rrule", 0, 500),
+    {"checklist", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    {"estimate_s", FIELD_INTEGER, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT,
+     false},
+    ID_FIELD("contact_id", FIELD_SORTABLE, "contacts"),
+    ID_FIELD("company_id", FIELD_SORTABLE, "companies"),
+    ID_FIELD("deal_id", FIELD_SORTABLE, "deals"),
+    ID_FIELD("lead_id", FIELD_SORTABLE, "leads"),
+    LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
+    SERVER_FIELD("series_id", FIELD_INTEGER, "tasks"),
+    SERVER_FIELD("recurrence_start", FIELD_DATETIME, NULL),
+    SERVER_FIELD("time_spent_s", FIELD_INTEGER, NULL),
+    SERVER_FIELD("done_at", FIELD_DATETIME, NULL),
+    SERVER_FIELD("reminded_at", FIELD_DATETIME, NULL),
+};
+
 static const char *const lead_statuses[] = {"new",          "working",   "qualified",
                                             "disqualified", "converted", NULL};
 
@@ -729,11 +814,173 @@ const struct entity entity_price_lists = {
     .search_text = price_list_search_text,
 };
 
+/* A recurring record needs its first time (at, due_at) to count from. */
+static void recurrence_validate(json_t *merged, const char *start_field, struct err *err)
+{
+    const char *rrule = json_string_value(json_object_get(merged, "rrule"));
+    if (rrule == NULL)
+        return;
+    if (json_string_value(json_object_get(merged, start_field)) == NULL)
+        err_field(err, start_field, "a recurring one needs its first time");
+}
+
+/* exdates: the occurrences left out of a recurring meeting, as datetimes (canonical form). */
+static void activity_recurrence_validate(struct arena *arena, json_t *merged, struct err *err)
+{
+    (void)arena;
+    recurrence_validate(merged, "at", err);
+    json_t *list = json_object_get(merged, "exdates");
+    if (list == NULL || json_is_null(list)) {
+        json_object_set_new(merged, "exdates", json_array());
+        return;
+    }
+    if (!json_is_array(list) || json_array_size(list) > ACTIVITY_MAX_EXDATES) {
+        err_field(err, "exdates", "must be a list of at most %d datetimes", ACTIVITY_MAX_EXDATES);
+        return;
+    }
+    json_t *clean = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        char canonical[CLOCK_DATETIME_LEN + 1];
+        if (!json_is_string(item) ||
+            record_datetime_normalise(json_string_value(item), canonical) < 0) {
+            char path[32];
+            snprintf(path, sizeof(path), "exdates[%zu]", i);
+            err_field(err, path, "must be a datetime with a zone, like 2026-03-01T09:00:00Z");
+            continue;
+        }
+        json_array_append_new(clean, json_string(canonical));
+    }
+    json_object_set_new(merged, "exdates", clean);
+}
+
+static void task_recurrence_validate(struct arena *arena, json_t *merged, struct err *err)
+{
+    (void)arena;
+    recurrence_validate(merged, "due_at", err);
+}
+
+/* Activity checks across fields: its span, its kind's fields, a recurrence's pieces. */
+static void activity_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    (void)arena;
+    const char *type = json_string_value(json_object_get(merged, "type"));
+    const char *at = json_string_value(json_object_get(merged, "at"));
+    const char *end = json_string_value(json_object_get(merged, "end_at"));
+    if (at != NULL && end != NULL && strcmp(end, at) < 0)
+        err_field(err, "end_at", "must not be before at");
+    const json_t *duration = json_object_get(merged, "duration_s");
+    if (json_is_integer(duration) &&
+        (json_integer_value(duration) < 0 || json_integer_value(duration) > ACTIVITY_MAX_SECONDS))
+        err_field(err, "duration_s", "must be between 0 and %d seconds", ACTIVITY_MAX_SECONDS);
+    const char *status = json_string_value(json_object_get(merged, "status"));
+    if (status != NULL && type != NULL) {
+        static const char *const claim_statuses[] = {"open", "in_progress", "resolved", NULL};
+        static const char *const order_statuses[] = {"new",       "paid",      "shipped",
+                                                     "delivered", "cancelled", NULL};
+        const char *const *allowed = strcmp(type, "claim") == 0   ? claim_statuses
+                                     : strcmp(type, "order") == 0 ? order_statuses
+                                                                  : NULL;
+        bool found = false;
+        for (const char *const *s = allowed; s != NULL && *s != NULL; s++)
+            found |= strcmp(*s, status) == 0;
+        if (!found)
+            err_field(err, "status", allowed == NULL ? "only claims and orders have a status"
+                                                     : "is not a status of a %s", type);
+    }
+    activity_recurrence_validate(arena, merged, err);
+}
+
+/* A checklist is [{"text": "...", "done": false}, ...]; missing "done" means not done. */
+static void task_checklist_validate(json_t *merged, struct err *err)
+{
+    json_t *list = json_object_get(merged, "checklist");
+    if (list == NULL || json_is_null(list)) {
+        json_object_set_new(merged, "checklist", json_array());
+        return;
+    }
+    if (!json_is_array(list) || json_array_size(list) > TASK_CHECKLIST_MAX_ITEMS) {
+        err_field(err, "checklist", "must be a list of at most %d items {\"text\", \"done\"}",
+                  TASK_CHECKLIST_MAX_ITEMS);
+        return;
+    }
+    json_t *clean = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        char path[32];
+        snprintf(path, sizeof(path), "checklist[%zu]", i);
+        const json_t *text = json_object_get(item, "text");
+        const json_t *done = json_object_get(item, "done");
+        size_t keys = json_object_size(item);
+        if (!json_is_object(item) || !json_is_string(text) ||
+            keys != (done != NULL ? 2u : 1u) || (done != NULL && !json_is_boolean(done))) {
+            err_field(err, path, "each item is {\"text\": \"...\", \"done\": false}");
+            continue;
+        }
+        if (json_string_length(text) == 0 || json_string_length(text) > 500) {
+            err_field(err, path, "needs a text of 1 to 500 characters");
+            continue;
+        }
+        json_array_append_new(clean, json_pack("{s:O,s:b}", "text", text, "done",
+                                               done != NULL && json_is_true(done)));
+    }
+    json_object_set_new(merged, "checklist", clean);
+}
+
+static void task_validate_record(struct arena *arena, json_t *merged, struct err *err)
+{
+    task_checklist_validate(merged, err);
+    const json_t *estimate = json_object_get(merged, "estimate_s");
+    if (json_is_integer(estimate) &&
+        (json_integer_value(estimate) < 0 || json_integer_value(estimate) > TASK_MAX_ESTIMATE_S))
+        err_field(err, "estimate_s", "must be between 0 and %d seconds", TASK_MAX_ESTIMATE_S);
+    task_recurrence_validate(arena, merged, err);
+}
+
+static const char *activity_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_activities, record);
+}
+
+static const char *task_search_text(struct arena *arena, const json_t *record)
+{
+    return search_text_of(arena, &entity_tasks, record);
+}
+
+/* An order's amount is dated by the order's time. */
+static const char *const activity_money_dates[] = {"at", NULL};
+
+const struct entity entity_activities = {
+    .name = "activities",
+    .singular = "activity",
+    .fields = activity_fields,
+    .n_fields = COUNT(activity_fields),
+    .default_sort = "-at",
+    .validate_record = activity_validate_record,
+    .search_text = activity_search_text,
+    .money_date_fields = activity_money_dates,
+};
+
+const struct entity entity_tasks = {
+    .name = "tasks",
+    .singular = "task",
+    .fields = task_fields,
+    .n_fields = COUNT(task_fields),
+    .default_sort = "due_at",
+    .validate_record = task_validate_record,
+    .search_text = task_search_text,
+    .owner_alias = "assignee_id",
+};
+
 static const struct entity *const all_entities[] = {
     &entity_companies, &entity_contacts, &entity_deals,
     &entity_competitors, &entity_products, &entity_quotes,
     &entity_leads, &entity_lead_scoring_rules, &entity_lead_assignment_rules,
-    &entity_forms, &entity_price_lists};
+    &entity_forms, &entity_price_lists, &entity_activities, &entity_tasks};
 
 /* The declared column fields of an entity as a relation target's filter fields. */
 static size_t target_schema_fields(const struct entity_field *fields, size_t n_fields,

@@ -90,6 +90,11 @@ struct entity {
      * none has one. NULL-terminated; NULL for entities without money.
      */
     const char *const *money_date_fields;
+    /*
+     * Another name of owner_id in the API (tasks: "assignee_id"): accepted on
+     * writes, shown in answers and usable in filters and sorts. NULL: none.
+     */
+    const char *owner_alias;
 };
 
 extern const struct entity entity_companies;
@@ -103,6 +108,8 @@ extern const struct entity entity_lead_scoring_rules;
 extern const struct entity entity_lead_assignment_rules;
 extern const struct entity entity_forms;
 extern const struct entity entity_price_lists;
+extern const struct entity entity_activities;
+extern const struct entity entity_tasks;
 
 /* The entity's table. */
 const char *entity_table(const struct entity *entity);

@@ -580,7 +580,7 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
 {
     size_t n_custom = custom ? custom->n : 0;
     struct schema_field *fields =
-        arena_alloc_array(arena, entity->n_fields + n_custom, sizeof(*fields));
+        arena_alloc_array(arena, entity->n_fields + n_custom + 1, sizeof(*fields));
     size_t n = 0;
     for (size_t i = 0; i < entity->n_fields; i++) {
         const struct entity_field *f = &entity->fields[i];
@@ -594,6 +594,9 @@ const struct schema *record_filter_schema(struct arena *arena, const struct enti
         fields[n++] = (struct schema_field){f->name, column, f->type, FIELD_IN_COLUMN,
                                             (f->flags & FIELD_SORTABLE) != 0};
     }
+    if (entity->owner_alias != NULL)
+        fields[n++] = (struct schema_field){entity->owner_alias, "owner_id", FIELD_INTEGER,
+                                            FIELD_IN_COLUMN, true};
     for (size_t i = 0; i < n_custom; i++) {
         const struct custom_field *def = &custom->items[i];
         fields[n++] = (struct schema_field){arena_printf(arena, "custom.%s", def->name),

@@ -71,6 +71,7 @@ typedef int http_handler(struct http_request *req, struct http_response *res);
 enum route_flags {
     ROUTE_PUBLIC = 1 << 0, /* reachable without signing in */
     ROUTE_ANONYMOUS = 1 << 1, /* public, for pages of other sites: credentials are not looked at */
+    ROUTE_UPLOAD = 1 << 2,    /* takes a file: its body may grow to max_upload_bytes */
 };
 
 struct route {
@@ -87,6 +88,7 @@ struct http_server_config {
     unsigned listen_port;
     unsigned threads;           /* 0: number of cores */
     size_t max_body_bytes;      /* 413 beyond */
+    size_t max_upload_bytes;    /* the same for ROUTE_UPLOAD routes; 0: 10 MiB */
     size_t max_header_bytes;    /* 431 beyond */
     size_t max_json_depth;      /* 400 beyond */
     unsigned request_timeout_s; /* idle connection timeout */
@@ -136,6 +138,12 @@ int http_respond_json(struct http_response *res, int status, const json_t *value
 /* Renders err as application/problem+json (RFC 9457) with its field errors. */
 void http_respond_problem(struct http_response *res, const struct err *err);
 void http_respond_empty(struct http_response *res, int status);
+/*
+ * Answers len bytes (copied) as they are, with the given content type
+ * (borrowed); -ERR_TOO_LARGE past HTTP_MAX_RESPONSE_BYTES.
+ */
+int http_respond_bytes(struct http_response *res, int status, const char *content_type,
+                       const void *data, size_t len);
 
 /* Matches path against pattern, filling params; exposed for tests. */
 bool http_route_match(const char *pattern, const char *path, struct http_request *req);

@@ -125,6 +125,17 @@ void http_respond_problem(struct http_response *res, const struct err *err)
     json_decref(problem);
 }
 
+int http_respond_bytes(struct http_response *res, int status, const char *content_type,
+                       const void *data, size_t len)
+{
+    buf_reset(&res->body);
+    if (len > 0 && buf_append(&res->body, data, len) < 0)
+        return -ERR_TOO_LARGE;
+    res->status = status;
+    res->content_type = content_type;
+    return 0;
+}
+
 void http_respond_empty(struct http_response *res, int status)
 {
     buf_reset(&res->body);

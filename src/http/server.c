@@ -19,7 +19,9 @@
  *     memory pool is max_header_bytes + HTTP_POOL_SLACK_BYTES, and headers
  *     that do not fit it at all get MHD's own 431 with an HTML body and a
  *     closed connection (0.9.75 cannot customise that answer).
- *   - Bodies: a Content-Length past the cap gets 413 before any body is
+ *   - Bodies: the cap is max_body_bytes, or max_upload_bytes for a route
+ *     flagged ROUTE_UPLOAD (matched on the headers, before any body is
+ *     read). A Content-Length past the cap gets 413 before any body is
  *     read when the client sent "Expect: 100-continue" or the length is past
  *     HTTP_DRAIN_MAX_BYTES (MHD closes the connection); otherwise the body is
  *     read and dropped and 413 answered at its end. A chunked body that grows past
@@ -58,6 +60,7 @@
 
 #define HTTP_DEFAULT_HOST "127.0.0.1"
 #define HTTP_DEFAULT_MAX_BODY_BYTES ((size_t)1 << 20)
+#define HTTP_DEFAULT_MAX_UPLOAD_BYTES ((size_t)10 << 20)
 #define HTTP_DEFAULT_MAX_HEADER_BYTES ((size_t)16 << 10)
 #define HTTP_POOL_SLACK_BYTES ((size_t)16 << 10)
 #define HTTP_DRAIN_MAX_BYTES ((size_t)32 * 1024 * 1024)
@@ -73,6 +76,7 @@ struct http_server {
     void (*refused)(struct http_request *req); /* told of 413 and 431 refusals */
     struct static_files *static_files; /* NULL: no web UI */
     size_t max_body_bytes;
+    size_t max_upload_bytes; /* for ROUTE_UPLOAD routes */
     size_t max_header_bytes;
     size_t max_json_depth;
     unsigned port;
@@ -311,10 +315,24 @@ static struct http_exchange *server_exchange_new(struct http_server *server,
     return ex;
 }
 
+/* The body cap of a request: max_upload_bytes when it is for a ROUTE_UPLOAD route. */
+static size_t server_body_cap(const struct http_server *server, const struct http_request *req)
+{
+    for (size_t i = 0; i < server->n_routes; i++) {
+        const struct route *route = &server->routes[i];
+        if ((route->flags & ROUTE_UPLOAD) != 0 && strcmp(route->method, req->method) == 0 &&
+            http_route_match(route->pattern, req->path, NULL))
+            return server->max_upload_bytes;
+    }
+    return server->max_body_bytes;
+}
+
 /* First call: only the headers are in. Refuses what is too large to read. */
 static enum MHD_Result server_on_headers(struct http_exchange *ex)
 {
     struct http_server *server = ex->server;
+    size_t max_body_bytes = server_body_cap(server, &ex->req);
+    ex->body.max_bytes = max_body_bytes;
     size_t header_bytes = strlen(ex->req.method) + strlen(ex->req.path) + 16;
     MHD_get_connection_values(ex->connection, MHD_HEADER_KIND, server_count_bytes, &header_bytes);
     MHD_get_connection_values(ex->connection, MHD_GET_ARGUMENT_KIND, server_count_bytes,
@@ -327,7 +345,7 @@ static enum MHD_Result server_on_headers(struct http_exchange *ex)
     if (length != NULL) {
         char *end = NULL;
         unsigned long long n = strtoull(length, &end, 10);
-        if (end != length && n > server->max_body_bytes) {
+        if (end != length && n > max_body_bytes) {
             /*
              * Answer at once when the client waits for "100 Continue" or the
              * body is too big to drain; otherwise read and drop it first, so
@@ -551,6 +569,8 @@ struct http_server *http_server_start(const struct http_server_config *config,
     server->refused = config->refused;
     server->max_body_bytes =
         config->max_body_bytes > 0 ? config->max_body_bytes : HTTP_DEFAULT_MAX_BODY_BYTES;
+    server->max_upload_bytes =
+        config->max_upload_bytes > 0 ? config->max_upload_bytes : HTTP_DEFAULT_MAX_UPLOAD_BYTES;
     server->max_header_bytes =
         config->max_header_bytes > 0 ? config->max_header_bytes : HTTP_DEFAULT_MAX_HEADER_BYTES;
     server->max_json_depth = config->max_json_depth;

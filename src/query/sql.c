@@ -144,6 +144,11 @@ void sql_param_text(struct sql_builder *sql, const char *text, size_t len)
     sql_param_push(sql, (struct sql_param){.type = SQL_PARAM_TEXT, .text = copy, .len = len});
 }
 
+void sql_param_blob(struct sql_builder *sql, const void *data, size_t len)
+{
+    sql_param_push(sql, (struct sql_param){.type = SQL_PARAM_BLOB, .text = data, .len = len});
+}
+
 void sql_param_cstr(struct sql_builder *sql, const char *text)
 {
     sql_param_text(sql, text, strlen(text));

@@ -17,7 +17,14 @@ struct arena;
 
 enum sql_dialect { SQL_SQLITE, SQL_POSTGRES };
 
-enum sql_param_type { SQL_PARAM_NULL, SQL_PARAM_INT, SQL_PARAM_REAL, SQL_PARAM_TEXT };
+/* SQL_PARAM_BLOB: bytes (BLOB on SQLite, BYTEA on PostgreSQL), borrowed, not NUL-terminated. */
+enum sql_param_type {
+    SQL_PARAM_NULL,
+    SQL_PARAM_INT,
+    SQL_PARAM_REAL,
+    SQL_PARAM_TEXT,
+    SQL_PARAM_BLOB
+};
 
 struct sql_param {
     enum sql_param_type type;
@@ -48,6 +55,11 @@ void sql_param_int(struct sql_builder *sql, int64_t value);
 void sql_param_real(struct sql_builder *sql, double value);
 void sql_param_text(struct sql_builder *sql, const char *text, size_t len);
 void sql_param_cstr(struct sql_builder *sql, const char *text);
+/*
+ * A binary parameter of len bytes. Not copied (it may be large): the bytes
+ * must stay until the statement has run.
+ */
+void sql_param_blob(struct sql_builder *sql, const void *data, size_t len);
 /* A text parameter, or NULL when text is NULL. */
 void sql_param_text_or_null(struct sql_builder *sql, const char *text);
 /* An id parameter, or NULL when id is 0 (none). */

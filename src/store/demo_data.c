@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/clock.h"
 #include "domain/access.h"
 #include "domain/custom_field.h"
 #include "domain/entity.h"
 #include "domain/pipeline.h"
 #include "domain/record.h"
 #include "store/store.h"
+#include "store/timeline.h"
 
 struct demo_company {
     const char *name;
@@ -155,6 +157,86 @@ static int insert_record(struct store_conn *conn, struct arena *arena, const str
     }
     json_decref(changes);
     json_decref(body);
+    return rc;
+}
+
+/* ---- the working day: a few activities and tasks per contact ---- */
+
+static const struct demo_activity {
+    const char *type;
+    const char *subject;
+} demo_activities[] = {
+    {"call", "Introductory call"},     {"email", "Sent the price list"},
+    {"meeting", "Demo at their office"}, {"note", "Prefers calls after 14:00"},
+    {"call", "Follow-up on the offer"}, {"email", "Письмо с коммерческим предложением"},
+    {"call", "Звонок: уточнить сроки поставки"}, {"claim", "Late delivery complaint"},
+};
+
+static const char *const demo_tasks[] = {"Send the offer", "Prepare the contract",
+                                         "Call back about the pilot", "Подготовить счёт",
+                                         "Schedule a demo"};
+
+/* An activity or task of the demo, with the timeline item the API would write for it. */
+static int insert_working_day_record(struct store_conn *conn, struct arena *arena,
+                                     const struct entity *entity, json_t *body, int64_t owner,
+                                     struct timeline_item *item, struct err *err)
+{
+    json_t *detail = json_deep_copy(body);
+    int rc = insert_record(conn, arena, entity, body, owner, &item->record_id, err);
+    item->owner_id = owner;
+    item->user_id = owner;
+    item->detail = detail;
+    if (rc == 0)
+        rc = store_timeline_append(conn, arena, item, err);
+    json_decref(detail);
+    return rc;
+}
+
+/* One to three activities in the last weeks and, for some, an open task around today. */
+static int seed_working_day(struct store_conn *conn, struct arena *arena, unsigned *state,
+                            int64_t contact, int64_t company, int64_t owner, int *seeded,
+                            struct err *err)
+{
+    int64_t now = clock_now_ms(), day = 86400000;
+    int n = 1 + (int)(next_random(state) % 3), rc = 0;
+    for (int k = 0; k < n && rc == 0; k++) {
+        const struct demo_activity *a = &demo_activities[next_random(state) %
+                                                          (sizeof(demo_activities) /
+                                                           sizeof(demo_activities[0]))];
+        char at[CLOCK_DATETIME_LEN + 1];
+        clock_format_datetime(now - (int64_t)(1 + next_random(state) % 40) * day +
+                                  (int64_t)(next_random(state) % 8) * 3600000,
+                              at);
+        json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:I}", "type", a->type, "subject", a->subject,
+                                 "at", at, "contact_id", (json_int_t)contact, "company_id",
+                                 (json_int_t)company);
+        if (strcmp(a->type, "call") == 0)
+            json_object_set_new(body, "duration_s", json_integer(60 + next_random(state) % 900));
+        if (strcmp(a->type, "claim") == 0)
+            json_object_set_new(body, "status", json_string("open"));
+        struct timeline_item item = {.at = arena_strdup(arena, at), .kind = a->type,
+                                     .entity = "activities", .summary = a->subject,
+                                     .subjects = {contact, company, 0, 0}};
+        rc = insert_working_day_record(conn, arena, &entity_activities, body, owner, &item, err);
+        (*seeded)++;
+    }
+    if (rc == 0 && next_random(state) % 2 == 0) {
+        const char *title = demo_tasks[next_random(state) % (sizeof(demo_tasks) /
+                                                              sizeof(demo_tasks[0]))];
+        char due[CLOCK_DATETIME_LEN + 1];
+        clock_format_datetime((now / day + (int64_t)(next_random(state) % 7) - 2) * day +
+                                  (int64_t)(9 + next_random(state) % 8) * 3600000,
+                              due);
+        json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "title", title, "due_at", due,
+                                 "status", "open", "priority",
+                                 next_random(state) % 3 == 0 ? "high" : "normal", "contact_id",
+                                 (json_int_t)contact, "company_id", (json_int_t)company);
+        struct timeline_item item = {.at = arena_strdup(arena, due), .kind = "task",
+                                     .entity = "tasks", .summary = title,
+                                     .subjects = {contact, company, 0, 0}};
+        rc = insert_working_day_record(conn, arena, &entity_tasks, body, owner, &item, err);
+        (*seeded)++;
+    }
     return rc;
 }
 
@@ -334,6 +416,9 @@ int demo_data_seed(struct store *store, int *seeded_out, struct err *err)
         rc = insert_record(conn, arena, &entity_contacts, body, user_ids[company % DEMO_OWNERS],
                            &id, err);
         seeded++;
+        if (rc == 0)
+            rc = seed_working_day(conn, arena, &state, id, company_ids[company],
+                                  user_ids[company % DEMO_OWNERS], &seeded, err);
     }
     if (rc == 0)
         rc = store_commit(conn, err);

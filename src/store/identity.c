@@ -160,7 +160,7 @@ static int unique_conflict(int rc, struct err *err, const char *field, const cha
 #define USER_JSON_COLUMNS                                                                          \
     "u.\"id\", u.\"email\", u.\"name\", r.\"name\", u.\"role_id\", u.\"team_id\", "                \
     "u.\"disabled_at\", u.\"totp_enabled\", u.\"password_must_change\", u.\"last_sign_in_at\", "   \
-    "u.\"created_at\", u.\"updated_at\", u.\"version\" "                                           \
+    "u.\"created_at\", u.\"updated_at\", u.\"version\", u.\"time_zone\" "                        \
     "FROM \"users\" u JOIN \"roles\" r ON r.\"id\" = u.\"role_id\""
 
 /* Reads the AUTH_USER_COLUMNS of row 0 starting at column first. */
@@ -235,7 +235,7 @@ int store_user_count(struct store_conn *conn, struct arena *arena, int64_t *n_ou
 
 static json_t *user_json(const struct store_rows *rows, size_t r)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:b,s:b,s:b,s:s?,s:s,s:s,s:I}", "id",
+    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:o,s:b,s:b,s:b,s:s?,s:s,s:s,s:I,s:s}", "id",
                      (json_int_t)store_value_int(store_rows_at(rows, r, 0)), "email",
                      store_rows_at(rows, r, 1)->text, "name", store_rows_at(rows, r, 2)->text,
                      "role", store_rows_at(rows, r, 3)->text, "role_id",
@@ -247,7 +247,22 @@ static json_t *user_json(const struct store_rows *rows, size_t r)
                      value_text(store_rows_at(rows, r, 9)), "created_at",
                      store_rows_at(rows, r, 10)->text, "updated_at",
                      store_rows_at(rows, r, 11)->text, "version",
-                     (json_int_t)store_value_int(store_rows_at(rows, r, 12)));
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 12)), "time_zone",
+                     store_rows_at(rows, r, 13)->text);
+}
+
+int store_user_time_zone(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                         const char **zone_out, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT \"time_zone\" FROM \"users\" WHERE \"id\" = ");
+    sql_param_int(&sql, user_id);
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc == 0)
+        *zone_out = rows.n_rows > 0 ? store_rows_at(&rows, 0, 0)->text : "UTC";
+    return rc;
 }
 
 int store_users_list(struct store_conn *conn, struct arena *arena, const char *q, int64_t after_id,
@@ -314,6 +329,7 @@ static const struct user_column user_columns[] = {
     {"totp_enabled", "totp_enabled", USER_BOOL, false},
     {"totp_last_step", "totp_last_step", USER_INT, false},
     {"last_sign_in_at", "last_sign_in_at", USER_TEXT_OR_NULL, false},
+    {"time_zone", "time_zone", USER_TEXT, false},
 };
 
 #define N_USER_COLUMNS (sizeof(user_columns) / sizeof(user_columns[0]))

@@ -353,6 +353,8 @@ static json_t *row_json(const struct entity *entity, const struct store_rows *ro
         c += field_columns(f);
     }
     json_object_set_new(record, "custom", json_of_text(store_rows_at(rows, r, c), "{}"));
+    if (entity->owner_alias != NULL)
+        json_object_set(record, entity->owner_alias, json_object_get(record, "owner_id"));
     if (entity->links != NULL) {
         json_object_set_new(record, entity->links->field, json_array());
         json_object_set_new(record, entity->links->expanded, json_array());

@@ -32,7 +32,7 @@ struct store_value {
     enum store_value_type type;
     int64_t i;
     double r;
-    const char *text; /* NUL-terminated, in the arena */
+    const char *text; /* NUL-terminated, in the arena; a BLOB or BYTEA is its bytes */
     size_t len;
 };
 
@@ -301,6 +301,9 @@ int store_user_find_by_id(struct store_conn *conn, struct arena *arena, int64_t 
                           struct auth_user *out, struct err *err);
 int store_user_count(struct store_conn *conn, struct arena *arena, int64_t *n_out,
                      struct err *err);
+/* The user's time zone (IANA name; "UTC" for no such user). */
+int store_user_time_zone(struct store_conn *conn, struct arena *arena, int64_t user_id,
+                         const char **zone_out, struct err *err);
 /* Users as API JSON (no secrets), by id, after after_id; q matches name or e-mail. */
 int store_users_list(struct store_conn *conn, struct arena *arena, const char *q,
                      int64_t after_id, size_t limit, json_t **out, struct err *err);
@@ -315,7 +318,7 @@ int store_user_insert(struct store_conn *conn, struct arena *arena, const json_t
 /*
  * Sets the given fields: email, name, role_id, team_id, disabled (bool),
  * password_hash, password_must_change, totp_secret, totp_enabled,
- * totp_last_step, last_sign_in_at; bumps version and updated_at.
+ * totp_last_step, last_sign_in_at, time_zone; bumps version and updated_at.
  */
 int store_user_update(struct store_conn *conn, struct arena *arena, int64_t id,
                       const json_t *fields, struct err *err);

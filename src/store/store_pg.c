@@ -2,9 +2,11 @@
  * PostgreSQL backend over libpq: one connection per pool slot, opened with a
  * connect timeout, UTF-8, UTC and a statement timeout. Each connection keeps
  * a small cache of server-side prepared statements keyed by their SQL text;
- * parameters travel in text format. SQLSTATE codes become base/err.h codes
- * here and nowhere else. The URL (which may hold a password) never appears
- * in a message or a log line: only host:port does.
+ * parameters travel in text format, except bytes (SQL_PARAM_BLOB), which go
+ * in binary format; a BYTEA result (hex text) is decoded into its bytes.
+ * SQLSTATE codes become base/err.h codes here and nowhere else. The URL
+ * (which may hold a password) never appears in a message or a log line:
+ * only host:port does.
  *
  * DESIGN: a lost connection (SQLSTATE class 08 or CONNECTION_BAD) fails the
  * statement with ERR_UNAVAILABLE and marks the connection; the next
@@ -15,6 +17,7 @@
 #include "store/store.h"
 
 #include <libpq-fe.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,7 @@
 /* Type OIDs from the pg_type catalogue (stable since PostgreSQL 7). */
 enum pg_type_oid {
     PG_OID_BOOL = 16,
+    PG_OID_BYTEA = 17,
     PG_OID_INT8 = 20,
     PG_OID_INT2 = 21,
     PG_OID_INT4 = 23,
@@ -114,12 +118,13 @@ static int pg_connect(const char *location, void **conn_out, struct err *err)
      */
     const char *const keys[] = {"connect_timeout",  "client_encoding", "options",
                                 "application_name", "dbname",          NULL};
-    const char *const values[] = {CONNECT_TIMEOUT_SECONDS,
-                                  "UTF8",
-                                  "-c TimeZone=UTC -c statement_timeout=" STATEMENT_TIMEOUT,
-                                  "crm",
-                                  location,
-                                  NULL};
+    const char *const values[] = {
+        CONNECT_TIMEOUT_SECONDS,
+        "UTF8",
+        "-c TimeZone=UTC -c bytea_output=hex -c statement_timeout=" STATEMENT_TIMEOUT,
+        "crm",
+        location,
+        NULL};
     conn->pg = PQconnectdbParams(keys, values, 1);
     pg_remember_where(conn);
     if (conn->pg == NULL || PQstatus(conn->pg) != CONNECTION_OK) {
@@ -259,24 +264,42 @@ static int statement_for(struct pg_conn *conn, const char *sql, const char **nam
     return 0;
 }
 
+/* The values, lengths and formats PQexecPrepared takes, in one heap block. */
+struct pg_params {
+    const char **values; /* text, or bytes for a binary one; NULL for SQL NULL */
+    int *lengths;        /* of binary values */
+    int *formats;        /* 0: text, 1: binary */
+    char *block;         /* the caller frees it */
+};
+
 /*
- * Writes every parameter as text into one heap block: values[i] points at
- * its text, or is NULL for SQL NULL. The caller frees *block.
+ * Writes every parameter as text into one heap block, except bytes, which
+ * are passed as they are in binary format (they stay in the caller's memory).
  */
-static int format_params(const struct sql_param *params, size_t n_params, const char ***values,
-                         char **block, struct err *err)
+static int format_params(const struct sql_param *params, size_t n_params, struct pg_params *out,
+                         struct err *err)
 {
-    size_t bytes = n_params * sizeof(char *);
-    for (size_t i = 0; i < n_params; i++)
-        bytes += params[i].type == SQL_PARAM_TEXT ? params[i].len + 1 : NUMBER_TEXT_BYTES;
-    *block = malloc(bytes ? bytes : 1);
-    if (*block == NULL)
+    size_t bytes = n_params * (sizeof(char *) + 2 * sizeof(int));
+    for (size_t i = 0; i < n_params; i++) {
+        if (params[i].type == SQL_PARAM_TEXT)
+            bytes += params[i].len + 1;
+        else if (params[i].type != SQL_PARAM_BLOB)
+            bytes += NUMBER_TEXT_BYTES;
+        else if (params[i].len > INT_MAX)
+            return err_set(err, ERR_TOO_LARGE, "a value is too large for the database");
+    }
+    out->block = malloc(bytes ? bytes : 1);
+    if (out->block == NULL)
         return err_set(err, ERR_INTERNAL, "out of memory");
-    const char **ptrs = (const char **)(void *)*block;
-    char *text = *block + n_params * sizeof(char *);
+    const char **ptrs = (const char **)(void *)out->block;
+    int *lengths = (int *)(void *)(out->block + n_params * sizeof(char *));
+    int *formats = lengths + n_params;
+    char *text = (char *)(formats + n_params);
     for (size_t i = 0; i < n_params; i++) {
         const struct sql_param *p = &params[i];
         ptrs[i] = text;
+        lengths[i] = 0;
+        formats[i] = 0;
         switch (p->type) {
         case SQL_PARAM_NULL:
             ptrs[i] = NULL;
@@ -296,10 +319,50 @@ static int format_params(const struct sql_param *params, size_t n_params, const 
             text[p->len] = '\0';
             text += p->len + 1;
             break;
+        case SQL_PARAM_BLOB:
+            ptrs[i] = p->len > 0 ? p->text : "";
+            lengths[i] = (int)p->len;
+            formats[i] = 1;
+            break;
         }
     }
-    *values = ptrs;
+    out->values = ptrs;
+    out->lengths = lengths;
+    out->formats = formats;
     return 0;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A BYTEA in hex output ("\x4142") as its bytes, NUL-terminated in the arena. */
+static void read_bytea(struct arena *arena, const char *text, size_t len, struct store_value *v)
+{
+    if (len >= 2 && text[0] == '\\' && text[1] == 'x') {
+        text += 2;
+        len -= 2;
+    }
+    char *bytes = arena_alloc(arena, len / 2 + 1);
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        int hi = hex_digit(text[i]);
+        int lo = hex_digit(text[i + 1]);
+        if (hi < 0 || lo < 0)
+            break; /* bytea_output=hex is set on connect: cannot happen */
+        bytes[n++] = (char)(hi << 4 | lo);
+    }
+    bytes[n] = '\0';
+    v->type = STORE_TEXT;
+    v->text = bytes;
+    v->len = n;
 }
 
 static void read_value(struct arena *arena, const PGresult *res, int row, int col, Oid type,
@@ -326,6 +389,9 @@ static void read_value(struct arena *arena, const PGresult *res, int row, int co
     case PG_OID_BOOL:
         v->type = STORE_INT;
         v->i = text[0] == 't' ? 1 : 0;
+        break;
+    case PG_OID_BYTEA:
+        read_bytea(arena, text, (size_t)PQgetlength(res, row, col), v);
         break;
     default:
         v->type = STORE_TEXT;
@@ -362,8 +428,7 @@ static int pg_query(void *opaque, struct arena *arena, const char *sql,
 {
     struct pg_conn *conn = opaque;
     const char *name = NULL;
-    const char **values = NULL;
-    char *block = NULL;
+    struct pg_params values = {0};
     PGresult *res = NULL;
     ExecStatusType status;
     int rc = pg_ensure_connected(conn, err);
@@ -372,10 +437,11 @@ static int pg_query(void *opaque, struct arena *arena, const char *sql,
     rc = statement_for(conn, sql, &name, err);
     if (rc < 0)
         return rc;
-    rc = format_params(params, n_params, &values, &block, err);
+    rc = format_params(params, n_params, &values, err);
     if (rc < 0)
         goto out;
-    res = PQexecPrepared(conn->pg, name, (int)n_params, values, NULL, NULL, 0);
+    res = PQexecPrepared(conn->pg, name, (int)n_params, values.values, values.lengths,
+                         values.formats, 0);
     status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         rc = pg_error(conn, res, err);
@@ -385,7 +451,7 @@ static int pg_query(void *opaque, struct arena *arena, const char *sql,
         read_rows(arena, res, rows_out);
 out:
     PQclear(res);
-    free(block);
+    free(values.block);
     return rc;
 }
 

@@ -195,6 +195,9 @@ static int bind_params(sqlite3_stmt *stmt, const struct sql_param *params, size_
         case SQL_PARAM_TEXT:
             rc = sqlite3_bind_text64(stmt, at, p->text, p->len, SQLITE_STATIC, SQLITE_UTF8);
             break;
+        case SQL_PARAM_BLOB:
+            rc = sqlite3_bind_blob64(stmt, at, p->len > 0 ? p->text : "", p->len, SQLITE_STATIC);
+            break;
         }
     }
     return rc;
@@ -270,6 +273,14 @@ static int sqlite_run(struct sqlite_conn *conn, struct arena *arena, const char 
                 v->type = STORE_REAL;
                 v->r = sqlite3_column_double(stmt, (int)c);
                 break;
+            case SQLITE_BLOB: {
+                /* Bytes read as text with their length (they may hold NULs). */
+                const void *data = sqlite3_column_blob(stmt, (int)c);
+                v->type = STORE_TEXT;
+                v->len = (size_t)sqlite3_column_bytes(stmt, (int)c);
+                v->text = arena_strndup(arena, data ? data : "", v->len);
+                break;
+            }
             default: {
                 const unsigned char *text = sqlite3_column_text(stmt, (int)c);
                 v->type = STORE_TEXT;

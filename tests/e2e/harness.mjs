@@ -90,10 +90,13 @@ export async function expectAttribute(locator, name, value) {
     assert.fail(`expected ${name}="${value}", saw "${seen}"`);
 }
 
-/* A server on a fresh database of the kind asked for (CRM_TEST_PG_URL), with demo data and the web UI. */
-export async function startDemoServer() {
+/*
+ * A server on a fresh database of the kind asked for (CRM_TEST_PG_URL), with demo data and the web
+ * UI; args: more flags for `crm serve` (e.g. ['--job-tick-ms', '200']).
+ */
+export async function startDemoServer({ args = [] } = {}) {
     ensureWebBuilt();
-    const srv = await startServer({ staticDir: DIST, args: ['--demo'] });
+    const srv = await startServer({ staticDir: DIST, args: ['--demo', ...args] });
     assert.equal(srv.dbKind, process.env.CRM_TEST_PG_URL ? 'postgresql' : 'sqlite',
         'the server runs on the database asked for');
     return srv;

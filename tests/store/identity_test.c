@@ -168,7 +168,8 @@ TEST(user_json_has_the_role_name_and_disabled_and_never_a_secret)
         fx.arena,
         "{\"id\":%lld,\"email\":\"anna@example.com\",\"name\":\"Anna\",\"role\":\"sales_rep\","
         "\"role_id\":%lld,\"team_id\":null,\"disabled\":false,\"totp_enabled\":false,"
-        "\"password_must_change\":false,\"last_sign_in_at\":null,\"version\":2}",
+        "\"password_must_change\":false,\"last_sign_in_at\":null,\"version\":2,"
+        "\"time_zone\":\"UTC\"}",
         (long long)anna, (long long)role);
     EXPECT_JSON(shape, expected);
     char *dump = json_dumps(user, JSON_COMPACT);

@@ -9,7 +9,12 @@ import { Layout } from './components/Layout.js';
 import { PasswordForm } from './components/PasswordForm.js';
 import { errorText } from './components/errors.js';
 import { t, useLang } from './i18n/index.js';
+import { ActivityPage } from './pages/ActivityPage.js';
 import { BoardPage } from './pages/BoardPage.js';
+import { CalendarPage } from './pages/CalendarPage.js';
+import { EffectivenessPage } from './pages/EffectivenessPage.js';
+import { MyDayPage } from './pages/MyDayPage.js';
+import { TaskReportPage } from './pages/TaskReportPage.js';
 import { CompanyCard } from './pages/CompanyCard.js';
 import { CompanyForm } from './pages/CompanyForm.js';
 import { ContactCard } from './pages/ContactCard.js';
@@ -35,6 +40,8 @@ import { QuoteEditor, quoteEditorKey } from './pages/QuoteEditor.js';
 import { RoleEditor, RolesPage } from './pages/RolesPage.js';
 import { SecurityLogPage } from './pages/SecurityLogPage.js';
 import { TeamsPage } from './pages/TeamsPage.js';
+import { TaskForm } from './pages/TaskForm.js';
+import { TasksPage } from './pages/TasksPage.js';
 import { TokensPage } from './pages/TokensPage.js';
 import { TrashPage } from './pages/TrashPage.js';
 import { UsersPage } from './pages/UsersPage.js';
@@ -83,6 +90,9 @@ const ROUTES = [
     ['/commissions', () => html`<${CommissionsPage} />`],
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
+    ['/tasks', () => html`<${TasksPage} />`],
+    ['/tasks/new', () => html`<${TaskForm} key="new" id=${null} />`],
+    ['/tasks/:id', (p) => html`<${TaskForm} key=${p.id} id=${p.id} />`],
     ['/account', () => html`<${ProfilePage} />`],
     ['/account/tokens', () => html`<${TokensPage} />`],
     ['/admin', () => html`<${Redirect} to="/admin/users" />`],
@@ -93,6 +103,11 @@ const ROUTES = [
     ['/admin/roles/:id', (p) => admin(html`<${RoleEditor} key=${p.id} id=${p.id} />`)],
     ['/admin/security', () => admin(html`<${SecurityLogPage} />`)],
     ['/admin/pipelines', () => admin(html`<${PipelinesPage} />`)],
+    ['/calendar', () => html`<${CalendarPage} />`],
+    ['/my-day', () => html`<${MyDayPage} />`],
+    ['/activities/:id', (p) => html`<${ActivityPage} key=${p.id} id=${p.id} />`],
+    ['/reports/effectiveness', () => html`<${EffectivenessPage} />`],
+    ['/reports/tasks', () => html`<${TaskReportPage} />`],
 ];
 
 function NotFound() {

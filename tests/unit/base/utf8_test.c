@@ -112,3 +112,13 @@ TEST(utf8_encode_refuses_surrogates_and_out_of_range)
     EXPECT_INT_EQ(utf8_encode(0xDFFF, out), 0);
     EXPECT_INT_EQ(utf8_encode(0x110000, out), 0);
 }
+
+TEST(a_prefix_of_code_points_never_cuts_a_character)
+{
+    EXPECT_INT_EQ(utf8_prefix_bytes("abc", 2), 2);
+    EXPECT_INT_EQ(utf8_prefix_bytes("abc", 10), 3);
+    /* "Жук" is six bytes: two per letter. */
+    EXPECT_INT_EQ(utf8_prefix_bytes("\xd0\x96\xd1\x83\xd0\xba", 2), 4);
+    EXPECT_INT_EQ(utf8_prefix_bytes("\xf0\x9f\x98\x80x", 1), 4);
+    EXPECT_INT_EQ(utf8_prefix_bytes("", 5), 0);
+}

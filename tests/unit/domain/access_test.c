@@ -303,7 +303,7 @@ TEST(role_parse_reports_every_error_at_once)
     struct err err;
     EXPECT_INT_EQ(parse_error("{'invoices': {}, 'contacts': {'raed': 'own'}}",
                               "{'contacts': {'birthdate': 'hidden', 'id': 'hidden'},"
-                              " 'tasks': {'title': 'hidden'}}",
+                              " 'invoices': {'title': 'hidden'}}",
                               &err),
                   -ERR_VALIDATION);
     EXPECT_INT_EQ(err.n_fields, 5);
@@ -311,7 +311,7 @@ TEST(role_parse_reports_every_error_at_once)
     EXPECT_FIELD_ERROR(&err, "permissions.contacts.raed", "unknown action");
     EXPECT_FIELD_ERROR(&err, "fields.contacts.birthdate", "unknown field");
     EXPECT_FIELD_ERROR(&err, "fields.contacts.id", "cannot be hidden");
-    EXPECT_FIELD_ERROR(&err, "fields.tasks", "unknown entity");
+    EXPECT_FIELD_ERROR(&err, "fields.invoices", "unknown entity");
 }
 
 TEST(role_parse_keeps_hidden_and_read_only_field_rules)
@@ -407,6 +407,12 @@ TEST(role_permissions_json_lists_every_entity_with_all_eight_actions)
                          " 'reassign': 'none'},"
                          " 'price-lists': {'read': 'all', 'create': 'none', 'update': 'none',"
                          " 'delete': 'none', 'export': 'all', 'import': 'none', 'merge': 'none',"
+                         " 'reassign': 'none'},"
+                         " 'activities': {'read': 'own', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
+                         " 'reassign': 'none'},"
+                         " 'tasks': {'read': 'own', 'create': 'own', 'update': 'own',"
+                         " 'delete': 'own', 'export': 'own', 'import': 'none', 'merge': 'own',"
                          " 'reassign': 'none'}}");
     json_decref(json);
 }

@@ -24,10 +24,12 @@ TEST(entity_find_looks_up_entities_by_collection_name)
     EXPECT_STR_EQ(entity_table(&entity_lead_scoring_rules), "lead_scoring_rules");
     EXPECT_STR_EQ(entity_table(&entity_leads), "leads");
     EXPECT_STR_EQ(entity_table(&entity_price_lists), "price_lists");
-    EXPECT_INT_EQ(entity_count(), 11);
+    EXPECT_INT_EQ(entity_count(), 13);
+    EXPECT(entity_find("tasks") == &entity_tasks);
+    EXPECT(entity_find("activities") == &entity_activities);
     EXPECT(entity_at(0) == &entity_companies);
     EXPECT(entity_at(1) == &entity_contacts);
-    EXPECT(entity_at(11) == NULL);
+    EXPECT(entity_at(13) == NULL);
     EXPECT_STR_EQ(entity_companies.singular, "company");
     EXPECT_STR_EQ(entity_contacts.singular, "contact");
 }

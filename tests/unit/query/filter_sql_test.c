@@ -148,6 +148,9 @@ static const char *db_select_ids(sqlite3 *db, struct arena *arena, const char *f
         case SQL_PARAM_TEXT:
             sqlite3_bind_text(stmt, index, p->text, (int)p->len, SQLITE_STATIC);
             break;
+        case SQL_PARAM_BLOB:
+            sqlite3_bind_blob(stmt, index, p->text, (int)p->len, SQLITE_STATIC);
+            break;
         }
     }
     buf_init(&ids, 4096);

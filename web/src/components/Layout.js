@@ -6,14 +6,19 @@ import { useState } from 'preact/hooks';
 import { Link } from '../router.js';
 import { LANGUAGES, getLang, setLang, t } from '../i18n/index.js';
 import { useSession } from '../session.js';
+import { ReportsMenu } from './ReportsMenu.js';
 import { SettingsMenu } from './SettingsMenu.js';
+import { NotificationBell } from './NotificationBell.js';
 import { UserMenu } from './UserMenu.js';
 
 const NAV = [
+    { href: '/my-day', key: 'nav.myDay' },
+    { href: '/calendar', key: 'nav.calendar' },
     { href: '/companies', key: 'nav.companies' },
     { href: '/contacts', key: 'nav.contacts' },
     { href: '/leads', key: 'nav.leads' },
     { href: '/deals', key: 'nav.deals' },
+    { href: '/tasks', key: 'nav.tasks' },
     { href: '/board', key: 'nav.board' },
     { href: '/products', key: 'nav.products' },
     { href: '/trash', key: 'nav.trash' },
@@ -40,6 +45,7 @@ export function Layout({ path, children }) {
                             return html`<li key=${item.href}><${Link} href=${item.href} onNavigate=${close}
                                 aria-current=${current ? 'page' : undefined}>${t(item.key)}<//></li>`;
                         })}
+                        <${ReportsMenu} path=${path} onNavigate=${close} />
                         <${SettingsMenu} path=${path} onNavigate=${close} />
                     </ul>
                     <div class="lang-switch">
@@ -49,6 +55,7 @@ export function Layout({ path, children }) {
                             ${LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
                         </select>
                     </div>
+                    ${me && html`<${NotificationBell} onNavigate=${close} />`}
                     ${me && html`<${UserMenu} me=${me} onNavigate=${close} />`}
                 </nav>
             </div>

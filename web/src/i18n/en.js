@@ -1,5 +1,10 @@
 // English messages (the fallback catalog: every key lives here).
+import calendarEn from './en_calendar.js';
+import tasksEn from './en_tasks.js';
+
 export default {
+    ...tasksEn,
+    ...calendarEn,
     'app.name': 'CRM',
 
     'nav.label': 'Main',

@@ -1,5 +1,10 @@
 // Russian messages.
+import calendarRu from './ru_calendar.js';
+import tasksRu from './ru_tasks.js';
+
 export default {
+    ...tasksRu,
+    ...calendarRu,
     'app.name': 'CRM',
 
     'nav.label': 'Основное',

@@ -7,6 +7,7 @@ import { getRecord } from '../api.js';
 import { DeleteButton, ExternalLink, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
 import { CardTabs } from '../components/History.js';
+import { Timeline } from '../components/Timeline.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { errorText } from '../components/errors.js';
 import { useFieldDefs } from '../components/useFieldDefs.js';
@@ -87,6 +88,7 @@ export function CompanyCard({ id }) {
                     class="btn btn-small">${t('company.addContact')}<//>`} />
             <${Related} title=${t('company.branches')} entity="companies" filter=${`parent_id = ${r.id}`}
                 columns=${BRANCH_COLUMNS} testid="company-branches" />
+            <${Timeline} entity="companies" id=${r.id} />
         <//>
         <${Timestamps} record=${r} />
     </article>`;

@@ -4,6 +4,7 @@ import { html } from 'htm/preact';
 import { DeleteButton, ExternalLink, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
 import { CardTabs } from '../components/History.js';
+import { Timeline } from '../components/Timeline.js';
 import { errorText } from '../components/errors.js';
 import { useFieldDefs } from '../components/useFieldDefs.js';
 import { recordName } from '../entities.js';
@@ -74,6 +75,7 @@ export function ContactCard({ id }) {
                 </dl>
             </section>
             <${CustomFieldList} defs=${defs} custom=${r.custom} />
+            <${Timeline} entity="contacts" id=${r.id} />
         <//>
         <${Timestamps} record=${r} />
     </article>`;

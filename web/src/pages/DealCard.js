@@ -11,6 +11,7 @@ import { CustomFieldList } from '../components/CustomFields.js';
 import { DealQuotes } from '../components/DealQuotes.js';
 import { History } from '../components/History.js';
 import { MoveDialog } from '../components/MoveDialog.js';
+import { Timeline } from '../components/Timeline.js';
 import { errorText } from '../components/errors.js';
 import { CompanyLink, StageName, UserName, formatAmount, formatDuration, isRotting, moveDeal, moveErrorText,
          usePipelines } from '../components/sales.js';
@@ -211,7 +212,8 @@ export function DealCard({ id }) {
                             <${CompetitorName} id=${r.competitor_id} /><//><//>`}
                     </dl>
                 </section>
-                <${CustomFieldList} defs=${defs} custom=${r.custom} />`}
+                <${CustomFieldList} defs=${defs} custom=${r.custom} />
+                <${Timeline} key=${r.version} entity="deals" id=${r.id} />`}
             ${tab === 'stage-history' && html`<${StageHistory} key=${r.version} dealId=${r.id} />`}
             ${tab === 'quotes' && html`<${DealQuotes} key=${r.version} deal=${r} />`}
             ${tab === 'history' && html`<${History} key=${r.version} entity="deals" id=${r.id} defs=${defs} />`}

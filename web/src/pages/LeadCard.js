@@ -10,6 +10,7 @@ import { api, getRecord } from '../api.js';
 import { DeleteButton, ExternalLink, Prop, Timestamps, ValueList, useRecord } from '../components/Card.js';
 import { CustomFieldList } from '../components/CustomFields.js';
 import { CardTabs } from '../components/History.js';
+import { Timeline } from '../components/Timeline.js';
 import { FormField, errorAttrs } from '../components/FormField.js';
 import { LEAD_PICKABLE, LeadScore, LeadStatus, leadName } from '../components/LeadCells.js';
 import { MoneyInput } from '../components/MoneyInput.js';
@@ -384,6 +385,7 @@ export function LeadCard({ id }) {
                 </dl>
             </section>
             <${CustomFieldList} defs=${defs} custom=${r.custom} />
+            <${Timeline} key=${r.version} entity="leads" id=${r.id} />
         <//>
         <${Timestamps} record=${r} />
         ${dialog === 'disqualify' && html`<${DisqualifyDialog} lead=${r} onCancel=${() => setDialog(null)}

@@ -1,0 +1,24 @@
+/*
+ * The handlers of the built-in job kinds, one file each; queue.c lists them
+ * with their attempts in its table of kinds.
+ */
+#ifndef CRM_JOBS_KINDS_H
+#define CRM_JOBS_KINDS_H
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "jobs/queue.h"
+
+/* {task_id, remind_at}: the task_reminder notification to the owner of a still open task. */
+int task_reminder_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {task_id}: the successor of a recurring task that fell due. */
+int task_recurrence_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {date}: birthday notifications for the birthdays birthday_reminder_days after date. */
+int birthdays_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {}: deletes ended sessions and the jobs done more than a week ago. */
+int sessions_sweep_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {}: sent quotes past their valid_until become expired. */
+int quotes_expire_run(struct job_context *ctx, const json_t *payload, struct err *err);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * The client timeline's rows (see timeline.h). Items that mirror a record
+ * are replaced when it changes; events are appended. Reading checks each
+ * item against the caller's read scope over the entity it comes from.
+ */
+#include "store/timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/arena.h"
+#include "domain/access.h"
+#include "domain/entity.h"
+#include "store/store.h"
+
+/* The entities whose records show on timelines. */
+static const char *const timeline_entities[] = {"activities", "tasks", "contacts", "companies",
+                                                "deals",      "leads", "quotes"};
+
+static const char *detail_text(struct arena *arena, const json_t *detail)
+{
+    if (detail == NULL || json_is_null(detail))
+        return NULL;
+    char *text = json_dumps(detail, JSON_COMPACT);
+    const char *copy = text != NULL ? arena_strdup(arena, text) : NULL;
+    free(text);
+    return copy;
+}
+
+int store_timeline_append(struct store_conn *conn, struct arena *arena,
+                          const struct timeline_item *item, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "INSERT INTO \"timeline_items\" (\"at\", \"kind\", \"entity\", \"record_id\", "
+                  "\"summary\", \"detail\", \"contact_id\", \"company_id\", \"deal_id\", "
+                  "\"lead_id\", \"owner_id\", \"user_id\") VALUES (");
+    sql_param_cstr(&sql, item->at);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, item->kind);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, item->entity);
+    sql_add(&sql, ", ");
+    sql_param_int(&sql, item->record_id);
+    sql_add(&sql, ", ");
+    sql_param_cstr(&sql, item->summary);
+    sql_add(&sql, ", ");
+    sql_param_text_or_null(&sql, detail_text(arena, item->detail));
+    const int64_t ids[] = {item->subjects.contact_id, item->subjects.company_id,
+                           item->subjects.deal_id,    item->subjects.lead_id,
+                           item->owner_id,            item->user_id};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        sql_add(&sql, ", ");
+        sql_param_id_or_null(&sql, ids[i]);
+    }
+    sql_add(&sql, ")");
+    return store_query(conn, arena, &sql, NULL, err);
+}
+
+int store_timeline_remove(struct store_conn *conn, struct arena *arena, const char *entity,
+                          int64_t record_id, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "DELETE FROM \"timeline_items\" WHERE \"entity\" = ");
+    sql_param_cstr(&sql, entity);
+    sql_add(&sql, " AND \"record_id\" = ");
+    sql_param_int(&sql, record_id);
+    return store_query(conn, arena, &sql, NULL, err);
+}
+
+int store_timeline_put(struct store_conn *conn, struct arena *arena,
+                       const struct timeline_item *item, struct err *err)
+{
+    int rc = store_timeline_remove(conn, arena, item->entity, item->record_id, err);
+    return rc < 0 ? rc : store_timeline_append(conn, arena, item, err);
+}
+
+int store_timeline_reown(struct store_conn *conn, struct arena *arena, const char *entity,
+                         int64_t record_id, int64_t owner_id, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "UPDATE \"timeline_items\" SET \"owner_id\" = ");
+    sql_param_id_or_null(&sql, owner_id);
+    sql_add(&sql, " WHERE \"entity\" = ");
+    sql_param_cstr(&sql, entity);
+    sql_add(&sql, " AND \"record_id\" = ");
+    sql_param_int(&sql, record_id);
+    return store_query(conn, arena, &sql, NULL, err);
+}
+
+/* " AND (...)": items only from records the caller may read. */
+static void visible_items(struct sql_builder *sql, const struct access *access)
+{
+    sql_add(sql, " AND (");
+    for (size_t i = 0; i < sizeof(timeline_entities) / sizeof(timeline_entities[0]); i++) {
+        const struct entity *e = entity_find(timeline_entities[i]);
+        sql_addf(sql, "%s(t.\"entity\" = '%s'", i > 0 ? " OR " : "", timeline_entities[i]);
+        store_owner_predicate(sql, access->read_scope[entity_index(e)], access,
+                              "t.\"owner_id\"");
+        sql_add(sql, ")");
+    }
+    sql_add(sql, ")");
+}
+
+static json_t *item_json(const struct store_rows *rows, size_t r)
+{
+    const struct store_value *detail = store_rows_at(rows, r, 6);
+    json_t *parsed = detail->type == STORE_TEXT ? json_loads(detail->text, 0, NULL) : NULL;
+    return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id",
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 0)), "kind",
+                     store_rows_at(rows, r, 1)->text, "at", store_rows_at(rows, r, 2)->text,
+                     "entity", store_rows_at(rows, r, 3)->text, "record_id",
+                     (json_int_t)store_value_int(store_rows_at(rows, r, 4)), "summary",
+                     store_rows_at(rows, r, 5)->text, "detail",
+                     parsed != NULL ? parsed : json_null(), "user_id",
+                     store_value_int_json(store_rows_at(rows, r, 7)));
+}
+
+int store_timeline_list(struct store_conn *conn, struct arena *arena, const struct access *access,
+                        const struct timeline_query *q, json_t **out, bool *more,
+                        struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    /* subject_column is one of four names chosen by the caller's code, never by input. */
+    sql_add(&sql, "SELECT t.\"id\", t.\"kind\", t.\"at\", t.\"entity\", t.\"record_id\", "
+                  "t.\"summary\", t.\"detail\", t.\"user_id\" FROM \"timeline_items\" t WHERE t.");
+    sql_ident(&sql, q->subject_column);
+    sql_add(&sql, " = ");
+    sql_param_int(&sql, q->subject_id);
+    if (q->n_kinds > 0) {
+        sql_add(&sql, " AND t.\"kind\" IN (");
+        for (size_t i = 0; i < q->n_kinds; i++) {
+            if (i > 0)
+                sql_add(&sql, ", ");
+            sql_param_cstr(&sql, q->kinds[i]);
+        }
+        sql_add(&sql, ")");
+    }
+    if (q->before_at != NULL) {
+        sql_add(&sql, " AND (t.\"at\" < ");
+        sql_param_cstr(&sql, q->before_at);
+        sql_add(&sql, " OR (t.\"at\" = ");
+        sql_param_cstr(&sql, q->before_at);
+        sql_add(&sql, " AND t.\"id\" < ");
+        sql_param_int(&sql, q->before_id);
+        sql_add(&sql, "))");
+    }
+    visible_items(&sql, access);
+    sql_add(&sql, " ORDER BY t.\"at\" DESC, t.\"id\" DESC LIMIT ");
+    sql_param_int(&sql, (int64_t)q->limit + 1);
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc < 0)
+        return rc;
+    *more = rows.n_rows > q->limit;
+    *out = json_array();
+    for (size_t r = 0; r < rows.n_rows && r < q->limit; r++)
+        json_array_append_new(*out, item_json(&rows, r));
+    return 0;
+}
