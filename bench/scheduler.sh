@@ -93,7 +93,7 @@ section=$OUT/scheduler-section.md
     echo "Written by bench/scheduler.sh ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average"
     echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end)."
     echo
-    echo "- $(field tasks) tasks from \`bench/scheduler_bench --generate\` in one INSERT ... SELECT: 10 %"
+    echo "- $(field tasks) tasks from \`bench/scheduler_bench --generate\` in batched INSERT ... SELECT: 10 %"
     echo "  without a reminder, 60 % reminded long ago, 20 % with a reminder in 2100, 10 % done"
     echo "  with an old reminder never sent, 1 % recurring; SQLite file of $db_mb MB ($generated)."
     echo "- Find: the scheduler's read of the due reminders (store_tasks_due_reminders, the"

@@ -1,7 +1,7 @@
 /*
  * scheduler_bench: what one scheduler tick costs with many tasks (target:
  * finding the due reminders in at most 5 ms with 1 M tasks). --generate
- * fills a new database with N tasks in one INSERT ... SELECT: 10 % without
+ * fills a new database with N tasks by INSERT ... SELECT: 10 % without
  * a reminder, 60 % reminded long ago, 20 % with a reminder in 2100, 10 %
  * done with an old reminder never sent, and 1 % recurring (their next
  * instances made, or due in 2100). Then, on the same database, it times:
@@ -159,17 +159,17 @@ static int bench_generate(struct store_conn *conn, struct arena *arena, long lon
     const char *past_due = arena_printf(arena, at_fmt, arena_printf(arena, "%s + 3600", past_s));
     const char *future_due =
         arena_printf(arena, at_fmt, arena_printf(arena, "%s + 3600", future_s));
-    const char *select = arena_printf(
-        arena,
-        "SELECT 'Task ' || i, "
-        "CASE WHEN i %% 10 = 0 THEN NULL WHEN i %% 10 IN (7, 8) THEN %s ELSE %s END, "
-        "CASE WHEN i %% 10 BETWEEN 1 AND 6 THEN %s ELSE NULL END, "
-        "CASE WHEN i %% 10 IN (7, 8) THEN %s ELSE %s END, "
-        "CASE WHEN i %% 10 = 9 THEN 'done' ELSE 'open' END, "
-        "CASE WHEN i %% 100 IN (1, 7) THEN 'FREQ=WEEKLY' ELSE NULL END, "
-        "CASE WHEN i %% 100 = 1 THEN 1 ELSE 0 END, "
-        "1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'",
-        future, past, past, future_due, past_due);
+    const char *select =
+        arena_printf(arena,
+                     "SELECT 'Task ' || i, "
+                     "CASE WHEN i %% 10 = 0 THEN NULL WHEN i %% 10 IN (7, 8) THEN %s ELSE %s END, "
+                     "CASE WHEN i %% 10 BETWEEN 1 AND 6 THEN %s ELSE NULL END, "
+                     "CASE WHEN i %% 10 IN (7, 8) THEN %s ELSE %s END, "
+                     "CASE WHEN i %% 10 = 9 THEN 'done' ELSE 'open' END, "
+                     "CASE WHEN i %% 100 IN (1, 7) THEN 'FREQ=WEEKLY' ELSE NULL END, "
+                     "CASE WHEN i %% 100 = 1 THEN 1 ELSE 0 END, "
+                     "1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'",
+                     future, past, past, future_due, past_due);
     const char *columns = "INSERT INTO tasks (title, remind_at, reminded_at, due_at, status, "
                           "rrule, next_created, owner_id, created_at, updated_at) ";
     int rc = store_begin(conn, err);
@@ -177,8 +177,9 @@ static int bench_generate(struct store_conn *conn, struct arena *arena, long lon
     for (long long first = 1; rc == 0 && first <= n; first += GENERATE_BATCH) {
         long long last = first + GENERATE_BATCH - 1 < n ? first + GENERATE_BATCH - 1 : n;
         const char *sql =
-            pg ? arena_printf(arena, "%s%s FROM generate_series(%lld, %lld) AS s (i)", columns,
-                              select, first, last)
+            pg ? arena_printf(arena,
+                              "%s%s FROM generate_series(CAST(%lld AS BIGINT), %lld) AS s (i)",
+                              columns, select, first, last)
                : arena_printf(arena,
                               "WITH RECURSIVE n (i) AS (SELECT %lld UNION ALL SELECT i + 1 FROM n "
                               "WHERE i < %lld) %s%s FROM n",
@@ -278,8 +279,8 @@ int main(int argc, char **argv)
         int64_t now_ms = clock_now_ms();
         clock_format_datetime(now_ms, now);
         double t0 = bench_now_ms();
-        int rc = store_tasks_due_reminders(conn, round, now, SCHEDULER_BATCH, false, &due, &n,
-                                           &err);
+        int rc =
+            store_tasks_due_reminders(conn, round, now, SCHEDULER_BATCH, false, &due, &n, &err);
         double t1 = bench_now_ms();
         if (rc == 0)
             rc = scheduler_remind(conn, round, now_ms, SCHEDULER_BATCH, &made, &err);
@@ -305,8 +306,8 @@ int main(int argc, char **argv)
         clock_format_datetime(now_ms, now);
         double t0 = bench_now_ms();
         if (rc == 0)
-            rc = store_tasks_due_reminders(conn, round, now, SCHEDULER_BATCH, false, &due, &n,
-                                           &err);
+            rc =
+                store_tasks_due_reminders(conn, round, now, SCHEDULER_BATCH, false, &due, &n, &err);
         double t1 = bench_now_ms();
         if (rc == 0)
             rc = scheduler_remind(conn, round, now_ms, SCHEDULER_BATCH, &made, &err);

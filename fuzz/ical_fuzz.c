@@ -92,11 +92,10 @@ static json_t *fuzz_activity(const struct ical_event *ev, size_t id)
         clock_format_datetime(ev->exdates[i], ex);
         json_array_append_new(exdates, json_string(ex));
     }
-    return json_pack("{s:I,s:s,s:s?,s:s?,s:s?,s:s,s:s,s:b,s:s?,s:o,s:s?,s:i}", "id",
-                     (json_int_t)id, "type", "meeting", "subject", ev->summary, "body",
-                     ev->description, "place", ev->location, "at", at, "end_at", end, "all_day",
-                     ev->all_day, "rrule", ev->rrule, "exdates", exdates, "time_zone",
-                     ev->time_zone, "version", 1);
+    return json_pack("{s:I,s:s,s:s?,s:s?,s:s?,s:s,s:s,s:b,s:s?,s:o,s:s?,s:i}", "id", (json_int_t)id,
+                     "type", "meeting", "subject", ev->summary, "body", ev->description, "place",
+                     ev->location, "at", at, "end_at", end, "all_day", ev->all_day, "rrule",
+                     ev->rrule, "exdates", exdates, "time_zone", ev->time_zone, "version", 1);
 }
 
 /* Writes the events as a calendar and reads it again. */

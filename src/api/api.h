@@ -404,6 +404,15 @@ extern const struct record_hooks task_hooks;
 
 /* ---- Working day: calendar and iCalendar (calendar.c) ---- */
 
+http_handler calendar_get;
+http_handler calendar_activity_ics;
+http_handler calendar_task_ics;
+http_handler calendar_import;
+http_handler calendar_feed_create;
+http_handler calendar_feed_get;
+http_handler calendar_feed_delete;
+http_handler calendar_feed_ical;
+
 /* ---- Working day: attachments (attachments.c) ---- */
 
 http_handler attachments_create;

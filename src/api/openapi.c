@@ -318,6 +318,39 @@ static const struct {
      "\"size\":{\"type\":\"integer\"},\"sha256\":{\"type\":\"string\"},"
      "\"created_at\":{\"type\":\"string\"},\"created_by\":{\"type\":[\"integer\","
      "\"null\"]}}}"},
+    {"TimeEntry",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":"
+     "true},\"user_id\":{\"type\":\"integer\",\"readOnly\":true},\"task_id\":{\"type\":"
+     "[\"integer\",\"null\"]},\"started_at\":{\"type\":\"string\",\"format\":"
+     "\"date-time\"},\"ended_at\":{\"type\":[\"string\",\"null\"],\"readOnly\":true},"
+     "\"seconds\":{\"type\":[\"integer\",\"null\"],\"minimum\":1,\"maximum\":86400},"
+     "\"note\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"started_at\","
+     "\"seconds\"]}"},
+    {"DayPlan",
+     "{\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":"
+     "\"date\"},\"time_zone\":{\"type\":\"string\"},\"overdue\":{\"type\":\"array\","
+     "\"items\":{\"$ref\":\"#/components/schemas/Task\"}},\"today\":{\"type\":\"array\","
+     "\"items\":{\"$ref\":\"#/components/schemas/Task\"}},\"meetings\":{\"type\":"
+     "\"array\",\"items\":{\"$ref\":\"#/components/schemas/Activity\"}},\"calls\":"
+     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Activity\"}},"
+     "\"time_logged_s\":{\"type\":\"integer\"},\"running_timer\":{\"oneOf\":[{\"$ref\":"
+     "\"#/components/schemas/TimeEntry\"},{\"type\":\"null\"}]}}}"},
+    {"EffectivenessReport",
+     "{\"type\":\"object\",\"description\":\"per user and local day: planned (tasks due that "
+     "day, not cancelled), done (of those, done before the day ended), overdue_carried, "
+     "time_planned_s, time_logged_s, effectiveness (done/planned in percent, half up; null "
+     "when nothing was planned); weeks sum the days\",\"properties\":{\"data\":{\"type\":"
+     "\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":"
+     "\"integer\"},\"days\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}},"
+     "\"weeks\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}}"},
+    {"TaskReport",
+     "{\"type\":\"object\",\"properties\":{\"period\":{\"type\":\"string\",\"enum\":"
+     "[\"day\",\"week\",\"month\"]},\"from\":{\"type\":\"string\"},\"to\":{\"type\":"
+     "\"string\"},\"user_id\":{\"type\":\"integer\"},\"created\":{\"type\":\"integer\"},"
+     "\"done\":{\"type\":\"integer\"},\"done_on_time\":{\"type\":\"integer\"},"
+     "\"overdue\":{\"type\":\"integer\"},\"cancelled\":{\"type\":\"integer\"},"
+     "\"time_logged_s\":{\"type\":\"integer\"},\"done_tasks\":{\"type\":\"array\","
+     "\"items\":{\"type\":\"object\"}}}}"},
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -349,7 +382,8 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           {"pipelines", "Pipeline"},
                                           {"deal-reasons", "DealReason"},
                                           {"commissions", "CommissionRule"},
-                                          {"attachments", "Attachment"}};
+                                          {"attachments", "Attachment"},
+                                          {"time-entries", "TimeEntry"}};
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -381,7 +415,8 @@ static const char *body_schema_of_route(const struct route *route)
 static bool takes_no_body(const struct route *route)
 {
     static const char *const actions[] = {"/restore", "/send",        "/revise", "/decline",
-                                          "/assign",  "/read",        "/read-all"};
+                                          "/assign",  "/read",        "/read-all",
+                                          "/start",   "/stop"};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
         size_t n = strlen(actions[i]);
@@ -405,6 +440,12 @@ static const char *const special_answers[][4] = {
     {"POST", "/api/v1/forms/{key}/submit", "201", "FormReceived"},
     {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
     {"GET", "/api/v1/commissions", "200", "CommissionReport"},
+    {"GET", "/api/v1/me/day", "200", "DayPlan"},
+    {"GET", "/api/v1/timer", "200", "TimeEntry"},
+    {"POST", "/api/v1/tasks/{id}/timer/start", "201", "TimeEntry"},
+    {"POST", "/api/v1/timer/stop", "200", "TimeEntry"},
+    {"GET", "/api/v1/reports/effectiveness", "200", "EffectivenessReport"},
+    {"GET", "/api/v1/reports/tasks", "200", "TaskReport"},
     {"GET", "/api/v1/contacts/{id}/timeline", "200", "TimelinePage"},
     {"GET", "/api/v1/companies/{id}/timeline", "200", "TimelinePage"},
     {"GET", "/api/v1/deals/{id}/timeline", "200", "TimelinePage"},
@@ -465,6 +506,20 @@ static const struct {
     TIMELINE_PARAMETERS("/api/v1/companies/{id}/timeline"),
     TIMELINE_PARAMETERS("/api/v1/deals/{id}/timeline"),
     TIMELINE_PARAMETERS("/api/v1/leads/{id}/timeline"),
+    {"/api/v1/me/day", "date", "the day, YYYY-MM-DD (default: today in the caller's zone)", false},
+    {"/api/v1/time-entries", "user", "whose entries (default: the caller's)", false},
+    {"/api/v1/time-entries", "from", "first local date, YYYY-MM-DD", false},
+    {"/api/v1/time-entries", "to", "last local date, YYYY-MM-DD", false},
+    {"/api/v1/time-entries", "task_id", "only the entries of this task", false},
+    {"/api/v1/time-entries", "limit", "page size (default 50)", false},
+    {"/api/v1/time-entries", "cursor", "next_cursor of the previous page", false},
+    {"/api/v1/reports/effectiveness", "user", "one user (default: the caller)", false},
+    {"/api/v1/reports/effectiveness", "team", "every member of a team", false},
+    {"/api/v1/reports/effectiveness", "from", "first date, YYYY-MM-DD (at most 93 days)", false},
+    {"/api/v1/reports/effectiveness", "to", "last date, YYYY-MM-DD", false},
+    {"/api/v1/reports/tasks", "period", "day, week (ISO) or month", true},
+    {"/api/v1/reports/tasks", "user", "whose tasks (default: the caller)", false},
+    {"/api/v1/reports/tasks", "date", "a date within the period (default: today)", false},
     {"/api/v1/notifications", "unread", "true: only unread ones", false},
     {"/api/v1/notifications", "limit", "page size, 1 to 100 (default 20)", false},
     {"/api/v1/notifications", "cursor", "next_cursor of the previous page", false},

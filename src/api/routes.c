@@ -66,6 +66,23 @@ static const struct route routes[] = {
     {"POST", "/api/v1/notifications/read-all", notifications_read_all,
      "Mark all the caller's notifications read", "notifications", 0},
     /* ---- working day: calendar, iCalendar ---- */
+    {"GET", "/api/v1/calendar", calendar_get,
+     "Meetings, calls and tasks in a range (at most 93 days), recurring ones expanded",
+     "calendar", 0},
+    {"POST", "/api/v1/calendar/import", calendar_import,
+     "Import an .ics file as meetings, all or nothing (a UID seen before updates)", "calendar", 0},
+    {"GET", "/api/v1/activities/{id}/ics", calendar_activity_ics, "An activity as an .ics file",
+     "calendar", 0},
+    {"GET", "/api/v1/tasks/{id}/ics", calendar_task_ics, "A task as an .ics file", "calendar", 0},
+    {"POST", "/api/v1/me/calendar-feed", calendar_feed_create,
+     "Make (or replace) one's secret calendar feed URL; answers it once", "calendar", 0},
+    {"GET", "/api/v1/me/calendar-feed", calendar_feed_get, "Whether one has a calendar feed",
+     "calendar", 0},
+    {"DELETE", "/api/v1/me/calendar-feed", calendar_feed_delete,
+     "Revoke one's calendar feed URL", "calendar", 0},
+    {"GET", "/api/v1/users/{id}/ical", calendar_feed_ical,
+     "A user's calendar feed for calendar apps (the token of the feed URL; no sign-in)",
+     "calendar", ROUTE_PUBLIC | ROUTE_ANONYMOUS},
     /* ---- working day: attachments ---- */
 #define ATTACHMENT_ROUTES(plural)                                                                  \
     {"GET", "/api/v1/" plural "/{id}/attachments", attachments_list,                               \

@@ -522,6 +522,9 @@ static int scan_logical(struct ical_scan *scan, const char *s, size_t len, size_
                         size_t offset, size_t end_offset)
 {
     size_t name_len = 0, value = 0;
+    /* Checked unfolded: a careless writer may fold inside a character. */
+    if (!utf8_valid(s, len))
+        return scan_fail(scan->err, ERR_BAD_REQUEST, line, "not UTF-8 text");
     int rc = scan_shape(s, len, line, &name_len, &value, scan->err);
     if (rc < 0)
         return rc;
@@ -574,10 +577,6 @@ static int scan_text(struct ical_scan *scan, const char *text, size_t len)
         }
         if (blank != 0) {
             rc = scan_fail(scan->err, ERR_BAD_REQUEST, blank, "an empty line inside the calendar");
-            break;
-        }
-        if (!utf8_valid(s, n)) {
-            rc = scan_fail(scan->err, ERR_BAD_REQUEST, line, "not UTF-8 text");
             break;
         }
         if (scan_has_control(s, n)) {
@@ -863,12 +862,17 @@ static void reader_add_exdate(struct ical_reader *r, struct ical_event *ev, size
 }
 
 /*
- * A date-only EXDATE or RDATE on an event with a time of day: that day at
- * the event's local start time.
+ * An EXDATE, RDATE or RECURRENCE-ID of the event that starts at start: a
+ * date on an event with a time of day is that day at its local start time;
+ * any value on a whole-day event is the date it names.
  */
 static int64_t reader_on_day(const struct read_time *start, const struct read_time *day)
 {
-    if (start->is_date || !day->is_date)
+    if (start->is_date) /* a whole-day series: the date as written */
+        return clock_days_from_civil(day->local.year, (unsigned)day->local.month,
+                                     (unsigned)day->local.day) *
+               MS_PER_DAY;
+    if (!day->is_date)
         return day->ms;
     const struct icaltimetype *t = &start->local;
     struct zone_time local = {day->local.year, day->local.month, day->local.day,

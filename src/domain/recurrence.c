@@ -226,7 +226,21 @@ static int rule_parse(const char *rrule, struct icalrecurrencetype *rule, struct
 int recurrence_check(const char *rrule, struct err *err)
 {
     struct icalrecurrencetype rule;
-    return rule_parse(rrule, &rule, err);
+    int rc = rule_parse(rrule, &rule, err);
+    if (rc < 0)
+        return rc;
+    /* Some rules read but cannot be walked (BYSETPOS without another BY part). */
+    struct icaltimetype start = icaltime_null_time();
+    start.year = 2000;
+    start.month = 1;
+    start.day = 3;
+    icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+    icalerror_clear_errno();
+    if (it == NULL)
+        return rule_refuse(err, "not a rule the server can expand (BYSETPOS needs another BY "
+                                "part)");
+    icalrecur_iterator_free(it);
+    return 0;
 }
 
 /* An iterator over the series' local times, with the zone to read them in. */

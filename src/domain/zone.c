@@ -46,10 +46,9 @@ bool zone_valid(const char *name)
     return zone_find(name) != NULL;
 }
 
-static int zone_unknown(const char *zone, struct err *err)
+static int zone_unknown(struct err *err)
 {
     err_set(err, ERR_VALIDATION, "unknown time zone");
-    (void)zone;
     return err_field(err, "time_zone", "is not a known time zone (e.g. Europe/Berlin)");
 }
 
@@ -64,7 +63,7 @@ int zone_to_local(const char *zone, int64_t utc_ms, struct zone_time *out, struc
 {
     icaltimezone *z = zone_find(zone);
     if (z == NULL)
-        return zone_unknown(zone, err);
+        return zone_unknown(err);
     struct icaltimetype t = icaltime_from_timet_with_zone((time_t)zone_floor_seconds(utc_ms), 0, z);
     if (t.year < MIN_YEAR || t.year > MAX_YEAR)
         return err_set(err, ERR_VALIDATION, "time out of range");
@@ -107,7 +106,7 @@ int zone_to_utc(const char *zone, const struct zone_time *local, int64_t *utc_ms
 {
     icaltimezone *z = zone_find(zone);
     if (z == NULL)
-        return zone_unknown(zone, err);
+        return zone_unknown(err);
     if (!zone_time_valid(local))
         return err_set(err, ERR_VALIDATION, "not a valid local time");
     int64_t wall = zone_civil_seconds(local);
@@ -136,7 +135,7 @@ int zone_day_bounds(const char *zone, const char *date, int64_t *from_ms, int64_
         return err_field(err, "date", "must be a date like 2026-03-29");
     }
     if (!zone_valid(zone))
-        return zone_unknown(zone, err);
+        return zone_unknown(err);
     clock_civil_from_days(days, &year, &month, &day);
     struct zone_time start = {year, (int)month, (int)day, 0, 0, 0};
     clock_civil_from_days(days + 1, &year, &month, &day);

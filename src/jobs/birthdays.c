@@ -64,13 +64,13 @@ int birthdays_run(struct job_context *ctx, const json_t *payload, struct err *er
                                       month == 2 && mday == 28 && !year_is_leap(year), &contacts,
                                       &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const char *name = contacts[i].name[0] != '\0'
-                               ? contacts[i].name
-                               : arena_printf(ctx->arena, "Contact %lld", (long long)contacts[i].id);
+        const char *name = contacts[i].name[0] != '\0' ? contacts[i].name
+                                                       : arena_printf(ctx->arena, "Contact %lld",
+                                                                      (long long)contacts[i].id);
         struct notification note = {
             .user_id = contacts[i].owner_id,
             .kind = "birthday",
-                .summary = arena_printf(ctx->arena, "%s's birthday on %s", name, month_day),
+            .summary = arena_printf(ctx->arena, "%s's birthday on %s", name, month_day),
             .entity = "contacts",
             .record_id = contacts[i].id,
             .source_key =

@@ -27,10 +27,8 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct job_kind kinds[] = {
-    {"task_reminder", task_reminder_run, 5},
-    {"task_recurrence", task_recurrence_run, 5},
-    {"birthdays", birthdays_run, 3},
-    {"sessions_sweep", sessions_sweep_run, 3},
+    {"task_reminder", task_reminder_run, 5}, {"task_recurrence", task_recurrence_run, 5},
+    {"birthdays", birthdays_run, 3},         {"sessions_sweep", sessions_sweep_run, 3},
     {"quotes_expire", quotes_expire_run, 3},
 };
 
@@ -41,7 +39,7 @@ const struct job_kind *job_kinds(size_t *n_kinds)
 }
 
 static const struct job_kind *job_kind_find(const struct job_kind *table, size_t n,
-                                             const char *name)
+                                            const char *name)
 {
     for (size_t i = 0; i < n; i++) {
         if (strcmp(table[i].name, name) == 0)
@@ -50,9 +48,10 @@ static const struct job_kind *job_kind_find(const struct job_kind *table, size_t
     return NULL;
 }
 
-int jobs_enqueue(struct store_conn *conn, struct arena *arena, const char *kind,
-                 const json_t *payload, int64_t run_at_ms, const char *idempotency_key,
-                 bool *created, struct err *err)
+/* The new row of a job of kind (payload text in the arena); ERR_INTERNAL for an unknown kind. */
+static int job_new_of(struct arena *arena, const char *kind, const json_t *payload,
+                      int64_t run_at_ms, const char *idempotency_key, int64_t now_ms,
+                      struct job_new *out, struct err *err)
 {
     const struct job_kind *row = job_kind_find(kinds, COUNT(kinds), kind);
     if (row == NULL)
@@ -60,16 +59,40 @@ int jobs_enqueue(struct store_conn *conn, struct arena *arena, const char *kind,
     char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
     if (text == NULL)
         return err_set(err, ERR_INTERNAL, "cannot write the job's payload");
-    struct job_new job = {
+    *out = (struct job_new){
         .kind = kind,
         .payload = arena_strdup(arena, text),
         .run_at_ms = run_at_ms,
         .max_attempts = row->max_attempts,
         .idempotency_key = idempotency_key,
-        .now_ms = clock_now_ms(),
+        .now_ms = now_ms,
     };
     free(text);
-    return store_job_insert(conn, arena, &job, NULL, created, err);
+    return 0;
+}
+
+int jobs_enqueue(struct store_conn *conn, struct arena *arena, const char *kind,
+                 const json_t *payload, int64_t run_at_ms, const char *idempotency_key,
+                 bool *created, struct err *err)
+{
+    struct job_new job;
+    int rc =
+        job_new_of(arena, kind, payload, run_at_ms, idempotency_key, clock_now_ms(), &job, err);
+    return rc < 0 ? rc : store_job_insert(conn, arena, &job, NULL, created, err);
+}
+
+int jobs_enqueue_many(struct store_conn *conn, struct arena *arena, const char *kind,
+                      json_t *const *payloads, const char *const *keys, size_t n, int64_t run_at_ms,
+                      size_t *n_created, struct err *err)
+{
+    struct job_new *jobs = arena_alloc_array(arena, n + 1, sizeof(*jobs));
+    int64_t now_ms = clock_now_ms();
+    int rc = 0;
+    *n_created = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = job_new_of(arena, kind, payloads[i], run_at_ms, keys ? keys[i] : NULL, now_ms,
+                        &jobs[i], err);
+    return rc < 0 ? rc : store_jobs_insert(conn, arena, jobs, n, n_created, err);
 }
 
 int64_t job_backoff_ms(int64_t attempts)
@@ -105,8 +128,7 @@ static int job_claim(const struct job_queue *queue, struct store_conn *conn, str
     else
         store_rollback(conn);
     if (rc == 0 && n_spent > 0)
-        log_warn("job_failed", "jobs=%lld error=lease_ran_out_on_last_attempt",
-                 (long long)n_spent);
+        log_warn("job_failed", "jobs=%lld error=lease_ran_out_on_last_attempt", (long long)n_spent);
     if (rc < 0)
         *found = false;
     return rc;
@@ -176,11 +198,12 @@ static int job_record_failure(struct store_conn *conn, const struct job_row *job
     else
         store_rollback(conn);
     char quoted[600];
-    log_warn("job_failed", "kind=%s id=%lld attempts=%lld max_attempts=%lld state=%s "
+    log_warn("job_failed",
+             "kind=%s id=%lld attempts=%lld max_attempts=%lld state=%s "
              "retry_in_ms=%lld error=%s",
-             job->kind, (long long)job->id, (long long)job->attempts,
-             (long long)job->max_attempts, *retried ? "queued" : "failed",
-             (long long)(*retried ? retry_at_ms - now_ms : 0), log_quote(quoted, sizeof(quoted), message));
+             job->kind, (long long)job->id, (long long)job->attempts, (long long)job->max_attempts,
+             *retried ? "queued" : "failed", (long long)(*retried ? retry_at_ms - now_ms : 0),
+             log_quote(quoted, sizeof(quoted), message));
     arena_free(arena);
     return rc;
 }
@@ -210,9 +233,8 @@ int job_queue_run_one(const struct job_queue *queue, struct store *store, int64_
     }
     if (failed == 0) {
         *outcome = JOB_DONE;
-        log_debug("job_done", "kind=%s id=%lld attempts=%lld ms=%lld", job.kind,
-                  (long long)job.id, (long long)job.attempts,
-                  (long long)(clock_monotonic_ms() - started_ms));
+        log_debug("job_done", "kind=%s id=%lld attempts=%lld ms=%lld", job.kind, (long long)job.id,
+                  (long long)job.attempts, (long long)(clock_monotonic_ms() - started_ms));
         goto out;
     }
     rc = job_record_failure(conn, &job, permanent, now_ms, &failure, &retried, err);

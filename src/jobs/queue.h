@@ -53,6 +53,15 @@ int jobs_enqueue(struct store_conn *conn, struct arena *arena, const char *kind,
                  const json_t *payload, int64_t run_at_ms, const char *idempotency_key,
                  bool *created, struct err *err);
 
+/*
+ * As jobs_enqueue for n jobs of one kind at once (a few statements): the
+ * payloads and keys (keys NULL: none) side by side; *n_created counts the
+ * new ones.
+ */
+int jobs_enqueue_many(struct store_conn *conn, struct arena *arena, const char *kind,
+                      json_t *const *payloads, const char *const *keys, size_t n, int64_t run_at_ms,
+                      size_t *n_created, struct err *err);
+
 /* How long a job waits before its next attempt after attempts failed ones: 2^attempts s, <= 1 h. */
 int64_t job_backoff_ms(int64_t attempts);
 
@@ -66,11 +75,11 @@ struct job_queue {
 };
 
 enum job_outcome {
-    JOB_NONE,    /* nothing was due */
-    JOB_DONE,    /* ran and is done */
-    JOB_RETRY,   /* failed; queued again after its backoff */
-    JOB_FAILED,  /* failed for the last time (or cannot run at all) */
-    JOB_LOST,    /* its lease ran out and another worker took it over: nothing kept */
+    JOB_NONE,   /* nothing was due */
+    JOB_DONE,   /* ran and is done */
+    JOB_RETRY,  /* failed; queued again after its backoff */
+    JOB_FAILED, /* failed for the last time (or cannot run at all) */
+    JOB_LOST,   /* its lease ran out and another worker took it over: nothing kept */
 };
 
 /*

@@ -84,8 +84,9 @@ static void runner_sleep(struct job_runner *runner, uint64_t seen, int64_t wait_
 static void runner_log_error(const char *event, const struct err *err)
 {
     char quoted[400];
-    log_warn(event, "error=%s",
-             log_quote(quoted, sizeof(quoted), err->detail[0] ? err->detail : err_title(err->code)));
+    log_warn(
+        event, "error=%s",
+        log_quote(quoted, sizeof(quoted), err->detail[0] ? err->detail : err_title(err->code)));
 }
 
 static void *runner_thread_main(void *arg)
@@ -123,8 +124,7 @@ static void *runner_thread_main(void *arg)
             runner_log_error("job_claim_failed", &err);
         if (rc == 0 && outcome != JOB_NONE)
             continue;
-        int64_t wait_ms =
-            self->index == 0 ? next_tick_ms - clock_monotonic_ms() : options->tick_ms;
+        int64_t wait_ms = self->index == 0 ? next_tick_ms - clock_monotonic_ms() : options->tick_ms;
         if (wait_ms > 0)
             runner_sleep(runner, seen, wait_ms);
     }

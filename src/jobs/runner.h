@@ -15,9 +15,9 @@ struct store;
 
 struct job_runner_options {
     struct store *store;
-    unsigned threads;  /* at least 1 */
-    int64_t tick_ms;   /* how often the scheduler runs and idle threads look for jobs */
-    int64_t lease_ms;  /* how long a claimed job is its worker's before another may take it */
+    unsigned threads; /* at least 1 */
+    int64_t tick_ms;  /* how often the scheduler runs and idle threads look for jobs */
+    int64_t lease_ms; /* how long a claimed job is its worker's before another may take it */
     struct job_settings settings;
 };
 

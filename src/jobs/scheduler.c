@@ -38,6 +38,19 @@ static int enqueue_now(struct store_conn *conn, struct arena *arena, const char 
     return rc;
 }
 
+/* Queues n jobs of kind to run now, in one go; the payload references are taken. */
+static int enqueue_many_now(struct store_conn *conn, struct arena *arena, const char *kind,
+                            json_t **payloads, const char **keys, size_t n, int64_t now_ms,
+                            size_t *n_enqueued, struct err *err)
+{
+    size_t n_created = 0;
+    int rc = jobs_enqueue_many(conn, arena, kind, payloads, keys, n, now_ms, &n_created, err);
+    for (size_t i = 0; i < n; i++)
+        json_decref(payloads[i]);
+    *n_enqueued += n_created;
+    return rc;
+}
+
 int scheduler_remind(struct store_conn *conn, struct arena *arena, int64_t now_ms, size_t max,
                      size_t *n_enqueued, struct err *err)
 {
@@ -53,18 +66,22 @@ int scheduler_remind(struct store_conn *conn, struct arena *arena, int64_t now_m
         return rc;
     /* Again under the lock: another process may have taken some meanwhile. */
     rc = store_tasks_due_reminders(conn, arena, now, max, true, &due, &n, err);
-    int64_t *ids = arena_alloc_array(arena, n + 1, sizeof(*ids));
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        ids[i] = due[i].task_id;
-        const char *key = arena_printf(arena, "task_reminder:%lld:%s", (long long)due[i].task_id,
-                                       due[i].remind_at);
-        rc = enqueue_now(conn, arena, "task_reminder",
-                         json_pack("{s:I,s:s}", "task_id", (json_int_t)due[i].task_id,
-                                   "remind_at", due[i].remind_at),
-                         key, now_ms, n_enqueued, err);
+    if (rc == 0 && n > 0) {
+        int64_t *ids = arena_alloc_array(arena, n, sizeof(*ids));
+        json_t **payloads = arena_alloc_array(arena, n, sizeof(*payloads));
+        const char **keys = arena_alloc_array(arena, n, sizeof(*keys));
+        for (size_t i = 0; i < n; i++) {
+            ids[i] = due[i].task_id;
+            payloads[i] = json_pack("{s:I,s:s}", "task_id", (json_int_t)due[i].task_id, "remind_at",
+                                    due[i].remind_at);
+            keys[i] = arena_printf(arena, "task_reminder:%lld:%s", (long long)due[i].task_id,
+                                   due[i].remind_at);
+        }
+        rc = enqueue_many_now(conn, arena, "task_reminder", payloads, keys, n, now_ms, n_enqueued,
+                              err);
+        if (rc == 0)
+            rc = store_tasks_set_reminded(conn, arena, ids, n, now, err);
     }
-    if (rc == 0)
-        rc = store_tasks_set_reminded(conn, arena, ids, n, now, err);
     if (rc == 0)
         rc = store_commit(conn, err);
     else
@@ -86,11 +103,15 @@ int scheduler_recur(struct store_conn *conn, struct arena *arena, int64_t now_ms
     if (rc < 0)
         return rc;
     rc = store_tasks_due_recurrences(conn, arena, now, max, true, &ids, &n, err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        const char *key = arena_printf(arena, "task_recurrence:%lld", (long long)ids[i]);
-        rc = enqueue_now(conn, arena, "task_recurrence",
-                         json_pack("{s:I}", "task_id", (json_int_t)ids[i]), key, now_ms,
-                         n_enqueued, err);
+    if (rc == 0 && n > 0) {
+        json_t **payloads = arena_alloc_array(arena, n, sizeof(*payloads));
+        const char **keys = arena_alloc_array(arena, n, sizeof(*keys));
+        for (size_t i = 0; i < n; i++) {
+            payloads[i] = json_pack("{s:I}", "task_id", (json_int_t)ids[i]);
+            keys[i] = arena_printf(arena, "task_recurrence:%lld", (long long)ids[i]);
+        }
+        rc = enqueue_many_now(conn, arena, "task_recurrence", payloads, keys, n, now_ms, n_enqueued,
+                              err);
     }
     if (rc == 0)
         rc = store_commit(conn, err);

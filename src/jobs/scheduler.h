@@ -43,7 +43,7 @@ int scheduler_tick(struct scheduler *scheduler, struct store *store, int64_t now
  */
 int scheduler_remind(struct store_conn *conn, struct arena *arena, int64_t now_ms, size_t max,
                      size_t *n_enqueued, struct err *err);
-/* Due recurring tasks without a successor: a task_recurrence job each (key task_recurrence:<id>). */
+/* Due recurring tasks without a successor: a task_recurrence job each, key task_recurrence:<id>. */
 int scheduler_recur(struct store_conn *conn, struct arena *arena, int64_t now_ms, size_t max,
                     size_t *n_enqueued, struct err *err);
 /*

@@ -17,8 +17,8 @@ int sessions_sweep_run(struct job_context *ctx, const json_t *payload, struct er
     int rc = store_sessions_delete_ended(ctx->conn, ctx->arena, ctx->now_ms,
                                          ctx->settings->session_idle_ms, &n_sessions, err);
     if (rc == 0)
-        rc = store_jobs_delete_done(ctx->conn, ctx->arena, ctx->now_ms - DONE_JOBS_KEPT_MS,
-                                    &n_jobs, err);
+        rc = store_jobs_delete_done(ctx->conn, ctx->arena, ctx->now_ms - DONE_JOBS_KEPT_MS, &n_jobs,
+                                    err);
     if (rc == 0 && (n_sessions > 0 || n_jobs > 0))
         log_info("sessions_swept", "sessions=%lld jobs=%lld", (long long)n_sessions,
                  (long long)n_jobs);

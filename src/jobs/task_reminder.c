@@ -19,8 +19,8 @@ int task_reminder_run(struct job_context *ctx, const json_t *payload, struct err
     struct reminder_task task;
     if (!json_is_integer(task_id) || remind_at == NULL)
         return err_set(err, ERR_INTERNAL, "the payload wants task_id and remind_at");
-    int rc = store_reminder_task_get(ctx->conn, ctx->arena, json_integer_value(task_id), &task,
-                                     err);
+    int rc =
+        store_reminder_task_get(ctx->conn, ctx->arena, json_integer_value(task_id), &task, err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(err);
         return 0;

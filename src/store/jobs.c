@@ -19,6 +19,11 @@
 
 /* The longest last_error kept. */
 #define JOB_ERROR_MAX_BYTES 500
+/*
+ * Rows per INSERT of store_jobs_insert(): powers of two up to this, so that
+ * few distinct statements reach the connections' statement caches.
+ */
+#define JOBS_INSERT_CHUNK 64
 
 static const char *text_or_null(const struct store_value *v)
 {
@@ -34,26 +39,36 @@ static void add_skip_locked(struct sql_builder *sql, bool lock)
 
 /* ---- the queue ---- */
 
+/* "INSERT INTO jobs ... VALUES" with the n rows of jobs. */
+static void add_job_insert(struct sql_builder *sql, const struct job_new *jobs, size_t n)
+{
+    sql_add(sql, "INSERT INTO \"jobs\" (\"kind\", \"payload\", \"state\", \"run_at_ms\", "
+                 "\"max_attempts\", \"idempotency_key\", \"created_at_ms\") VALUES ");
+    for (size_t i = 0; i < n; i++) {
+        sql_add(sql, i > 0 ? ", (" : "(");
+        sql_param_cstr(sql, jobs[i].kind);
+        sql_add(sql, ", ");
+        sql_param_cstr(sql, jobs[i].payload);
+        sql_add(sql, ", 'queued', ");
+        sql_param_int(sql, jobs[i].run_at_ms);
+        sql_add(sql, ", ");
+        sql_param_int(sql, jobs[i].max_attempts);
+        sql_add(sql, ", ");
+        sql_param_text_or_null(sql, jobs[i].idempotency_key);
+        sql_add(sql, ", ");
+        sql_param_int(sql, jobs[i].now_ms);
+        sql_add(sql, ")");
+    }
+    sql_add(sql, " ON CONFLICT (\"idempotency_key\") DO NOTHING RETURNING \"id\"");
+}
+
 int store_job_insert(struct store_conn *conn, struct arena *arena, const struct job_new *job,
                      int64_t *id_out, bool *created, struct err *err)
 {
     struct sql_builder sql;
     struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_add(&sql, "INSERT INTO \"jobs\" (\"kind\", \"payload\", \"state\", \"run_at_ms\", "
-                  "\"max_attempts\", \"idempotency_key\", \"created_at_ms\") VALUES (");
-    sql_param_cstr(&sql, job->kind);
-    sql_add(&sql, ", ");
-    sql_param_cstr(&sql, job->payload);
-    sql_add(&sql, ", 'queued', ");
-    sql_param_int(&sql, job->run_at_ms);
-    sql_add(&sql, ", ");
-    sql_param_int(&sql, job->max_attempts);
-    sql_add(&sql, ", ");
-    sql_param_text_or_null(&sql, job->idempotency_key);
-    sql_add(&sql, ", ");
-    sql_param_int(&sql, job->now_ms);
-    sql_add(&sql, ") ON CONFLICT (\"idempotency_key\") DO NOTHING RETURNING \"id\"");
+    add_job_insert(&sql, job, 1);
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
@@ -61,6 +76,26 @@ int store_job_insert(struct store_conn *conn, struct arena *arena, const struct 
     if (id_out != NULL)
         *id_out = *created ? store_value_int(store_rows_at(&rows, 0, 0)) : 0;
     return 0;
+}
+
+int store_jobs_insert(struct store_conn *conn, struct arena *arena, const struct job_new *jobs,
+                      size_t n, size_t *n_created, struct err *err)
+{
+    size_t chunk = JOBS_INSERT_CHUNK;
+    int rc = 0;
+    *n_created = 0;
+    for (size_t at = 0; rc == 0 && at < n; at += chunk) {
+        while (chunk > n - at)
+            chunk /= 2;
+        struct sql_builder sql;
+        struct store_rows rows;
+        sql_init(&sql, arena, store_conn_dialect(conn));
+        add_job_insert(&sql, jobs + at, chunk);
+        rc = store_query(conn, arena, &sql, &rows, err);
+        if (rc == 0)
+            *n_created += rows.n_rows;
+    }
+    return rc;
 }
 
 int store_job_any_due(struct store_conn *conn, struct arena *arena, int64_t now_ms, bool *any,
@@ -185,9 +220,9 @@ int store_job_done(struct store_conn *conn, struct arena *arena, const struct jo
     return 0;
 }
 
-int store_job_retry_or_fail(struct store_conn *conn, struct arena *arena,
-                            const struct job_row *job, int64_t retry_at_ms, int64_t now_ms,
-                            const char *last_error, struct err *err)
+int store_job_retry_or_fail(struct store_conn *conn, struct arena *arena, const struct job_row *job,
+                            int64_t retry_at_ms, int64_t now_ms, const char *last_error,
+                            struct err *err)
 {
     size_t len = strlen(last_error);
     if (len > JOB_ERROR_MAX_BYTES)
@@ -349,7 +384,8 @@ int store_contacts_with_birthday(struct store_conn *conn, struct arena *arena,
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)
         return rc;
-    struct birthday_contact *contacts = arena_alloc_array(arena, rows.n_rows + 1, sizeof(*contacts));
+    struct birthday_contact *contacts =
+        arena_alloc_array(arena, rows.n_rows + 1, sizeof(*contacts));
     for (size_t r = 0; r < rows.n_rows; r++) {
         contacts[r].id = store_value_int(store_rows_at(&rows, r, 0));
         contacts[r].name = store_rows_at(&rows, r, 1)->text;

@@ -42,6 +42,13 @@ struct job_new {
 int store_job_insert(struct store_conn *conn, struct arena *arena, const struct job_new *job,
                      int64_t *id_out, bool *created, struct err *err);
 
+/*
+ * Inserts n queued jobs in a few statements, skipping those whose
+ * idempotency key exists; *n_created counts the new ones.
+ */
+int store_jobs_insert(struct store_conn *conn, struct arena *arena, const struct job_new *jobs,
+                      size_t n, size_t *n_created, struct err *err);
+
 /* Whether a job could be claimed at now_ms (a read, for idle polls outside a transaction). */
 int store_job_any_due(struct store_conn *conn, struct arena *arena, int64_t now_ms, bool *any,
                       struct err *err);
@@ -73,9 +80,9 @@ int store_job_done(struct store_conn *conn, struct arena *arena, const struct jo
  * retry_at_ms is 0; last_error kept either way. Nothing happens when the
  * claim is no longer the job's.
  */
-int store_job_retry_or_fail(struct store_conn *conn, struct arena *arena,
-                            const struct job_row *job, int64_t retry_at_ms, int64_t now_ms,
-                            const char *last_error, struct err *err);
+int store_job_retry_or_fail(struct store_conn *conn, struct arena *arena, const struct job_row *job,
+                            int64_t retry_at_ms, int64_t now_ms, const char *last_error,
+                            struct err *err);
 /* Deletes the jobs done before before_ms; *n_out counts them. */
 int store_jobs_delete_done(struct store_conn *conn, struct arena *arena, int64_t before_ms,
                            int64_t *n_out, struct err *err);

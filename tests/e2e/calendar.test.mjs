@@ -3,7 +3,8 @@
 // The checks: a meeting made through the API for tomorrow 10:00 UTC is dragged with the mouse
 // in the calendar's week view to another day and hour, and the API then has at and end_at
 // moved by exactly that much (its length kept); a synthetic .ics imported through the page's
-// "Import .ics" control is counted and shown in the calendar; on "My day" a task due today is
+// "Import .ics" control is counted and shown in the calendar; "Subscribe" shows a feed URL that
+// answers without signing in until "Revoke"; on "My day" a task due today is
 // listed, its timer started, found running again after a reload, stopped after about two
 // seconds, GET /time-entries has at least one second logged on it, and ticking it marks it done.
 // Run: (cd web && npm ci && npx vite build) && node --test tests/e2e/calendar.test.mjs
@@ -131,6 +132,22 @@ test('an .ics file imported through the page shows its meeting', () => scenario(
     const event = page.locator('[data-testid="calendar-event"]', { hasText: IMPORTED });
     await event.waitFor({ state: 'visible' });
     assert.equal(await event.getAttribute('data-kind'), 'meeting');
+}));
+
+test('"Subscribe" shows the feed URL once and "Revoke" ends it', () => scenario('feed', async () => {
+    await page.goto(`${srv.url}/calendar`);
+    await page.getByTestId('calendar-subscribe').click();
+    const url = (await page.getByTestId('calendar-feed-url').textContent()).trim();
+    assert.match(url, /\/ical\?token=/);
+    const feed = await srv.anon('GET', new URL(url, srv.url).pathname + new URL(url, srv.url).search);
+    assert.equal(feed.status, 200, 'the feed answers without signing in');
+    assert.match(feed.text, /BEGIN:VCALENDAR/);
+    await page.getByTestId('calendar-feed-close').click();
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId('calendar-revoke').click();
+    await page.getByTestId('calendar-subscribe').waitFor({ state: 'visible' });
+    await eventually(async () => (await srv.anon('GET', new URL(url, srv.url).pathname
+        + new URL(url, srv.url).search)).status === 404, 'the revoked feed to answer 404');
 }));
 
 test('my day lists a task due today, times it and marks it done', () => scenario('my-day', async () => {

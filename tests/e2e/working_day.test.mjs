@@ -304,14 +304,15 @@ test('reminders reach the bell without a reload; a click opens the task, "mark a
     await page.waitForURL(new RegExp(`/tasks/${first.id}$`));
     await assertText(page.getByTestId('record-title'), `Prepare the demo ${UNIQUE}`);
     await expectAttribute(page.getByTestId('bell'), 'data-unread', String(unread - 1));
-    const afterClick = await apiCall('GET', '/api/v1/notifications?limit=10', undefined, 200);
-    assert.equal(afterClick.data.find((n) => n.record && n.record.id === first.id).read, true);
+    await waitUntil('the clicked one read', async () => {
+        const list = await apiCall('GET', '/api/v1/notifications?limit=10', undefined, 200);
+        return list.data.find((n) => n.record && n.record.id === first.id).read === true;
+    });
 
     await page.getByTestId('bell-button').click();
     await page.getByTestId('bell-read-all').click();
     await expectAttribute(page.getByTestId('bell'), 'data-unread', '0');
     assert.equal(await page.getByTestId('bell-badge').count(), 0);
-    const afterAll = await apiCall('GET', '/api/v1/notifications?limit=10', undefined, 200);
-    assert.equal(afterAll.unread, 0);
+    await waitUntil('nothing unread', async () => (await apiCall('GET', '/api/v1/notifications?limit=10', undefined, 200)).unread === 0);
     assert.equal(await page.evaluate(() => window.__noReload), 'still here', 'still the same page');
 }));

@@ -37,7 +37,8 @@
                       fx->err.detail);                                                             \
     } while (0)
 
-static void sql_exec(struct fixture *fx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sql_exec(struct fixture *fx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void sql_exec(struct fixture *fx, const char *fmt, ...)
 {
@@ -51,7 +52,8 @@ static void sql_exec(struct fixture *fx, const char *fmt, ...)
 }
 
 /* The first column of the first row of a query, as an integer (text as a number). */
-static int64_t sql_int(struct fixture *fx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int64_t sql_int(struct fixture *fx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int64_t sql_int(struct fixture *fx, const char *fmt, ...)
 {
@@ -120,8 +122,8 @@ static bool job_claim(struct fixture *fx, int64_t now_ms, const char *worker, st
 {
     bool found = false;
     EXPECT_OK_AT(store_begin(fx->conn, &fx->err));
-    EXPECT_OK_AT(store_job_claim(fx->conn, fx->arena, now_ms, now_ms + LEASE_MS, worker, job, &found,
-                              &fx->err));
+    EXPECT_OK_AT(store_job_claim(fx->conn, fx->arena, now_ms, now_ms + LEASE_MS, worker, job,
+                                 &found, &fx->err));
     EXPECT_OK_AT(store_commit(fx->conn, &fx->err));
     return found;
 }
@@ -135,8 +137,9 @@ static const char *job_state(struct fixture *fx, int64_t id)
 static int record_run(struct job_context *ctx, const json_t *payload, struct err *err)
 {
     (void)payload;
-    const char *sql = arena_printf(ctx->arena, "INSERT INTO job_runs (job_id, worker) VALUES (%lld, '%s')",
-                                   (long long)ctx->job->id, ctx->job->locked_by);
+    const char *sql =
+        arena_printf(ctx->arena, "INSERT INTO job_runs (job_id, worker) VALUES (%lld, '%s')",
+                     (long long)ctx->job->id, ctx->job->locked_by);
     return store_exec(ctx->conn, ctx->arena, sql, err);
 }
 
@@ -232,8 +235,8 @@ TEST(jobs_enqueue_queues_a_job_once_per_idempotency_key)
     EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "task_reminder", payload, T0, "task_reminder:7:x",
                            &created, &fx.err));
     EXPECT(created);
-    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "task_reminder", payload, T0 + 5,
-                           "task_reminder:7:x", &created, &fx.err));
+    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "task_reminder", payload, T0 + 5, "task_reminder:7:x",
+                           &created, &fx.err));
     EXPECT(!created);
     EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs"), 1);
     EXPECT_STR_EQ(sql_text_of(&fx, "SELECT state FROM jobs"), "queued");
@@ -243,12 +246,40 @@ TEST(jobs_enqueue_queues_a_job_once_per_idempotency_key)
     EXPECT_INT_EQ(sql_int(&fx, "SELECT max_attempts FROM jobs"), 5);
     EXPECT_INT_EQ(sql_int(&fx, "SELECT attempts FROM jobs"), 0);
     /* Without a key, every call makes a job. */
-    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), T0,
-                           NULL, &created, &fx.err));
-    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), T0,
-                           NULL, &created, &fx.err));
+    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), T0, NULL,
+                           &created, &fx.err));
+    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), T0, NULL,
+                           &created, &fx.err));
     EXPECT(created);
     EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs WHERE kind = 'sessions_sweep'"), 2);
+    fixture_close(&fx);
+}
+
+TEST(store_jobs_insert_inserts_many_in_chunks_and_skips_the_keys_it_has)
+{
+    struct fixture fx;
+    fixture_open(&fx, true);
+    struct job_new jobs[100];
+    for (int i = 0; i < 100; i++)
+        jobs[i] = (struct job_new){
+            .kind = "record",
+            .payload = arena_printf(fx.arena, "{\"n\":%d}", i),
+            .run_at_ms = T0 + i,
+            .max_attempts = 2,
+            .idempotency_key = arena_printf(fx.arena, "record:%d", i),
+            .now_ms = T0,
+        };
+    size_t n_created = 0;
+    EXPECT_OK(store_jobs_insert(fx.conn, fx.arena, jobs + 10, 10, &n_created, &fx.err));
+    EXPECT_INT_EQ(n_created, 10);
+    EXPECT_OK(store_jobs_insert(fx.conn, fx.arena, jobs, 100, &n_created, &fx.err));
+    EXPECT_INT_EQ(n_created, 90);
+    EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs"), 100);
+    EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(DISTINCT payload) FROM jobs"), 100);
+    EXPECT_STR_EQ(sql_text_of(&fx, "SELECT payload FROM jobs WHERE idempotency_key = 'record:99'"),
+                  "{\"n\":99}");
+    EXPECT_INT_EQ(sql_int(&fx, "SELECT run_at_ms FROM jobs WHERE idempotency_key = 'record:99'"),
+                  T0 + 99);
     fixture_close(&fx);
 }
 
@@ -284,8 +315,9 @@ TEST(job_claim_takes_the_oldest_due_job_under_a_lease)
     EXPECT_STR_EQ(job_state(&fx, first), "running");
     EXPECT_STR_EQ(sql_text_of(&fx, "SELECT locked_by FROM jobs WHERE id = %lld", (long long)first),
                   "w:1:0");
-    EXPECT_INT_EQ(sql_int(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld", (long long)first),
-                  T0 + LEASE_MS);
+    EXPECT_INT_EQ(
+        sql_int(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld", (long long)first),
+        T0 + LEASE_MS);
     EXPECT(job_claim(&fx, T0, "w:1:0", &job));
     EXPECT_INT_EQ(job.id, later);
     /* The third is not due yet, the first two are leased. */
@@ -316,9 +348,9 @@ TEST(job_done_writes_only_while_the_claim_is_the_jobs)
     EXPECT_STR_EQ(job_state(&fx, id), "done");
     EXPECT_INT_EQ(sql_int(&fx, "SELECT finished_at_ms FROM jobs WHERE id = %lld", (long long)id),
                   T0 + LEASE_MS + 3);
-    EXPECT_STR_EQ(sql_text_of(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld",
-                              (long long)id),
-                  "(null)");
+    EXPECT_STR_EQ(
+        sql_text_of(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld", (long long)id),
+        "(null)");
     fixture_close(&fx);
 }
 
@@ -355,9 +387,9 @@ TEST(job_queue_run_one_rolls_a_failure_back_and_retries_with_backoff_until_it_fa
                   T0 + 2000);
     EXPECT_STR_EQ(sql_text_of(&fx, "SELECT last_error FROM jobs WHERE id = %lld", (long long)id),
                   "the mail server said no");
-    EXPECT_STR_EQ(sql_text_of(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld",
-                              (long long)id),
-                  "(null)");
+    EXPECT_STR_EQ(
+        sql_text_of(&fx, "SELECT locked_until_ms FROM jobs WHERE id = %lld", (long long)id),
+        "(null)");
     /* Not before its backoff. */
     EXPECT_INT_EQ(run_one(&fx, &queue, T0 + 1999), JOB_NONE);
     EXPECT_INT_EQ(run_one(&fx, &queue, T0 + 2000), JOB_RETRY);
@@ -411,9 +443,9 @@ TEST(a_job_whose_worker_died_runs_again_once_its_lease_runs_out)
     EXPECT_INT_EQ(run_one(&fx, &queue, T0 + LEASE_MS + 1), JOB_DONE);
     EXPECT_STR_EQ(job_state(&fx, id), "done");
     EXPECT_INT_EQ(sql_int(&fx, "SELECT attempts FROM jobs WHERE id = %lld", (long long)id), 2);
-    EXPECT_STR_EQ(sql_text_of(&fx, "SELECT worker FROM job_runs WHERE job_id = %lld",
-                              (long long)id),
-                  "b:2:0");
+    EXPECT_STR_EQ(
+        sql_text_of(&fx, "SELECT worker FROM job_runs WHERE job_id = %lld", (long long)id),
+        "b:2:0");
     fixture_close(&fx);
 }
 
@@ -474,7 +506,8 @@ TEST(two_workers_sharing_200_jobs_never_run_one_twice)
     err_clear(&fx.err);
     struct store *store = store_open(&options, &fx.err);
     EXPECT(store != NULL);
-    struct worker_arg args[2] = {{.store = store, .name = "w:1:0"}, {.store = store, .name = "w:1:1"}};
+    struct worker_arg args[2] = {{.store = store, .name = "w:1:0"},
+                                 {.store = store, .name = "w:1:1"}};
     pthread_t threads[2];
     for (int i = 0; i < 2; i++)
         EXPECT_INT_EQ(pthread_create(&threads[i], NULL, worker_main, &args[i]), 0);
@@ -642,8 +675,8 @@ static void run_birthdays(struct fixture *fx, const char *date)
 {
     bool created = false;
     EXPECT_OK_AT(jobs_enqueue(fx->conn, fx->arena, "birthdays",
-                           keep(fx, json_pack("{s:s}", "date", date)), clock_now_ms(),
-                           arena_printf(fx->arena, "birthdays:%s", date), &created, &fx->err));
+                              keep(fx, json_pack("{s:s}", "date", date)), clock_now_ms(),
+                              arena_printf(fx->arena, "birthdays:%s", date), &created, &fx->err));
     struct job_queue queue = builtin_queue();
     EXPECT_INT_EQ(run_one(fx, &queue, clock_now_ms()), JOB_DONE);
 }
@@ -721,13 +754,14 @@ TEST(sessions_sweep_deletes_ended_sessions_and_old_done_jobs)
     sql_exec(&fx, "UPDATE jobs SET state = 'failed', finished_at_ms = %lld WHERE id = %lld",
              (long long)(now - week - 1), (long long)old_failed);
     bool created = false;
-    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), now,
-                           NULL, &created, &fx.err));
+    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "sessions_sweep", keep(&fx, json_object()), now, NULL,
+                           &created, &fx.err));
     struct job_queue queue = builtin_queue();
     EXPECT_INT_EQ(run_one(&fx, &queue, now), JOB_DONE);
     EXPECT_STR_EQ(sql_text_of(&fx, "SELECT token_hash FROM sessions"), "a");
     EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM sessions"), 1);
-    EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs WHERE id = %lld", (long long)old_done), 0);
+    EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs WHERE id = %lld", (long long)old_done),
+                  0);
     EXPECT_INT_EQ(sql_int(&fx, "SELECT COUNT(*) FROM jobs WHERE id IN (%lld, %lld)",
                           (long long)recent_done, (long long)old_failed),
                   2);
@@ -759,8 +793,8 @@ TEST(quotes_expire_expires_sent_quotes_past_valid_until_with_an_audit_entry)
                   "VALUES (5, 901, 'EUR', 'sent', 'x', 'x')");
     int64_t now = clock_now_ms();
     bool created = false;
-    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "quotes_expire", keep(&fx, json_object()), now,
-                           NULL, &created, &fx.err));
+    EXPECT_OK(jobs_enqueue(fx.conn, fx.arena, "quotes_expire", keep(&fx, json_object()), now, NULL,
+                           &created, &fx.err));
     struct job_queue queue = builtin_queue();
     EXPECT_INT_EQ(run_one(&fx, &queue, now), JOB_DONE);
     EXPECT_STR_EQ(sql_text_of(&fx, "SELECT status FROM quotes WHERE id = 1"), "expired");

@@ -38,8 +38,10 @@ static int parse(struct arena *arena, const char *text, struct ical_import *out,
 /* A calendar around the given VEVENT lines. */
 static const char *calendar(struct arena *arena, const char *events)
 {
-    return arena_printf(arena, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n%s"
-                               "END:VCALENDAR\r\n", events);
+    return arena_printf(arena,
+                        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n%s"
+                        "END:VCALENDAR\r\n",
+                        events);
 }
 
 static bool has_warning(const struct ical_import *im, const char *needle)
@@ -278,8 +280,10 @@ TEST(ical_import_refuses_more_than_the_caps)
     buf_init(&text, (size_t)8 << 20);
     EXPECT_INT_EQ(buf_append_str(&text, "BEGIN:VCALENDAR\r\n"), 0);
     for (int i = 0; i <= ICAL_MAX_EVENTS; i++)
-        EXPECT_INT_EQ(buf_printf(&text, "BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260101T100000Z\r\n"
-                                        "END:VEVENT\r\n", i),
+        EXPECT_INT_EQ(buf_printf(&text,
+                                 "BEGIN:VEVENT\r\nUID:%d\r\nDTSTART:20260101T100000Z\r\n"
+                                 "END:VEVENT\r\n",
+                                 i),
                       0);
     EXPECT_INT_EQ(buf_append_str(&text, "END:VCALENDAR\r\n"), 0);
     EXPECT_INT_EQ(parse(arena, buf_cstr(&text), &im, &err), -ERR_TOO_LARGE);
@@ -437,22 +441,23 @@ TEST(ical_import_leaves_out_cancelled_and_backwards_events_and_to_dos)
     arena_free(arena);
 }
 
-TEST(ical_import_reads_lf_lines_lower_case_folding_a_bom_and_several_calendars)
+TEST(ical_import_reads_lf_lines_lower_case_folding_inside_a_character_a_bom_and_calendars)
 {
     struct arena *arena = arena_new();
     struct ical_import im;
     struct err err;
-    const char *text = "\xEF\xBB\xBF" "begin:vcalendar\nbegin:vevent\nuid:one\n"
+    const char *text = "\xEF\xBB\xBF"
+                       "begin:vcalendar\nbegin:vevent\nuid:one\n"
                        "dtstart:20260101T100000Z\nsummary:a long title that is fol\n"
-                       " ded here\nATTENDEE;CN=\"Doe, J\n ane\":mailto:j@example.com\n"
+                       " ded here \xc3\n \xa9\nATTENDEE;CN=\"Doe, J\n ane\":mailto:j@example.com\n"
                        "end:vevent\nend:vcalendar\n"
                        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:two\r\n"
                        "DTSTART;VALUE=DATE:20260105\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n\r\n";
     EXPECT_INT_EQ(parse(arena, text, &im, &err), 0);
     EXPECT_INT_EQ(im.n_events, 2);
-    EXPECT_STR_EQ(im.events[0].summary, "a long title that is folded here");
+    EXPECT_STR_EQ(im.events[0].summary, "a long title that is folded here \xc3\xa9");
     EXPECT_STR_EQ(im.events[1].uid, "two");
-    EXPECT_INT_EQ(im.events[1].line, 12);
+    EXPECT_INT_EQ(im.events[1].line, 13);
     EXPECT(im.events[1].all_day);
     EXPECT_STR_EQ(iso(im.events[1].end_ms), "2026-01-06T00:00:00.000Z");
     arena_free(arena);

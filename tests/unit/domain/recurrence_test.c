@@ -56,8 +56,8 @@ TEST(recurrence_weekly_at_nine_stays_at_nine_berlin_time_across_both_clock_chang
                                      ms_of("2026-11-10T00:00:00Z"), out, COUNT(out), &n, &err),
                   0);
     EXPECT_INT_EQ(n, 35);
-    EXPECT_STR_EQ(text_of(out[1]), "2026-03-23T08:00:00.000Z"); /* 09:00 CET */
-    EXPECT_STR_EQ(text_of(out[2]), "2026-03-30T07:00:00.000Z"); /* 09:00 CEST */
+    EXPECT_STR_EQ(text_of(out[1]), "2026-03-23T08:00:00.000Z");  /* 09:00 CET */
+    EXPECT_STR_EQ(text_of(out[2]), "2026-03-30T07:00:00.000Z");  /* 09:00 CEST */
     EXPECT_STR_EQ(text_of(out[32]), "2026-10-26T08:00:00.000Z"); /* 09:00 CET again */
     for (size_t i = 0; i < n; i++) {
         struct zone_time local;
@@ -93,14 +93,14 @@ TEST(recurrence_until_is_inclusive_and_in_utc)
     int64_t start = ms_of("2026-03-16T09:00:00+01:00");
     /* 2026-04-06 09:00 CEST is 07:00 UTC: the last occurrence. */
     EXPECT_INT_EQ(recurrence_between("FREQ=WEEKLY;UNTIL=20260406T070000Z", start, "Europe/Berlin",
-                                     NULL, 0, start, start + 100 * MS_PER_DAY, out, COUNT(out),
-                                     &n, &err),
+                                     NULL, 0, start, start + 100 * MS_PER_DAY, out, COUNT(out), &n,
+                                     &err),
                   0);
     EXPECT_INT_EQ(n, 4);
     EXPECT_STR_EQ(text_of(out[3]), "2026-04-06T07:00:00.000Z");
     EXPECT_INT_EQ(recurrence_between("FREQ=WEEKLY;UNTIL=20260406T065959Z", start, "Europe/Berlin",
-                                     NULL, 0, start, start + 100 * MS_PER_DAY, out, COUNT(out),
-                                     &n, &err),
+                                     NULL, 0, start, start + 100 * MS_PER_DAY, out, COUNT(out), &n,
+                                     &err),
                   0);
     EXPECT_INT_EQ(n, 3);
 }
@@ -151,19 +151,19 @@ TEST(recurrence_next_is_strictly_after_and_ends_with_the_series)
     bool found = false;
     err_clear(&err);
     int64_t start = ms_of("2026-03-16T09:00:00+01:00");
-    EXPECT_INT_EQ(recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", start, &next,
-                                  &found, &err),
-                  0);
+    EXPECT_INT_EQ(
+        recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", start, &next, &found, &err),
+        0);
     EXPECT(found);
     EXPECT_STR_EQ(text_of(next), "2026-03-23T08:00:00.000Z");
-    EXPECT_INT_EQ(recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", next, &next,
-                                  &found, &err),
-                  0);
+    EXPECT_INT_EQ(
+        recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", next, &next, &found, &err),
+        0);
     EXPECT(found);
     EXPECT_STR_EQ(text_of(next), "2026-03-30T07:00:00.000Z");
-    EXPECT_INT_EQ(recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", next, &next,
-                                  &found, &err),
-                  0);
+    EXPECT_INT_EQ(
+        recurrence_next("FREQ=WEEKLY;COUNT=3", start, "Europe/Berlin", next, &next, &found, &err),
+        0);
     EXPECT(!found);
     /* Years into a series without an end. */
     EXPECT_INT_EQ(recurrence_next("FREQ=MONTHLY;BYDAY=1TU", ms_of("2012-10-02T10:00:00-07:00"),
@@ -203,6 +203,7 @@ TEST(recurrence_check_refuses_what_is_not_a_rule)
     EXPECT_CONTAINS(refusal("FREQ=WEEKLY;BYDAY=XX"), "BYDAY");
     EXPECT_CONTAINS(refusal("FREQ=MONTHLY;BYMONTHDAY=5x"), "BYMONTHDAY");
     EXPECT_CONTAINS(refusal("FREQ=WEEKLY;WKST=XY"), "WKST");
+    EXPECT_CONTAINS(refusal("FREQ=MONTHLY;BYSETPOS=-2"), "BYSETPOS needs another BY part");
 }
 
 TEST(recurrence_check_accepts_ordinary_rules)
@@ -224,8 +225,8 @@ TEST(recurrence_between_refuses_an_unknown_zone)
     int64_t out[2];
     size_t n = 0;
     err_clear(&err);
-    EXPECT_INT_EQ(recurrence_between("FREQ=DAILY", 0, "Nowhere/Middle", NULL, 0, 0, MS_PER_DAY,
-                                     out, COUNT(out), &n, &err),
+    EXPECT_INT_EQ(recurrence_between("FREQ=DAILY", 0, "Nowhere/Middle", NULL, 0, 0, MS_PER_DAY, out,
+                                     COUNT(out), &n, &err),
                   -ERR_VALIDATION);
     EXPECT_STR_EQ(err.fields[0].field, "time_zone");
 }

@@ -89,8 +89,7 @@ TEST(zone_day_bounds_refuses_a_bad_date_or_zone_naming_the_field)
                   -ERR_VALIDATION);
     EXPECT_STR_EQ(err.fields[0].field, "date");
     err_clear(&err);
-    EXPECT_INT_EQ(zone_day_bounds("Mars/Olympus", "2026-02-03", &from, &to, &err),
-                  -ERR_VALIDATION);
+    EXPECT_INT_EQ(zone_day_bounds("Mars/Olympus", "2026-02-03", &from, &to, &err), -ERR_VALIDATION);
     EXPECT_STR_EQ(err.fields[0].field, "time_zone");
 }
 

@@ -13,8 +13,13 @@ import { useMenu } from './useMenu.js';
 
 export const POLL_MS = 15_000;
 
-const ICONS = { task_reminder: '⏰', task_assigned: '📋', birthday: '🎂' };
+const ICONS = { task_reminder: '◷', task_assigned: '☑', birthday: '✿' };
 const PAGES = new Set(['activities', 'tasks', 'contacts', 'companies', 'deals', 'leads', 'quotes']);
+
+/** A summary with the ISO times the server writes in it shown in local time. */
+function summaryText(text) {
+    return String(text || '').replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/g, (iso) => formatDateTime(iso));
+}
 
 /** The app page of a notification's record, or null. */
 function recordPath(n) {
@@ -108,7 +113,10 @@ export function NotificationBell({ onNavigate }) {
         <button type="button" class="bell-button" ref=${button} onClick=${onToggle} data-testid="bell-button"
                 aria-expanded=${open ? 'true' : 'false'} aria-controls="bell-list"
                 aria-label=${t('bell.label', { n: unread })} title=${t('bell.title')}>
-            <span aria-hidden="true">🔔</span>
+            <svg class="bell-svg" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+                    stroke-width="2" stroke-linejoin="round" aria-hidden="true" focusable="false">
+                <path d="M6 16v-5a6 6 0 0 1 12 0v5l2 2H4z" /><path d="M10 20.5a2 2 0 0 0 4 0" />
+            </svg>
             ${unread > 0 && html`<span class="bell-badge" data-testid="bell-badge" aria-hidden="true">
                 ${unread > 99 ? '99+' : unread}</span>`}
         </button>
@@ -126,10 +134,10 @@ export function NotificationBell({ onNavigate }) {
                 ${items.map((n) => html`<li key=${n.id}>
                     <a href=${recordPath(n) || '#'} class=${`bell-item${n.read ? '' : ' unread'}`} onClick=${(e) => openOne(e, n)}
                             data-testid="bell-item" data-kind=${n.kind} data-read=${n.read ? 'true' : 'false'}>
-                        <span class="bell-icon" aria-hidden="true">${ICONS[n.kind] || '🔔'}</span>
+                        <span class="bell-icon" aria-hidden="true">${ICONS[n.kind] || '•'}</span>
                         <span class="bell-text">
                             <span class="visually-hidden">${has(`bell.kind.${n.kind}`) ? t(`bell.kind.${n.kind}`) : n.kind}: </span>
-                            <span class="bell-summary" data-testid="bell-summary">${n.summary}</span>
+                            <span class="bell-summary" data-testid="bell-summary">${summaryText(n.summary)}</span>
                             <time class="muted" datetime=${n.at}>${formatDateTime(n.at)}</time>
                         </span>
                         ${!n.read && html`<span class="visually-hidden">${t('bell.unread')}</span>`}

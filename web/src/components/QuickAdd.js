@@ -18,10 +18,10 @@ export const LINK_FIELDS = { contacts: 'contact_id', companies: 'company_id', de
 export const REMIND_BEFORE = [0, 15, 60, 1440];
 
 const KINDS = [
-    { kind: 'call', icon: '📞', entity: 'activities' },
-    { kind: 'note', icon: '📝', entity: 'activities' },
-    { kind: 'meeting', icon: '👥', entity: 'activities' },
-    { kind: 'task', icon: '☑️', entity: 'tasks' },
+    { kind: 'call', icon: '☎', entity: 'activities' },
+    { kind: 'note', icon: '✎', entity: 'activities' },
+    { kind: 'meeting', icon: '◷', entity: 'activities' },
+    { kind: 'task', icon: '☑', entity: 'tasks' },
 ];
 
 function nextHour() {

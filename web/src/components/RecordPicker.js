@@ -8,6 +8,9 @@ import { listRecords } from '../api.js';
 import { recordName } from '../entities.js';
 import { t } from '../i18n/index.js';
 
+/* The field each collection is sorted by when nothing is typed: its name. */
+const SORT_BY_NAME = { deals: 'title', leads: 'name', tasks: 'title', activities: '-at', quotes: '-id' };
+
 export function RecordPicker({ id, entity = 'companies', value, onChange, multiple, withRole,
                                excludeId, excludeIds, invalid, describedBy, placeholder }) {
     const chosen = multiple ? (Array.isArray(value) ? value : []) : value ? [value] : [];
@@ -26,7 +29,7 @@ export function RecordPicker({ id, entity = 'companies', value, onChange, multip
             try {
                 const page = await listRecords(entity, {
                     q: text.trim() || undefined, limit: 10,
-                    sort: text.trim() ? undefined : 'name',
+                    sort: text.trim() ? undefined : SORT_BY_NAME[entity] || 'name',
                 }, ctrl.signal);
                 const taken = new Set([...chosen.map((c) => c.id), ...(excludeIds || [])]);
                 setOptions((page.data || []).filter((r) => !taken.has(r.id) && r.id !== excludeId));

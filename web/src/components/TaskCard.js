@@ -27,7 +27,7 @@ export function TaskRow({ task, now, busy, canUpdate, onToggle, nameOf }) {
         <td class="col-check"><${DoneBox} task=${task} busy=${busy} onToggle=${onToggle} disabled=${!canUpdate} /></td>
         <td data-label=${t('task.title')} class="col-name">
             <${Link} href=${`/tasks/${task.id}`} class="record-link" data-testid="task-title">${task.title}<//>
-            ${task.rrule && html` <span class="muted" title=${task.rrule} aria-label=${t('task.recurring')}>🔁</span>`}
+            ${task.rrule && html` <span class="muted" title=${task.rrule} aria-label=${t('task.recurring')}>↻</span>`}
             ${Array.isArray(task.checklist) && task.checklist.length > 0 && html` <span class="muted small">
                 ☑ ${task.checklist.filter((x) => x.done).length}/${task.checklist.length}</span>`}
         </td>
@@ -64,7 +64,7 @@ export function BoardCard({ task, now, column, columns, busy, canMove, onMove, o
         ${task.due_at && html`<time class="small muted" datetime=${task.due_at}>${formatDateTime(task.due_at)}</time>`}
         <div class="task-card-meta">
             <${Priority} value=${task.priority} />
-            ${task.rrule && html`<span class="muted" aria-label=${t('task.recurring')} title=${task.rrule}>🔁</span>`}
+            ${task.rrule && html`<span class="muted" aria-label=${t('task.recurring')} title=${task.rrule}>↻</span>`}
             <${TaskLinks} task=${task} nameOf=${nameOf} />
         </div>
         ${canMove && targets.length > 0 && html`<select class="card-move" aria-label=${t('task.moveTo', { title: task.title })}

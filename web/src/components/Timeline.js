@@ -27,8 +27,8 @@ export const KIND_GROUPS = [
 ];
 
 export const KIND_ICONS = {
-    call: '📞', meeting: '👥', email: '✉️', note: '📝', claim: '⚠️', order: '🛒', sms: '💬', chat: '💬',
-    task: '☑️', stage: '➡️', quote: '📄', change: '✏️', created: '✨',
+    call: '☎', meeting: '◷', email: '✉', note: '✎', claim: '⚠', order: '▣', sms: '✆', chat: '✍',
+    task: '☑', stage: '➜', quote: '▤', change: '✐', created: '✚',
 };
 
 const RECORD_PAGES = new Set(['activities', 'contacts', 'companies', 'deals', 'leads', 'quotes', 'tasks']);
@@ -101,7 +101,7 @@ function Detail({ item }) {
     case 'meeting':
         return html`${line([
             d.at && d.end_at ? `${formatDateTime(d.at)} – ${formatDateTime(d.end_at)}` : null,
-            d.place ? `📍 ${d.place}` : null,
+            d.place ? `⚲ ${d.place}` : null,
         ])}${body}`;
     case 'task':
         return line([

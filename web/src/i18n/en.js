@@ -238,6 +238,10 @@ export default {
     'password.mismatch': 'The passwords do not match.',
 
     'profile.title': 'My profile and security',
+    'profile.timeZone': 'Time zone',
+    'profile.timeZoneHint': 'Your day, overdue tasks and recurring tasks follow this time zone.',
+    'profile.useBrowserZone': 'Use this computer\'s ({zone})',
+    'profile.saved': 'Saved',
     'user.name': 'Name',
     'user.email': 'E-mail',
     'user.role': 'Role',

@@ -240,6 +240,10 @@ export default {
     'password.mismatch': 'Пароли не совпадают.',
 
     'profile.title': 'Профиль и безопасность',
+    'profile.timeZone': 'Часовой пояс',
+    'profile.timeZoneHint': 'По этому поясу считаются ваш день, просроченные и повторяющиеся задачи.',
+    'profile.useBrowserZone': 'Как на этом компьютере ({zone})',
+    'profile.saved': 'Сохранено',
     'user.name': 'Имя',
     'user.email': 'Эл. почта',
     'user.role': 'Роль',

@@ -175,6 +175,57 @@ function TwoFactor({ user }) {
     </section>`;
 }
 
+/* The zones the browser knows (Intl), with the account's own first when the list lacks it. */
+function zoneNames(current) {
+    let names = [];
+    try {
+        names = Intl.supportedValuesOf('timeZone');
+    } catch {
+        names = ['UTC', Intl.DateTimeFormat().resolvedOptions().timeZone];
+    }
+    if (!names.includes('UTC')) names = ['UTC', ...names];
+    return names.includes(current) ? names : [current, ...names];
+}
+
+/* The account's time zone: days, reminders' "today" and recurrences are reckoned in it. */
+function TimeZoneForm({ user }) {
+    const [zone, setZone] = useState(user.time_zone || 'UTC');
+    const [error, setError] = useState(null);
+    const [saved, setSaved] = useState(false);
+    const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const errs = formErrors(error, new Set(['time_zone']), {});
+
+    async function save(e) {
+        e.preventDefault();
+        setError(null);
+        setSaved(false);
+        try {
+            await api.patch('/auth/me', { time_zone: zone });
+            await loadSession();
+            setSaved(true);
+        } catch (err) {
+            setError(err);
+        }
+    }
+    return html`<form class="card-section" onSubmit=${save} data-testid="time-zone-form">
+        <h2>${t('profile.timeZone')}</h2>
+        ${errs.top.length > 0 && html`<${ErrorBanner} messages=${errs.top} />`}
+        <${FormField} id="field-time_zone" label=${t('profile.timeZone')} errors=${errs.fields.time_zone}
+                hint=${t('profile.timeZoneHint')}>
+            <select id="field-time_zone" value=${zone} onChange=${(e) => setZone(e.currentTarget.value)}
+                    data-testid="time-zone-select" ...${errorAttrs('field-time_zone', errs.fields.time_zone)}>
+                ${zoneNames(zone).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
+            </select>
+        <//>
+        <div class="form-actions">
+            ${browser && browser !== zone && html`<button type="button" class="btn" data-testid="time-zone-browser"
+                onClick=${() => setZone(browser)}>${t('profile.useBrowserZone', { zone: browser })}</button>`}
+            <button type="submit" class="btn btn-primary" data-testid="time-zone-save">${t('action.save')}</button>
+            ${saved && html`<span class="muted" role="status" data-testid="time-zone-saved">${t('profile.saved')}</span>`}
+        </div>
+    </form>`;
+}
+
 export function ProfilePage() {
     const { me } = useSession();
     useTitle(t('profile.title'));
@@ -196,6 +247,7 @@ export function ProfilePage() {
                 <${Prop} name="user-last-sign-in" label=${t('user.lastSignIn')}>${u.last_sign_in_at && formatDateTime(u.last_sign_in_at)}<//>
             </dl>
         </section>
+        <${TimeZoneForm} user=${u} />
         <${PasswordForm} />
         <${TwoFactor} user=${u} />
     </section>`;
