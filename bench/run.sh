@@ -373,4 +373,5 @@ fi
 if [ "$SCHEDULER" = 1 ]; then
     BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/scheduler.sh
 fi
+BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/timeline.sh
 cat "$REPORT"

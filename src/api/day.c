@@ -10,6 +10,7 @@
  */
 #include "api/api.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/body.h"
@@ -20,6 +21,7 @@
 #include "domain/effectiveness.h"
 #include "domain/entity.h"
 #include "domain/list_cursor.h"
+#include "domain/recurrence.h"
 #include "domain/zone.h"
 #include "store/day.h"
 #include "store/store.h"
@@ -32,6 +34,8 @@
 #define REPORT_DONE_TASKS_MAX 200 /* done_tasks of the task report */
 #define ENTRIES_DEFAULT_LIMIT 100
 #define ENTRIES_MAX_LIMIT 500
+#define DAY_MAX_EXDATES 500     /* as many as an activity may hold */
+#define DAY_MAX_OCCURRENCES 48  /* occurrences of one meeting within a day */
 #define ENTRIES_SORT "started_at" /* what the entries' cursors are made for */
 #define ENTRY_NOTE_MAX_CHARS 1000
 #define ENTRY_MAX_SECONDS 86400
@@ -175,6 +179,88 @@ static int day_list(struct http_request *req, struct store_conn *conn, const str
     return 0;
 }
 
+/* The occurrences of one recurring meeting within [from_ms, to_ms), its own start left out. */
+static int meeting_occurrences(struct http_request *req, const json_t *meeting, const char *zone,
+                               int64_t from_ms, int64_t to_ms, json_t *out)
+{
+    const char *rrule = json_string_value(json_object_get(meeting, "rrule"));
+    const char *at = json_string_value(json_object_get(meeting, "at"));
+    const char *own_zone = json_string_value(json_object_get(meeting, "time_zone"));
+    int64_t start_ms, end_ms = 0, exdates[DAY_MAX_EXDATES], starts[DAY_MAX_OCCURRENCES];
+    size_t n_exdates = 0, n = 0, i;
+    json_t *item;
+    if (rrule == NULL || at == NULL || clock_parse_datetime(at, strlen(at), &start_ms) < 0)
+        return 0;
+    const char *end = json_string_value(json_object_get(meeting, "end_at"));
+    if (end != NULL && clock_parse_datetime(end, strlen(end), &end_ms) < 0)
+        end_ms = 0;
+    json_array_foreach(json_object_get(meeting, "exdates"), i, item)
+    {
+        const char *text = json_string_value(item);
+        if (n_exdates < DAY_MAX_EXDATES && text != NULL &&
+            clock_parse_datetime(text, strlen(text), &exdates[n_exdates]) == 0)
+            n_exdates++;
+    }
+    int rc = recurrence_between(rrule, start_ms, own_zone != NULL ? own_zone : zone, exdates,
+                                n_exdates, from_ms, to_ms, starts, DAY_MAX_OCCURRENCES, &n,
+                                &req->err);
+    for (size_t k = 0; rc == 0 && k < n; k++) {
+        if (starts[k] == start_ms)
+            continue;
+        json_t *copy = json_deep_copy(meeting);
+        json_object_set_new(copy, "at", json_string(datetime_text(req, starts[k])));
+        if (end_ms > start_ms)
+            json_object_set_new(copy, "end_at",
+                                json_string(datetime_text(req, starts[k] + end_ms - start_ms)));
+        json_object_set_new(copy, "occurrence_of", json_string(at));
+        json_array_append_new(out, copy);
+    }
+    return rc;
+}
+
+static int by_at(const void *a, const void *b)
+{
+    const char *x = json_string_value(json_object_get(*(json_t *const *)a, "at"));
+    const char *y = json_string_value(json_object_get(*(json_t *const *)b, "at"));
+    return strcmp(x != NULL ? x : "", y != NULL ? y : "");
+}
+
+/*
+ * Adds to body.meetings the occurrences within the day of the caller's
+ * recurring meetings that started before it (each a copy of the meeting
+ * with at/end_at of the occurrence and occurrence_of its first start), by at.
+ */
+static int day_recurring_meetings(struct http_request *req, struct store_conn *conn,
+                                  const char *zone, int64_t from_ms, int64_t to_ms, json_t *body)
+{
+    json_t *found = api_keep(req, json_object());
+    int rc = day_list(req, conn, &entity_activities,
+                      arena_printf(req->arena,
+                                   "owner_id = me() and type = \"meeting\" and rrule is not null "
+                                   "and at < \"%s\"",
+                                   datetime_text(req, to_ms)),
+                      "at", found, "series");
+    json_t *meetings = json_object_get(body, "meetings");
+    size_t i;
+    json_t *meeting;
+    json_array_foreach(json_object_get(found, "series"), i, meeting)
+    {
+        if (rc == 0)
+            rc = meeting_occurrences(req, meeting, zone, from_ms, to_ms, meetings);
+    }
+    size_t n = json_array_size(meetings);
+    if (rc < 0 || n < 2)
+        return rc;
+    json_t **items = arena_alloc_array(req->arena, n, sizeof(*items));
+    for (i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(meetings, i));
+    qsort(items, n, sizeof(*items), by_at);
+    json_array_clear(meetings);
+    for (i = 0; i < n; i++)
+        json_array_append_new(meetings, items[i]);
+    return 0;
+}
+
 static json_t *running_json(const json_t *entry)
 {
     if (entry == NULL)
@@ -221,6 +307,8 @@ int day_get(struct http_request *req, struct http_response *res)
                                    "at < \"%s\"",
                                    from, to),
                       "at", body, "meetings");
+    if (rc == 0)
+        rc = day_recurring_meetings(req, conn, me.time_zone, from_ms, to_ms, body);
     if (rc == 0)
         rc = day_list(req, conn, &entity_activities,
                       arena_printf(req->arena,

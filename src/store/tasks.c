@@ -1,10 +1,11 @@
 /*
  * The successor of a recurring task (see tasks.h). The series' rule is
  * expanded from its first due time in its owner's time zone, so a task due
- * at 09:00 stays at 09:00 local time across daylight-saving changes. The
- * unique index on (series_id, due_at) makes the successor once, whoever
- * asks first; the predecessor is marked next_created in the same
- * transaction.
+ * at 09:00 stays at 09:00 local time across daylight-saving changes. Whoever
+ * asks first (the scheduler when the task falls due, the request that closes
+ * it) marks the task next_created under its row lock and makes the
+ * successor in the same transaction; the others find it marked. The unique
+ * index on (series_id, due_at) backs that up.
  */
 #include "store/tasks.h"
 
@@ -58,14 +59,25 @@ static const char *checklist_reset(struct arena *arena, const char *text)
     return copy;
 }
 
-static int mark_next_created(struct store_conn *conn, struct arena *arena, int64_t id,
-                             struct err *err)
+/*
+ * Marks the task's successor as made, unless someone did already (*claimed
+ * false): the row's write lock makes a concurrent caller wait here and then
+ * find it marked, so only one of them goes on to make the successor.
+ */
+static int claim_next(struct store_conn *conn, struct arena *arena, int64_t id, bool *claimed,
+                      struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_add(&sql, "UPDATE \"tasks\" SET \"next_created\" = 1 WHERE \"id\" = ");
+    sql_add(&sql, "UPDATE \"tasks\" SET \"next_created\" = 1 WHERE \"next_created\" = 0 AND "
+                  "\"id\" = ");
     sql_param_int(&sql, id);
-    return store_query(conn, arena, &sql, NULL, err);
+    sql_add(&sql, " RETURNING \"id\"");
+    struct store_rows rows;
+    int rc = store_query(conn, arena, &sql, &rows, err);
+    if (rc == 0)
+        *claimed = rows.n_rows > 0;
+    return rc;
 }
 
 static void param_value(struct sql_builder *sql, const struct store_value *v)
@@ -186,18 +198,25 @@ int store_task_make_next(struct store_conn *conn, struct arena *arena, int64_t i
     const struct store_value *start = store_rows_at(&rows, 0, COL_START);
     const struct store_value *zone = store_rows_at(&rows, 0, COL_ZONE);
     int64_t due_ms, start_ms, next_ms = 0;
-    bool found = false;
+    bool found = false, claimed = false;
     if (clock_parse_datetime(due->text, due->len, &due_ms) < 0)
         return err_set(err, ERR_INTERNAL, "task %lld has a malformed due time", (long long)id);
     start_ms = due_ms;
     if (start->type == STORE_TEXT && clock_parse_datetime(start->text, start->len, &start_ms) < 0)
         start_ms = due_ms;
+    rc = claim_next(conn, arena, id, &claimed, err);
+    if (rc < 0 || !claimed)
+        return rc;
+    /*
+     * The next occurrence after this one's due time, or after now when that
+     * is later: occurrences missed while nobody ran the scheduler are
+     * skipped, so a series has at most one overdue instance.
+     */
+    int64_t now_ms = clock_now_ms();
     rc = recurrence_next(rrule->text, start_ms, zone->type == STORE_TEXT ? zone->text : "UTC",
-                         due_ms, &next_ms, &found, err);
+                         due_ms > now_ms ? due_ms : now_ms, &next_ms, &found, err);
     if (rc == 0 && found)
         rc = insert_successor(conn, arena, &rows, id, due_ms, next_ms, made_id, err);
-    if (rc == 0)
-        rc = mark_next_created(conn, arena, id, err);
     return rc;
 }
 

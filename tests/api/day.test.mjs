@@ -170,6 +170,29 @@ describe('my day', () => {
         assert.ok(!overdue.includes(made.moscow.cancelled.id), 'a cancelled task is not overdue');
     });
 
+    test('a recurring meeting shows on each day it recurs, in its own zone, but not on a left-out one', async () => {
+        const user = await makeUser('sales_rep', { timeZone: 'Europe/Berlin' });
+        /* Mondays at 09:00 Berlin time from 2025-03-03 (08:00 UTC in winter, 07:00 UTC in summer). */
+        const series = await activity(user, {
+            type: 'meeting', subject: 'Weekly sync', at: '2025-03-03T08:00:00Z', end_at: '2025-03-03T08:30:00Z',
+            rrule: 'FREQ=WEEKLY;COUNT=6', exdates: ['2025-03-10T08:00:00Z'],
+        });
+        const meetingsOn = async (date) => {
+            const res = await user.api('GET', `/api/v1/me/day?date=${date}`);
+            expectStatus(res, 200, date);
+            return res.json.meetings.filter((m) => m.id === series.id);
+        };
+        assert.equal((await meetingsOn('2025-03-03')).length, 1, 'its first day');
+        assert.equal((await meetingsOn('2025-03-10')).length, 0, 'left out by exdates');
+        const afterDst = await meetingsOn('2025-03-31');
+        assert.equal(afterDst.length, 1);
+        assert.equal(afterDst[0].at, '2025-03-31T07:00:00.000Z', '09:00 Berlin time after the change');
+        assert.equal(afterDst[0].end_at, '2025-03-31T07:30:00.000Z');
+        assert.equal(afterDst[0].occurrence_of, '2025-03-03T08:00:00.000Z');
+        assert.equal((await meetingsOn('2025-04-14')).length, 0, 'COUNT=6 has ended');
+        assert.equal((await meetingsOn('2025-03-04')).length, 0, 'not on other weekdays');
+    });
+
     test('a malformed date is a 400 naming the field', async () => {
         for (const bad of ['2025-02-30', '10.03.2025', '2025-03-10T00:00:00Z']) {
             const p = expectProblem(await moscow.api('GET', `/api/v1/me/day?date=${encodeURIComponent(bad)}`), 400, bad);

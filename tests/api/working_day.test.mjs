@@ -268,6 +268,23 @@ describe('tasks', () => {
         assert.equal((await series()).length, 3, 'COUNT=3 ends the series');
     });
 
+    test('a series long past due skips the occurrences it missed: one overdue instance at most', async () => {
+        const daysAgo = new Date(Date.now() - 5 * 86400000);
+        daysAgo.setUTCHours(7, 0, 0, 0);
+        const first = await post('/api/v1/tasks', {
+            title: `Daily check ${TAG}`, due_at: daysAgo.toISOString(), rrule: 'FREQ=DAILY',
+        });
+        const closed = await srv.api('PATCH', `/api/v1/tasks/${first.id}`, { status: 'done' }, { 'If-Match': `"${first.version}"` });
+        expectStatus(closed, 200);
+        const res = await srv.api('GET', `/api/v1/tasks?filter=${encodeURIComponent(`series_id = ${first.id}`)}&sort=due_at`);
+        const all = res.json.data;
+        assert.equal(all.length, 2);
+        const next = new Date(all[1].due_at);
+        assert.ok(next > new Date(), `the next one (${all[1].due_at}) is after now`);
+        assert.ok(next - new Date() <= 86400000, 'and within a day');
+        assert.equal(next.getUTCHours(), 7, 'at the series time of day');
+    });
+
     test('a task given to someone else tells them; the bell counts and marks read', async () => {
         const rep = await makeUser('sales_rep');
         const task = await post('/api/v1/tasks', { title: `Call back ${TAG}`, assignee_id: rep.id, due_at: '2026-12-01T10:00:00Z' });

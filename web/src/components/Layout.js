@@ -21,7 +21,6 @@ const NAV = [
     { href: '/tasks', key: 'nav.tasks' },
     { href: '/board', key: 'nav.board' },
     { href: '/products', key: 'nav.products' },
-    { href: '/trash', key: 'nav.trash' },
 ];
 
 export function Layout({ path, children }) {

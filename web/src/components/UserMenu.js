@@ -38,6 +38,7 @@ export function UserMenu({ me, onNavigate }) {
             <li class="user-menu-head muted">${user.email}</li>
             ${item('/account', 'nav.profile', 'menu-profile')}
             ${item('/account/tokens', 'nav.tokens', 'menu-tokens')}
+            ${item('/trash', 'nav.trash', 'menu-trash')}
             ${me.is_admin && html`<li class="user-menu-group">${t('nav.admin')}</li>`}
             ${me.is_admin && ADMIN_PAGES.map((p) => item(p.href, p.key, p.testid))}
             <li><button type="button" class="menu-item" onClick=${out} data-testid="sign-out">
