@@ -30,7 +30,7 @@
 #define RATES_MAX_LIMIT 500
 #define RATES_CURSOR_SORT "currency,date"
 
-static const char *const settings_keys[] = {"base_currency"};
+static const char *const settings_keys[] = {"base_currency", "birthday_reminder_days"};
 static const char *const rate_create_keys[] = {"currency", "date", "rate"};
 static const char *const rate_update_keys[] = {"rate"};
 
@@ -96,6 +96,8 @@ static int query_refused(struct http_request *req)
 struct base_currency {
     char code[CURRENCY_CODE_LEN + 1];
     int64_t version;
+    int64_t birthday_days;    /* SETTING_BIRTHDAY_REMINDER_DAYS */
+    int64_t birthday_version; /* its row's version (1: the default) */
 };
 
 /* The base currency: the setting, else --base-currency. */
@@ -112,13 +114,51 @@ static int base_read(struct http_request *req, struct store_conn *conn, struct b
             app != NULL && app->base_currency != NULL ? app->base_currency : CURRENCY_DEFAULT_BASE;
     snprintf(out->code, sizeof(out->code), "%s", code);
     out->version = row.version;
+    rc = store_setting_get(conn, req->arena, SETTING_BIRTHDAY_REMINDER_DAYS, &row, &req->err);
+    if (rc < 0)
+        return rc;
+    out->birthday_days = row.value != NULL ? strtoll(row.value, NULL, 10) : BIRTHDAY_DAYS_DEFAULT;
+    out->birthday_version = row.version;
     return 0;
+}
+
+/* The settings' version goes up by one with each change of any of them. */
+static int64_t settings_version(const struct base_currency *base)
+{
+    return base->version + base->birthday_version - 1;
 }
 
 static json_t *settings_json(struct http_request *req, const struct base_currency *base)
 {
-    return api_keep(req, json_pack("{s:s,s:I}", "base_currency", base->code, "version",
-                                   (json_int_t)base->version));
+    return api_keep(req, json_pack("{s:s,s:I,s:I}", "base_currency", base->code,
+                                   "birthday_reminder_days", (json_int_t)base->birthday_days,
+                                   "version", (json_int_t)settings_version(base)));
+}
+
+/* birthday_reminder_days: a whole number of days, 0 to BIRTHDAY_DAYS_MAX. */
+static void read_birthday_days(struct http_request *req, const json_t *value, int64_t *days)
+{
+    if (!json_is_integer(value) || json_integer_value(value) < 0 ||
+        json_integer_value(value) > BIRTHDAY_DAYS_MAX)
+        err_field(&req->err, "birthday_reminder_days", "must be a whole number of days, 0 to %d",
+                  BIRTHDAY_DAYS_MAX);
+    else
+        *days = json_integer_value(value);
+}
+
+static int birthday_days_change(struct http_request *req, struct store_conn *conn,
+                                struct base_currency *base, int64_t days)
+{
+    int rc = store_setting_set(conn, req->arena, SETTING_BIRTHDAY_REMINDER_DAYS,
+                               arena_printf(req->arena, "%lld", (long long)days),
+                               base->birthday_version, &req->err);
+    if (rc < 0)
+        return rc;
+    json_t *changes = api_keep(req, json_pack("{s:[II]}", "birthday_reminder_days",
+                                              (json_int_t)base->birthday_days, (json_int_t)days));
+    base->birthday_days = days;
+    base->birthday_version++;
+    return api_audit(req, conn, "security", "settings_updated", "settings", 0, changes, NULL);
 }
 
 int settings_get(struct http_request *req, struct http_response *res)
@@ -178,18 +218,24 @@ int settings_update(struct http_request *req, struct http_response *res)
     const json_t *value = json_object_get(body, "base_currency");
     if (value != NULL)
         read_code(req, value, "base_currency", code);
+    const json_t *birthday = json_object_get(body, "birthday_reminder_days");
+    int64_t birthday_days = 0;
+    if (birthday != NULL)
+        read_birthday_days(req, birthday, &birthday_days);
     if (body_failed(req))
         return -req->err.code;
     rc = api_begin(req, &conn);
     if (rc < 0)
         return rc;
     rc = base_read(req, conn, &base);
-    if (rc == 0 && expected > 0 && expected != base.version)
+    if (rc == 0 && expected > 0 && expected != settings_version(&base))
         rc = err_set(&req->err, ERR_STALE_VERSION,
                      "the settings are at version %lld, not %lld; reload them and try again",
-                     (long long)base.version, (long long)expected);
+                     (long long)settings_version(&base), (long long)expected);
     if (rc == 0 && value != NULL && strcmp(code, base.code) != 0)
         rc = base_change(req, conn, &base, code);
+    if (rc == 0 && birthday != NULL && birthday_days != base.birthday_days)
+        rc = birthday_days_change(req, conn, &base, birthday_days);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;

@@ -159,7 +159,10 @@ static const struct {
     {"Password", "{\"type\":\"object\",\"properties\":{\"password\":{\"type\":\"string\"}}}"},
     {"Settings", "{\"type\":\"object\",\"properties\":{\"base_currency\":{\"type\":\"string\","
                  "\"pattern\":\"^[A-Z]{3}$\",\"description\":\"ISO 4217 code; exchange rates are "
-                 "relative to it, so it cannot change while rates exist\"},\"version\":{\"type\":"
+                 "relative to it, so it cannot change while rates exist\"},"
+                 "\"birthday_reminder_days\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":"
+                 "365,\"description\":\"days before a contact's birthday its owner is told "
+                 "(default 3)\"},\"version\":{\"type\":"
                  "\"integer\",\"readOnly\":true}}}"},
     {"CurrencyList", "{\"type\":\"object\",\"properties\":{\"base\":{\"type\":\"string\"},"
                      "\"data\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":"
@@ -351,6 +354,28 @@ static const struct {
      "\"overdue\":{\"type\":\"integer\"},\"cancelled\":{\"type\":\"integer\"},"
      "\"time_logged_s\":{\"type\":\"integer\"},\"done_tasks\":{\"type\":\"array\","
      "\"items\":{\"type\":\"object\"}}}}"},
+    {"CalendarRange",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":"
+     "{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":"
+     "[\"meeting\",\"call\",\"task\"]},\"entity\":{\"type\":\"string\",\"enum\":"
+     "[\"activities\",\"tasks\"]},\"id\":{\"type\":\"integer\"},\"title\":{\"type\":"
+     "\"string\"},\"start\":{\"type\":\"string\",\"format\":\"date-time\"},\"end\":"
+     "{\"type\":[\"string\",\"null\"]},\"all_day\":{\"type\":\"boolean\"},\"owner_id\":"
+     "{\"type\":\"integer\"},\"recurring\":{\"type\":\"boolean\"},\"occurrence\":"
+     "{\"type\":[\"string\",\"null\"],\"description\":\"the start of this occurrence of "
+     "a recurring one\"}}}},\"from\":{\"type\":\"string\"},\"to\":{\"type\":\"string\"},"
+     "\"truncated\":{\"type\":\"boolean\"}}}"},
+    {"CalendarImport",
+     "{\"type\":\"object\",\"properties\":{\"imported\":{\"type\":\"integer\"},"
+     "\"updated\":{\"type\":\"integer\"},\"activity_ids\":{\"type\":\"array\",\"items\":"
+     "{\"type\":\"integer\"}},\"warnings\":{\"type\":\"array\",\"items\":{\"type\":"
+     "\"object\",\"properties\":{\"line\":{\"type\":[\"integer\",\"null\"]},\"uid\":"
+     "{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":\"string\"}}}}}}"},
+    {"CalendarFeed",
+     "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"description\":"
+     "\"shown once, when made\"},\"token\":{\"type\":\"string\",\"description\":\"shown "
+     "once, when made\"},\"active\":{\"type\":\"boolean\"},\"created_at\":{\"type\":"
+     "[\"string\",\"null\"]}}}"},
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -441,6 +466,10 @@ static const char *const special_answers[][4] = {
     {"GET", "/api/v1/pipelines/{id}/board", "200", "Board"},
     {"GET", "/api/v1/commissions", "200", "CommissionReport"},
     {"GET", "/api/v1/me/day", "200", "DayPlan"},
+    {"GET", "/api/v1/calendar", "200", "CalendarRange"},
+    {"POST", "/api/v1/calendar/import", "200", "CalendarImport"},
+    {"POST", "/api/v1/me/calendar-feed", "201", "CalendarFeed"},
+    {"GET", "/api/v1/me/calendar-feed", "200", "CalendarFeed"},
     {"GET", "/api/v1/timer", "200", "TimeEntry"},
     {"POST", "/api/v1/tasks/{id}/timer/start", "201", "TimeEntry"},
     {"POST", "/api/v1/timer/stop", "200", "TimeEntry"},
@@ -467,6 +496,8 @@ static const char *const *special_answer_of_route(const struct route *route)
 
 /* Request bodies that are files, not JSON: pattern, media type, description. */
 static const char *const file_bodies[][3] = {
+    {"/api/v1/calendar/import", "text/calendar",
+     "an iCalendar file (RFC 5545); its VEVENTs become meetings"},
     {"/api/v1/exchange-rates/import", "text/csv",
      "UTF-8 CSV whose header names the columns date, currency and rate (in any order; "
      "separated by commas, semicolons or tabs)"},
@@ -506,6 +537,11 @@ static const struct {
     TIMELINE_PARAMETERS("/api/v1/companies/{id}/timeline"),
     TIMELINE_PARAMETERS("/api/v1/deals/{id}/timeline"),
     TIMELINE_PARAMETERS("/api/v1/leads/{id}/timeline"),
+    {"/api/v1/calendar", "from", "start of the range, a date-time with a zone", true},
+    {"/api/v1/calendar", "to", "end of the range (at most 93 days after from)", true},
+    {"/api/v1/calendar", "user", "a user id, or team (default: the caller)", false},
+    {"/api/v1/users/{id}/ical", "token", "the feed's secret token (404 when wrong or revoked)",
+     true},
     {"/api/v1/me/day", "date", "the day, YYYY-MM-DD (default: today in the caller's zone)", false},
     {"/api/v1/time-entries", "user", "whose entries (default: the caller's)", false},
     {"/api/v1/time-entries", "from", "first local date, YYYY-MM-DD", false},
@@ -563,6 +599,21 @@ static bool route_query_parameters(const struct route *route, json_t *params)
 }
 
 /* The request body of a route that takes a file; NULL for the others. */
+/* The media type of a route that answers a file rather than JSON; NULL for JSON. */
+static const char *file_answer_of_route(const struct route *route)
+{
+    static const char *const answers[][2] = {{"/content", "application/octet-stream"},
+                                             {"/ics", "text/calendar"},
+                                             {"/ical", "text/calendar"}};
+    size_t len = strlen(route->pattern);
+    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+        size_t n = strlen(answers[i][0]);
+        if (len > n && strcmp(route->pattern + len - n, answers[i][0]) == 0)
+            return answers[i][1];
+    }
+    return NULL;
+}
+
 static json_t *file_body(const struct route *route)
 {
     /* Uploads take any file as it is, named by the name query parameter. */
@@ -702,11 +753,11 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(success, "content",
                             json_pack("{s:{s:o}}", "application/json", "schema", schema));
     }
-    size_t len = strlen(route->pattern);
-    if (len > 8 && strcmp(route->pattern + len - 8, "/content") == 0)
+    const char *file_type = file_answer_of_route(route);
+    if (file_type != NULL)
         json_object_set_new(success, "content",
-                            json_pack("{s:{s:{s:s,s:s}}}", "application/octet-stream", "schema",
-                                      "type", "string", "format", "binary"));
+                            json_pack("{s:{s:{s:s,s:s}}}", file_type, "schema", "type", "string",
+                                      "format", "binary"));
     if ((route->flags & ROUTE_UPLOAD) != 0) {
         json_t *list = json_object_get(op, "parameters");
         if (list == NULL) {

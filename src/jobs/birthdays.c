@@ -19,10 +19,6 @@
 #include "store/notifications.h"
 #include "store/store.h"
 
-#define SETTING_BIRTHDAY_REMINDER_DAYS "birthday_reminder_days"
-#define BIRTHDAY_DAYS_DEFAULT 3
-#define BIRTHDAY_DAYS_MAX 365
-
 static bool year_is_leap(int year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

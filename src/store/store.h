@@ -498,6 +498,10 @@ int store_setting_ensure(struct store_conn *conn, struct arena *arena, const cha
                          const char *value, struct err *err);
 
 #define SETTING_BASE_CURRENCY "base_currency"
+/* Days before a contact's birthday its owner is told (0: on the day). */
+#define SETTING_BIRTHDAY_REMINDER_DAYS "birthday_reminder_days"
+#define BIRTHDAY_DAYS_DEFAULT 3
+#define BIRTHDAY_DAYS_MAX 365
 
 /* The base currency: the setting, else CURRENCY_DEFAULT_BASE. */
 int store_base_currency(struct store_conn *conn, struct arena *arena,

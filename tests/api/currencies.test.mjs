@@ -53,7 +53,7 @@ async function securityLog(action) {
 test('the base currency starts as --base-currency (EUR) and everyone signed in may read it', async () => {
     const res = await admin('GET', '/api/v1/settings');
     expectStatus(res, 200);
-    assert.deepEqual(res.json, { base_currency: 'EUR', version: 1 });
+    assert.deepEqual(res.json, { base_currency: 'EUR', birthday_reminder_days: 3, version: 1 });
     assert.equal(res.headers.get('etag'), '"1"');
     const asRep = await (await salesRep())('GET', '/api/v1/settings');
     expectStatus(asRep, 200, 'a sales rep reads the settings');
@@ -80,7 +80,7 @@ test('an unknown or malformed currency, or an unknown key, is a 422 naming the f
 test('an administrator sets the base currency (any case), with If-Match, and it is audited', async () => {
     const res = await admin('PATCH', '/api/v1/settings', { base_currency: 'rub' }, { 'If-Match': '"1"' });
     expectStatus(res, 200);
-    assert.deepEqual(res.json, { base_currency: 'RUB', version: 2 });
+    assert.deepEqual(res.json, { base_currency: 'RUB', birthday_reminder_days: 3, version: 2 });
     assert.equal(res.headers.get('etag'), '"2"');
     expectProblem(await admin('PATCH', '/api/v1/settings', { base_currency: 'USD' }, { 'If-Match': '"1"' }), 412,
         'a stale If-Match');
@@ -90,6 +90,21 @@ test('an administrator sets the base currency (any case), with If-Match, and it 
     const log = await securityLog('settings_updated');
     assert.equal(log.length, 1, 'one audit entry for the one change');
     assert.deepEqual(log[0].changes, { base_currency: ['EUR', 'RUB'] });
+});
+
+test('the days before a birthday are a setting too: checked, versioned with the rest, audited', async () => {
+    const now = (await admin('GET', '/api/v1/settings')).json;
+    expectFieldError(await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: -1 }), 'birthday_reminder_days');
+    expectFieldError(await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: '7' }), 'birthday_reminder_days');
+    expectFieldError(await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: 366 }), 'birthday_reminder_days');
+    const res = await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: 7 }, { 'If-Match': `"${now.version}"` });
+    expectStatus(res, 200);
+    assert.deepEqual(res.json, { base_currency: now.base_currency, birthday_reminder_days: 7, version: now.version + 1 });
+    expectProblem(await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: 1 }, { 'If-Match': `"${now.version}"` }), 412);
+    const log = await securityLog('settings_updated');
+    assert.deepEqual(log[0].changes, { birthday_reminder_days: [3, 7] });
+    const back = await admin('PATCH', '/api/v1/settings', { birthday_reminder_days: 3 });
+    expectStatus(back, 200);
 });
 
 test('the currencies list every known code with its decimal places and the base', async () => {
