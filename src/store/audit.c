@@ -13,15 +13,10 @@
 #include "base/clock.h"
 #include "domain/audit.h"
 
-/* Compact JSON text in the arena; NULL for NULL. */
+/* Compact JSON text in the arena; NULL for NULL and null. */
 static const char *audit_json_text(struct arena *arena, const json_t *value)
 {
-    if (value == NULL || json_is_null(value))
-        return NULL;
-    char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-    const char *copy = text != NULL ? arena_strdup(arena, text) : NULL;
-    free(text);
-    return copy;
+    return json_is_null(value) ? NULL : store_json_text(arena, value, NULL);
 }
 
 int store_audit_append(struct store_conn *conn, struct arena *arena,

@@ -82,12 +82,7 @@ static void param_int_or_null(struct sql_builder *sql, const json_t *value)
 /* The tiers of clean as the JSON text kept in the table (in the arena). */
 static const char *tiers_text(struct arena *arena, const json_t *tiers)
 {
-    char *text = json_dumps(tiers, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (text == NULL)
-        return "[]";
-    char *copy = arena_strdup(arena, text);
-    free(text);
-    return copy;
+    return store_json_text(arena, tiers, "[]");
 }
 
 int store_commission_rules_list(struct store_conn *conn, struct arena *arena, json_t **out,

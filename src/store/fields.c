@@ -110,13 +110,7 @@ int store_field_get(struct store_conn *conn, struct arena *arena, int64_t id, js
 
 static const char *options_text(struct arena *arena, const json_t *clean)
 {
-    const json_t *options = json_object_get(clean, "options");
-    if (options == NULL)
-        return "[]";
-    char *text = json_dumps(options, JSON_COMPACT);
-    char *copy = arena_strdup(arena, text ? text : "[]");
-    free(text);
-    return copy;
+    return store_json_text(arena, json_object_get(clean, "options"), "[]");
 }
 
 int store_field_insert(struct store_conn *conn, struct arena *arena, const json_t *clean,

@@ -78,10 +78,7 @@ static json_t *value_json_object(const struct store_value *v)
 /* Compact JSON text in the arena. */
 static const char *json_text(struct arena *arena, const json_t *value)
 {
-    char *text = json_dumps(value, JSON_COMPACT);
-    const char *copy = arena_strdup(arena, text != NULL ? text : "{}");
-    free(text);
-    return copy;
+    return store_json_text(arena, value, "{}");
 }
 
 static void now_text(char out[CLOCK_DATETIME_LEN + 1])

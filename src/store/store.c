@@ -301,3 +301,11 @@ out:
         *applied_out = applied;
     return rc;
 }
+
+const char *store_json_text(struct arena *arena, const json_t *value, const char *fallback)
+{
+    char *text = value != NULL ? json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    const char *copy = text != NULL ? arena_strdup(arena, text) : fallback;
+    free(text);
+    return copy;
+}

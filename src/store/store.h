@@ -125,6 +125,8 @@ int store_query(struct store_conn *conn, struct arena *arena, const struct sql_b
 int store_query_bounded(struct store_conn *conn, struct arena *arena,
                         const struct sql_builder *sql, int64_t max_cpu_us,
                         struct store_rows *rows_out, bool *completed, struct err *err);
+/* value as compact JSON text in the arena, for a TEXT column; fallback when value is NULL. */
+const char *store_json_text(struct arena *arena, const json_t *value, const char *fallback);
 /* Runs a fixed statement with no parameters. */
 int store_exec(struct store_conn *conn, struct arena *arena, const char *sql, struct err *err);
 

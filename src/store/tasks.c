@@ -52,9 +52,7 @@ static const char *checklist_reset(struct arena *arena, const char *text)
         if (json_is_object(item))
             json_object_set_new(item, "done", json_false());
     }
-    char *out = list != NULL ? json_dumps(list, JSON_COMPACT) : NULL;
-    const char *copy = arena_strdup(arena, out != NULL ? out : "[]");
-    free(out);
+    const char *copy = store_json_text(arena, list, "[]");
     json_decref(list);
     return copy;
 }

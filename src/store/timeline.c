@@ -5,7 +5,6 @@
  */
 #include "store/timeline.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -16,16 +15,6 @@
 /* The entities whose records show on timelines. */
 static const char *const timeline_entities[] = {"activities", "tasks", "contacts", "companies",
                                                 "deals",      "leads", "quotes"};
-
-static const char *detail_text(struct arena *arena, const json_t *detail)
-{
-    if (detail == NULL || json_is_null(detail))
-        return NULL;
-    char *text = json_dumps(detail, JSON_COMPACT);
-    const char *copy = text != NULL ? arena_strdup(arena, text) : NULL;
-    free(text);
-    return copy;
-}
 
 int store_timeline_append(struct store_conn *conn, struct arena *arena,
                           const struct timeline_item *item, struct err *err)
@@ -45,7 +34,8 @@ int store_timeline_append(struct store_conn *conn, struct arena *arena,
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, item->summary);
     sql_add(&sql, ", ");
-    sql_param_text_or_null(&sql, detail_text(arena, item->detail));
+    sql_param_text_or_null(&sql, json_is_null(item->detail) ? NULL
+                                                           : store_json_text(arena, item->detail, NULL));
     const int64_t ids[] = {item->subjects.contact_id, item->subjects.company_id,
                            item->subjects.deal_id,    item->subjects.lead_id,
                            item->owner_id,            item->user_id};
