@@ -316,3 +316,23 @@ test('reminders reach the bell without a reload; a click opens the task, "mark a
     await waitUntil('nothing unread', async () => (await apiCall('GET', '/api/v1/notifications?limit=10', undefined, 200)).unread === 0);
     assert.equal(await page.evaluate(() => window.__noReload), 'still here', 'still the same page');
 }));
+
+test('the administrator sets the birthday notice and their own time zone', () => scenario('settings', async () => {
+    await page.goto(`${srv.url}/settings/reminders`);
+    const days = page.getByTestId('birthday-days');
+    await days.waitFor({ state: 'visible' });
+    await days.fill('400');
+    await page.getByTestId('reminders-save').click();
+    await page.getByTestId('error-birthday-days').waitFor({ state: 'visible' });
+    await days.fill('5');
+    await page.getByTestId('reminders-save').click();
+    await page.getByTestId('reminders-saved').waitFor({ state: 'visible' });
+    assert.equal((await apiCall('GET', '/api/v1/settings', undefined, 200)).birthday_reminder_days, 5);
+
+    await page.goto(`${srv.url}/account`);
+    await page.getByTestId('time-zone-select').selectOption('Europe/Moscow');
+    await page.getByTestId('time-zone-save').click();
+    await page.getByTestId('time-zone-saved').waitFor({ state: 'visible' });
+    const me = await apiCall('GET', '/api/v1/auth/me', undefined, 200);
+    assert.equal(me.user.time_zone, 'Europe/Moscow');
+}));

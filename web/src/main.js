@@ -21,6 +21,7 @@ import { ContactCard } from './pages/ContactCard.js';
 import { CompetitorCard, CompetitorForm } from './pages/CompetitorCard.js';
 import { ContactForm } from './pages/ContactForm.js';
 import { CurrencyRatesPage } from './pages/CurrencyRatesPage.js';
+import { RemindersSettingsPage } from './pages/RemindersSettingsPage.js';
 import { DealCard } from './pages/DealCard.js';
 import { DealForm } from './pages/DealForm.js';
 import { CommissionsPage } from './pages/CommissionsPage.js';
@@ -89,6 +90,7 @@ const ROUTES = [
     ['/settings/price-lists/:id', (p) => html`<${PriceListForm} key=${p.id} id=${p.id} />`],
     ['/commissions', () => html`<${CommissionsPage} />`],
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
+    ['/settings/reminders', () => html`<${RemindersSettingsPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
     ['/tasks', () => html`<${TasksPage} />`],
     ['/tasks/new', () => html`<${TaskForm} key="new" id=${null} />`],

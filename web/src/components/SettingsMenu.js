@@ -14,6 +14,7 @@ export const SETTINGS_PAGES = [
     { href: '/settings/price-lists', key: 'nav.priceLists', testid: 'nav-price-lists' },
     { href: '/settings/fields', key: 'nav.fields', testid: 'nav-fields' },
     { href: '/settings/currencies', key: 'nav.currencies', testid: 'nav-currencies' },
+    { href: '/settings/reminders', key: 'nav.reminders', testid: 'nav-reminders' },
 ];
 
 const within = (path, href) => path === href || path.startsWith(`${href}/`);

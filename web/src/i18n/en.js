@@ -238,6 +238,11 @@ export default {
     'password.mismatch': 'The passwords do not match.',
 
     'profile.title': 'My profile and security',
+    'nav.reminders': 'Reminders',
+    'reminders.title': 'Reminders',
+    'reminders.birthdayDays': 'Birthday notice, days before',
+    'reminders.birthdayHint': 'A contact\'s owner is told this many days before the birthday (0: on the day).',
+    'reminders.saved': 'Saved',
     'profile.timeZone': 'Time zone',
     'profile.timeZoneHint': 'Your day, overdue tasks and recurring tasks follow this time zone.',
     'profile.useBrowserZone': 'Use this computer\'s ({zone})',

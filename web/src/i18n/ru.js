@@ -240,6 +240,11 @@ export default {
     'password.mismatch': 'Пароли не совпадают.',
 
     'profile.title': 'Профиль и безопасность',
+    'nav.reminders': 'Напоминания',
+    'reminders.title': 'Напоминания',
+    'reminders.birthdayDays': 'О дне рождения — за сколько дней',
+    'reminders.birthdayHint': 'Ответственный за контакт получит уведомление за столько дней до дня рождения (0 — в тот же день).',
+    'reminders.saved': 'Сохранено',
     'profile.timeZone': 'Часовой пояс',
     'profile.timeZoneHint': 'По этому поясу считаются ваш день, просроченные и повторяющиеся задачи.',
     'profile.useBrowserZone': 'Как на этом компьютере ({zone})',
