@@ -460,7 +460,10 @@ static int calendar_activities(struct http_request *req, struct store_conn *conn
         return rc;
     size_t i;
     const json_t *record;
-    json_array_foreach(once, i, record) calendar_activity(req, list, record);
+    json_array_foreach(once, i, record)
+    {
+        calendar_activity(req, list, record);
+    }
     json_array_foreach(series, i, record)
     {
         rc = calendar_series(req, conn, zones, list, record, from, to);

@@ -317,6 +317,9 @@ static int apply_update(struct http_request *req, struct store_conn *conn, int64
     int rc = store_user_update(conn, req->arena, id, fields, &req->err);
     if (rc == 0 && end_sessions)
         rc = store_sessions_delete_for_user(conn, req->arena, id, 0, &req->err);
+    /* A disabled user's tokens end for good: enabling the user again does not revive them. */
+    if (rc == 0 && json_is_true(disabled))
+        rc = store_tokens_revoke_for_user(conn, req->arena, id, &req->err);
     if (rc == 0)
         rc = get_user(req, conn, id, user);
     if (rc == 0)

@@ -706,27 +706,23 @@ static const char *reader_text(struct ical_reader *r, const char *s, bool multil
     char *out = arena_alloc(r->arena, len + 1);
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '\r' || (c == '\n' && !multiline) || c == '\t') {
-            out[n++] = ' ';
-            i++;
-            continue;
-        }
-        if ((c < 0x20 && c != '\n') || c == 0x7f) {
-            i++;
-            continue;
-        }
         uint32_t cp;
         size_t k = utf8_decode(s + i, len - i, &cp);
-        if (k == 0) {
-            i++;
+        bool space = c == '\r' || (c == '\n' && !multiline) || c == '\t';
+        if (k == 0 || (!space && ((c < 0x20 && c != '\n') || c == 0x7f))) {
+            i += k != 0 ? k : 1; /* dropped */
             continue;
         }
         if (chars == max_chars) {
             reader_warn(r, "the %s was cut to %zu characters", what, max_chars);
             break;
         }
-        memcpy(out + n, s + i, k);
-        n += k;
+        if (space) {
+            out[n++] = ' ';
+        } else {
+            memcpy(out + n, s + i, k);
+            n += k;
+        }
         i += k;
         chars++;
     }
@@ -944,6 +940,18 @@ static int reader_rule(struct ical_reader *r, icalcomponent *e, const char **rru
     return rc == 0 ? 0 : 1;
 }
 
+/* Whether the series can be walked from its start, in the zone the calendar will use. */
+static bool reader_walks(const struct ical_event *ev)
+{
+    const char *zone = ev->all_day || ev->time_zone == NULL ? "UTC" : ev->time_zone;
+    struct err ignored;
+    int64_t next;
+    bool found;
+    err_clear(&ignored);
+    return recurrence_next(ev->rrule, ev->start_ms, zone, ev->start_ms, &next, &found, &ignored) ==
+           0;
+}
+
 static struct raw_event *reader_new_raw(struct ical_reader *r)
 {
     if (r->n_raw == r->cap_raw) {
@@ -1064,6 +1072,11 @@ static int reader_event(struct ical_reader *r, icalcomponent *e, size_t line)
         return 0;
     if (!raw->is_override && reader_rule(r, e, &ev->rrule) != 0)
         return 0;
+    if (ev->rrule != NULL && !reader_walks(ev)) {
+        reader_warn(r, "left out: its series cannot be expanded from its start (years after "
+                       "2582 are not)");
+        return 0;
+    }
     if (raw->cancelled && !raw->is_override) {
         reader_warn(r, "left out: the event is cancelled");
         return 0;

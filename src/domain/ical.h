@@ -131,8 +131,9 @@ struct ical_import {
  *
  * Left out with a warning, the rest imported: an event whose rule the
  * server does not expand (FREQ=SECONDLY or MINUTELY, COUNT over 1000, ...;
- * see recurrence_check), whose DTEND or DURATION cannot be read or ends
- * before it starts, or that is cancelled. Kept with a warning: a second
+ * see recurrence_check; a series starting after 2582), whose DTEND or
+ * DURATION cannot be read or ends before it starts, outside the years
+ * 1-2999, or that is cancelled. Kept with a warning: a second
  * RRULE (the first one is kept), EXRULE (dropped), unreadable EXDATE or
  * RDATE values (dropped), text cut to the lengths above, an unknown TZID
  * (read in default_zone). To-dos and journal entries are not imported.

@@ -311,22 +311,23 @@ struct user_column {
     const char *column;
     enum user_value kind;
     bool on_insert;
+    bool bookkeeping; /* kept by signing in: no new version (an edit in progress stays valid) */
 };
 
 /* What store_user_insert and store_user_update accept, and where it goes. */
 static const struct user_column user_columns[] = {
-    {"email", "email", USER_EMAIL, true},
-    {"name", "name", USER_TEXT, true},
-    {"role_id", "role_id", USER_ID, true},
-    {"team_id", "team_id", USER_ID_OR_NULL, true},
-    {"password_hash", "password_hash", USER_TEXT_OR_NULL, true},
-    {"password_must_change", "password_must_change", USER_BOOL, true},
-    {"disabled", "disabled_at", USER_DISABLED, false},
-    {"totp_secret", "totp_secret", USER_TEXT_OR_NULL, false},
-    {"totp_enabled", "totp_enabled", USER_BOOL, false},
-    {"totp_last_step", "totp_last_step", USER_INT, false},
-    {"last_sign_in_at", "last_sign_in_at", USER_TEXT_OR_NULL, false},
-    {"time_zone", "time_zone", USER_TEXT, false},
+    {"email", "email", USER_EMAIL, true, false},
+    {"name", "name", USER_TEXT, true, false},
+    {"role_id", "role_id", USER_ID, true, false},
+    {"team_id", "team_id", USER_ID_OR_NULL, true, false},
+    {"password_hash", "password_hash", USER_TEXT_OR_NULL, true, false},
+    {"password_must_change", "password_must_change", USER_BOOL, true, false},
+    {"disabled", "disabled_at", USER_DISABLED, false, false},
+    {"totp_secret", "totp_secret", USER_TEXT_OR_NULL, false, false},
+    {"totp_enabled", "totp_enabled", USER_BOOL, false, false},
+    {"totp_last_step", "totp_last_step", USER_INT, false, true},
+    {"last_sign_in_at", "last_sign_in_at", USER_TEXT_OR_NULL, false, true},
+    {"time_zone", "time_zone", USER_TEXT, false, false},
 };
 
 #define N_USER_COLUMNS (sizeof(user_columns) / sizeof(user_columns[0]))
@@ -456,18 +457,22 @@ int store_user_update(struct store_conn *conn, struct arena *arena, int64_t id,
     now_text(now);
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_add(&sql, "UPDATE \"users\" SET ");
+    sql_add(&sql, "UPDATE \"users\" SET \"id\" = \"id\"");
+    bool edit = false;
     for (size_t i = 0; i < N_USER_COLUMNS; i++) {
         const json_t *value = json_object_get(fields, user_columns[i].key);
         if (value == NULL)
             continue;
-        sql_addf(&sql, "\"%s\" = ", user_columns[i].column);
+        sql_addf(&sql, ", \"%s\" = ", user_columns[i].column);
         user_value_add(&sql, arena, &user_columns[i], value, now);
-        sql_add(&sql, ", ");
+        edit |= !user_columns[i].bookkeeping;
     }
-    sql_add(&sql, "\"updated_at\" = ");
-    sql_param_cstr(&sql, now);
-    sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
+    if (edit) {
+        sql_add(&sql, ", \"updated_at\" = ");
+        sql_param_cstr(&sql, now);
+        sql_add(&sql, ", \"version\" = \"version\" + 1");
+    }
+    sql_add(&sql, " WHERE \"id\" = ");
     sql_param_int(&sql, id);
     sql_add(&sql, " RETURNING \"id\"");
     rc = query_expect_row(conn, arena, &sql, "user", id, err);

@@ -320,7 +320,8 @@ int store_user_insert(struct store_conn *conn, struct arena *arena, const json_t
 /*
  * Sets the given fields: email, name, role_id, team_id, disabled (bool),
  * password_hash, password_must_change, totp_secret, totp_enabled,
- * totp_last_step, last_sign_in_at, time_zone; bumps version and updated_at.
+ * totp_last_step, last_sign_in_at, time_zone; bumps version and updated_at
+ * unless only what signing in keeps (last_sign_in_at, totp_last_step) changes.
  */
 int store_user_update(struct store_conn *conn, struct arena *arena, int64_t id,
                       const json_t *fields, struct err *err);

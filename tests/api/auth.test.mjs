@@ -126,6 +126,18 @@ describe('signing in and out', () => {
         user = await makeUser();
     });
 
+    test("signing in keeps the user's version: an administrator's edit in progress stays valid", async () => {
+        const before = await api('GET', `/api/v1/users/${user.id}`);
+        expectStatus(before, 200);
+        await signIn(user.email, user.password);
+        const after = await api('GET', `/api/v1/users/${user.id}`);
+        assert.equal(after.json.version, before.json.version);
+        assert.ok(after.json.last_sign_in_at, 'the sign-in is recorded');
+        const edit = await api('PATCH', `/api/v1/users/${user.id}`, { name: 'Renamed' }, { 'If-Match': `"${before.json.version}"` });
+        expectStatus(edit, 200);
+        assert.equal(edit.json.version, before.json.version + 1);
+    });
+
     test('signing in answers the user and a CSRF token and sets an HttpOnly, SameSite=Lax cookie for /',
         async () => {
         const res = await login({ email: user.email, password: user.password });
@@ -523,6 +535,11 @@ describe('a disabled user', () => {
         expectProblem(await api('POST', '/api/v1/contacts', { first_name: w }, bearer), 401);
         assert.equal(await contactCount(`first_name = "${w}"`), 0);
         expectProblem(await login({ email: user.email, password: user.password }), 401, 'signing in');
+        /* Enabled again, they sign in anew; the old token stays dead. */
+        const on = await api('PATCH', `/api/v1/users/${user.id}`, { disabled: false });
+        expectStatus(on, 200);
+        expectProblem(await api('GET', '/api/v1/auth/me', undefined, bearer), 401, 'the token after enabling');
+        await signIn(user.email, user.password);
     });
 });
 

@@ -38,7 +38,7 @@ TEST(zone_valid_refuses_unknown_names_and_paths)
 {
     EXPECT(!zone_valid(""));
     EXPECT(!zone_valid(NULL));
-    EXPECT(!zone_valid("Nowhere/Middle"));
+    EXPECT(!zone_valid("Moon/Base"));
     EXPECT(!zone_valid("europe/berlin"));
     EXPECT(!zone_valid("../../etc/passwd"));
     EXPECT(!zone_valid("/etc/localtime"));
