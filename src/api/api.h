@@ -185,6 +185,16 @@ int api_record_written(struct http_request *req, struct store_conn *conn,
 int api_record_create(struct http_request *req, struct store_conn *conn,
                       const struct entity *entity, const struct access *access, json_t *body,
                       int64_t owner, const json_t *kept, json_t **record);
+/*
+ * Updates a record from body as records_update does, in the caller's
+ * transaction: visibility (404), the update right, expected (> 0: the
+ * If-Match version, 412 when stale), a new owner within the reassign
+ * scope, validation, the entity's hooks, the audit entry. *record is the
+ * record as written.
+ */
+int api_record_update(struct http_request *req, struct store_conn *conn,
+                      const struct entity *entity, int64_t id, json_t *body, int64_t expected,
+                      json_t **record);
 /* Sets a server-kept field in both a write's changes and its merged record (takes value). */
 void api_record_set_kept(json_t *changes, json_t *merged, const char *key, json_t *value);
 /* Appends the change from before to after (NULL before: a create) to the audit log. */

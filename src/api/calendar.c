@@ -723,37 +723,8 @@ static int import_find(struct http_request *req, struct store_conn *conn, const 
 static int import_update(struct http_request *req, struct store_conn *conn, int64_t id,
                          json_t *body)
 {
-    const struct entity *entity = &entity_activities;
-    struct custom_fields custom;
-    struct access access;
-    json_t *current = NULL, *changes = NULL, *record = NULL;
-    int rc = api_record_visible(req, conn, entity, id, &current);
-    if (rc == 0)
-        rc = api_record_access(req, conn, entity, ACCESS_UPDATE, id, &access);
-    if (rc == 0)
-        rc = actor_check_writable(api_actor(req), entity, body, &req->err);
-    if (rc == 0)
-        rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
-    if (rc == 0)
-        rc = record_validate(req->arena, entity, &custom, body, current, &changes, &req->err);
-    if (rc < 0)
-        return rc;
-    api_keep(req, changes);
-    json_t *merged = api_keep(req, json_deep_copy(current));
-    json_object_update(merged, changes);
-    if (activity_hooks.before_write != NULL)
-        rc = activity_hooks.before_write(req, conn, current, changes, merged);
-    if (rc == 0)
-        rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged, &req->err);
-    if (rc == 0)
-        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
-    if (rc == 0 && activity_hooks.after_update != NULL)
-        rc = activity_hooks.after_update(req, conn, current, record);
-    if (rc == 0)
-        rc = api_record_audit(req, conn, entity, "update", current, record);
-    if (rc == 0 && activity_hooks.after_change != NULL)
-        rc = activity_hooks.after_change(req, conn);
-    return rc;
+    json_t *record = NULL;
+    return api_record_update(req, conn, &entity_activities, id, body, -1, &record);
 }
 
 /* Names the event in a refusal: "line 25: ..." and fields "events[3].subject". */

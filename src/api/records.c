@@ -521,23 +521,14 @@ int records_create(struct http_request *req, struct http_response *res)
     return api_record_respond(req, res, 201, entity, record);
 }
 
-int records_update(struct http_request *req, struct http_response *res)
+int api_record_update(struct http_request *req, struct store_conn *conn,
+                      const struct entity *entity, int64_t id, json_t *body, int64_t expected,
+                      json_t **record)
 {
-    const struct entity *entity = api_path_entity(req);
-    struct store_conn *conn;
     struct access access, reassign;
-    json_t *body, *changes, *merged, *current = NULL, *record = NULL;
-    int64_t id, expected, owner = 0;
-    int rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_if_match(req, &expected);
-    if (rc == 0)
-        rc = read_body(req, entity, &body);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = api_record_visible(req, conn, entity, id, &current);
+    json_t *changes, *merged, *current = NULL;
+    int64_t owner = 0;
+    int rc = api_record_visible(req, conn, entity, id, &current);
     if (rc == 0)
         rc = api_record_access(req, conn, entity, ACCESS_UPDATE, id, &access);
     if (rc == 0)
@@ -567,13 +558,30 @@ int records_update(struct http_request *req, struct http_response *res)
     if (rc == 0)
         rc = store_record_update(conn, req->arena, entity, &access, id, changes, merged, &req->err);
     if (rc == 0)
-        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, &record);
+        rc = api_record_written(req, conn, entity, id, RECORD_LIVE, record);
     if (rc == 0 && hooks != NULL && hooks->after_update != NULL)
-        rc = hooks->after_update(req, conn, current, record);
+        rc = hooks->after_update(req, conn, current, *record);
     if (rc == 0)
-        rc = api_record_audit(req, conn, entity, "update", current, record);
+        rc = api_record_audit(req, conn, entity, "update", current, *record);
+    return rc == 0 ? after_change(req, conn, entity) : rc;
+}
+
+int records_update(struct http_request *req, struct http_response *res)
+{
+    const struct entity *entity = api_path_entity(req);
+    struct store_conn *conn;
+    json_t *body, *record = NULL;
+    int64_t id, expected;
+    int rc = api_path_id(req, &id);
     if (rc == 0)
-        rc = after_change(req, conn, entity);
+        rc = api_if_match(req, &expected);
+    if (rc == 0)
+        rc = read_body(req, entity, &body);
+    if (rc == 0)
+        rc = api_begin(req, &conn);
+    if (rc < 0)
+        return rc;
+    rc = api_record_update(req, conn, entity, id, body, expected, &record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;
