@@ -109,6 +109,11 @@ int api_check_version(struct http_request *req, const json_t *current, int64_t e
 int api_path_id(struct http_request *req, int64_t *id);
 /* The entity named by the path's collection segment ("/api/v1/contacts/..."). */
 const struct entity *api_path_entity(const struct http_request *req);
+/*
+ * 415 unless the body's Content-Type is one of types (NULL-terminated, any
+ * case) with no charset or a UTF-8 one; hint is the refusal's detail.
+ */
+int api_text_body_type(struct http_request *req, const char *const *types, const char *hint);
 /* Releases the JSON value when the request's arena is freed. */
 json_t *api_keep(struct http_request *req, json_t *value);
 /* Answers a record with its ETag. */

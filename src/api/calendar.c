@@ -646,27 +646,8 @@ int calendar_task_ics(struct http_request *req, struct http_response *res)
 /* The body must be sent as text/calendar (or text/plain), UTF-8 when a charset is named. */
 static int import_check_type(struct http_request *req)
 {
-    const char *type = http_header(req, "Content-Type");
-    if (type == NULL)
-        type = "";
-    struct str media = str_trim((struct str){type, strcspn(type, ";")});
-    if (!str_eq_nocase(media, "text/calendar") && !str_eq_nocase(media, "text/plain"))
-        return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE,
-                       "send the .ics file as Content-Type: text/calendar");
-    for (const char *p = type + strcspn(type, ";"); *p == ';';) {
-        struct str param = {p + 1, strcspn(p + 1, ";")};
-        p = param.ptr + param.len;
-        param = str_trim(param);
-        if (param.len < 8 || strncasecmp(param.ptr, "charset=", 8) != 0)
-            continue;
-        struct str charset = {param.ptr + 8, param.len - 8};
-        if (charset.len >= 2 && charset.ptr[0] == '"' && charset.ptr[charset.len - 1] == '"')
-            charset = (struct str){charset.ptr + 1, charset.len - 2};
-        if (!str_eq_nocase(charset, "utf-8") && !str_eq_nocase(charset, "utf8"))
-            return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE,
-                           "the file must be UTF-8 text (charset=utf-8)");
-    }
-    return 0;
+    static const char *const types[] = {"text/calendar", "text/plain", NULL};
+    return api_text_body_type(req, types, "send the .ics file as Content-Type: text/calendar");
 }
 
 /* The activity an event becomes (or the changes to the one with its UID). */

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/arena.h"
 #include "base/log.h"
@@ -325,4 +326,31 @@ int api_respond_record(struct http_request *req, struct http_response *res, int 
     int rc = http_respond_json(res, status, record);
     http_response_header(res, "ETag", etag);
     return rc;
+}
+
+int api_text_body_type(struct http_request *req, const char *const *types, const char *hint)
+{
+    const char *type = http_header(req, "Content-Type");
+    if (type == NULL)
+        type = "";
+    struct str media = str_trim((struct str){type, strcspn(type, ";")});
+    bool known = false;
+    for (const char *const *t = types; *t != NULL && !known; t++)
+        known = str_eq_nocase(media, *t);
+    if (!known)
+        return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE, "%s", hint);
+    for (const char *p = type + strcspn(type, ";"); *p == ';';) {
+        struct str param = {p + 1, strcspn(p + 1, ";")};
+        p = param.ptr + param.len;
+        param = str_trim(param);
+        if (param.len < 8 || strncasecmp(param.ptr, "charset=", 8) != 0)
+            continue;
+        struct str charset = {param.ptr + 8, param.len - 8};
+        if (charset.len >= 2 && charset.ptr[0] == '"' && charset.ptr[charset.len - 1] == '"')
+            charset = (struct str){charset.ptr + 1, charset.len - 2};
+        if (!str_eq_nocase(charset, "utf-8") && !str_eq_nocase(charset, "utf8"))
+            return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE,
+                           "the file must be UTF-8 text (charset=utf-8)");
+    }
+    return 0;
 }

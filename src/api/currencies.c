@@ -576,32 +576,8 @@ int exchange_rates_convert(struct http_request *req, struct http_response *res)
 static int import_check_type(struct http_request *req)
 {
     static const char *const types[] = {"text/csv", "application/csv", "text/plain",
-                                        "text/tab-separated-values"};
-    const char *type = http_header(req, "Content-Type");
-    if (type == NULL)
-        type = "";
-    struct str media = str_trim((struct str){type, strcspn(type, ";")});
-    bool known = false;
-    for (size_t i = 0; i < COUNT(types) && !known; i++)
-        known = str_eq_nocase(media, types[i]);
-    if (!known)
-        return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE,
-                       "send the file as Content-Type: text/csv");
-    const char *p = type + strcspn(type, ";");
-    while (*p == ';') {
-        struct str param = {p + 1, strcspn(p + 1, ";")};
-        p = param.ptr + param.len;
-        param = str_trim(param);
-        if (param.len < 8 || strncasecmp(param.ptr, "charset=", 8) != 0)
-            continue;
-        struct str charset = {param.ptr + 8, param.len - 8};
-        if (charset.len >= 2 && charset.ptr[0] == '"' && charset.ptr[charset.len - 1] == '"')
-            charset = (struct str){charset.ptr + 1, charset.len - 2};
-        if (!str_eq_nocase(charset, "utf-8") && !str_eq_nocase(charset, "utf8"))
-            return err_set(&req->err, ERR_UNSUPPORTED_MEDIA_TYPE,
-                           "the file must be UTF-8 text (charset=utf-8)");
-    }
-    return 0;
+                                        "text/tab-separated-values", NULL};
+    return api_text_body_type(req, types, "send the file as Content-Type: text/csv");
 }
 
 /* The audit entry of an import: how many rates, how many replaced, which currencies. */
