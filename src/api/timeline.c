@@ -326,6 +326,16 @@ int timeline_list(struct http_request *req, struct http_response *res)
         rc = api_record_visible(req, conn, entity, q.subject_id, &record);
     if (rc < 0)
         return rc;
+    /* A contact's timeline also holds what concerns its companies themselves. */
+    json_t *companies = json_object_get(record, "company_ids");
+    if (is_entity(entity, "contacts") && json_array_size(companies) > 0) {
+        size_t n = json_array_size(companies);
+        int64_t *ids = arena_alloc_array(req->arena, n, sizeof(*ids));
+        for (size_t i = 0; i < n; i++)
+            ids[i] = json_integer_value(json_array_get(companies, i));
+        q.company_ids = ids;
+        q.n_company_ids = n;
+    }
     const struct actor *actor = api_actor(req);
     struct access access = actor_access(actor, entity, ACCESS_READ);
     rc = store_timeline_list(conn, req->arena, &access, &q, &items, &more, &req->err);

@@ -108,39 +108,73 @@ static json_t *item_json(const struct store_rows *rows, size_t r)
                      store_value_int_json(store_rows_at(rows, r, 7)));
 }
 
+/*
+ * One branch of the list: the first limit + 1 items matching the subject
+ * predicate (already in sql), the kinds, the cursor and the caller's
+ * visibility, newest first.
+ */
+static void items_branch_rest(struct sql_builder *sql, const struct access *access,
+                              const struct timeline_query *q)
+{
+    if (q->n_kinds > 0) {
+        sql_add(sql, " AND t.\"kind\" IN (");
+        for (size_t i = 0; i < q->n_kinds; i++) {
+            if (i > 0)
+                sql_add(sql, ", ");
+            sql_param_cstr(sql, q->kinds[i]);
+        }
+        sql_add(sql, ")");
+    }
+    if (q->before_at != NULL) {
+        sql_add(sql, " AND (t.\"at\" < ");
+        sql_param_cstr(sql, q->before_at);
+        sql_add(sql, " OR (t.\"at\" = ");
+        sql_param_cstr(sql, q->before_at);
+        sql_add(sql, " AND t.\"id\" < ");
+        sql_param_int(sql, q->before_id);
+        sql_add(sql, "))");
+    }
+    visible_items(sql, access);
+    sql_add(sql, " ORDER BY t.\"at\" DESC, t.\"id\" DESC LIMIT ");
+    sql_param_int(sql, (int64_t)q->limit + 1);
+}
+
+#define ITEM_COLUMNS                                                                               \
+    "SELECT t.\"id\", t.\"kind\", t.\"at\", t.\"entity\", t.\"record_id\", t.\"summary\", "          \
+    "t.\"detail\", t.\"user_id\" FROM \"timeline_items\" t WHERE "
+
 int store_timeline_list(struct store_conn *conn, struct arena *arena, const struct access *access,
                         const struct timeline_query *q, json_t **out, bool *more,
                         struct err *err)
 {
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
+    bool companies = q->n_company_ids > 0;
+    /*
+     * With companies, two index range reads (the subject's items, the
+     * companies' own ones) each limited, merged and limited again.
+     */
+    if (companies)
+        sql_add(&sql, "SELECT * FROM (");
     /* subject_column is one of four names chosen by the caller's code, never by input. */
-    sql_add(&sql, "SELECT t.\"id\", t.\"kind\", t.\"at\", t.\"entity\", t.\"record_id\", "
-                  "t.\"summary\", t.\"detail\", t.\"user_id\" FROM \"timeline_items\" t WHERE t.");
+    sql_add(&sql, ITEM_COLUMNS "t.");
     sql_ident(&sql, q->subject_column);
     sql_add(&sql, " = ");
     sql_param_int(&sql, q->subject_id);
-    if (q->n_kinds > 0) {
-        sql_add(&sql, " AND t.\"kind\" IN (");
-        for (size_t i = 0; i < q->n_kinds; i++) {
+    items_branch_rest(&sql, access, q);
+    if (companies) {
+        sql_add(&sql, ") a UNION ALL SELECT * FROM (" ITEM_COLUMNS "t.\"contact_id\" IS NULL AND "
+                      "t.\"company_id\" IN (");
+        for (size_t i = 0; i < q->n_company_ids; i++) {
             if (i > 0)
                 sql_add(&sql, ", ");
-            sql_param_cstr(&sql, q->kinds[i]);
+            sql_param_int(&sql, q->company_ids[i]);
         }
         sql_add(&sql, ")");
+        items_branch_rest(&sql, access, q);
+        sql_add(&sql, ") b ORDER BY 3 DESC, 1 DESC LIMIT ");
+        sql_param_int(&sql, (int64_t)q->limit + 1);
     }
-    if (q->before_at != NULL) {
-        sql_add(&sql, " AND (t.\"at\" < ");
-        sql_param_cstr(&sql, q->before_at);
-        sql_add(&sql, " OR (t.\"at\" = ");
-        sql_param_cstr(&sql, q->before_at);
-        sql_add(&sql, " AND t.\"id\" < ");
-        sql_param_int(&sql, q->before_id);
-        sql_add(&sql, "))");
-    }
-    visible_items(&sql, access);
-    sql_add(&sql, " ORDER BY t.\"at\" DESC, t.\"id\" DESC LIMIT ");
-    sql_param_int(&sql, (int64_t)q->limit + 1);
     struct store_rows rows;
     int rc = store_query(conn, arena, &sql, &rows, err);
     if (rc < 0)

@@ -56,6 +56,9 @@ struct timeline_query {
     int64_t subject_id;
     const char *const *kinds; /* NULL: every kind */
     size_t n_kinds;
+    /* Also the items about these companies themselves (naming no contact): a contact's companies. */
+    const int64_t *company_ids;
+    size_t n_company_ids;
     const char *before_at; /* cursor: items before (before_at, before_id); NULL: the newest */
     int64_t before_id;
     size_t limit;

@@ -150,6 +150,30 @@ describe('timeline', () => {
         expectProblem(await srv.api('GET', `/api/v1/companies/999999/timeline`), 404);
     });
 
+    test("a contact's timeline also holds its company's own items, not its colleagues'", async () => {
+        const colleague = await post('/api/v1/contacts', { first_name: 'Col', last_name: `League ${TAG}`, company_ids: [company.id] });
+        await post('/api/v1/activities', { type: 'note', subject: `Company note ${TAG}`, at: '2026-11-06T10:00:00Z', company_id: company.id });
+        await post('/api/v1/activities', { type: 'call', subject: `Colleague call ${TAG}`, at: '2026-11-06T11:00:00Z', contact_id: colleague.id });
+        const mine = await timeline('contacts', contact.id, '?limit=200');
+        const summaries = mine.data.map((i) => i.summary);
+        assert.ok(summaries.includes(`Company note ${TAG}`), summaries.join(' | '));
+        assert.ok(!summaries.includes(`Colleague call ${TAG}`));
+        for (let i = 1; i < mine.data.length; i++) {
+            const a = mine.data[i - 1], b = mine.data[i];
+            assert.ok(a.at > b.at || (a.at === b.at && a.id > b.id), 'still newest first');
+        }
+        /* Paged by two, the merged list comes out whole and in order. */
+        const seen = [];
+        let cursor = '';
+        for (let page = 0; page < 100; page++) {
+            const res = await timeline('contacts', contact.id, `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+            seen.push(...res.data.map((i) => i.id));
+            if (!res.next_cursor) break;
+            cursor = res.next_cursor;
+        }
+        assert.deepEqual(seen, mine.data.map((i) => i.id));
+    });
+
     test('pages by cursor without gaps or repeats; the trash takes an activity off', async () => {
         const c = await post('/api/v1/contacts', { first_name: 'Paged', last_name: TAG });
         const made = [];

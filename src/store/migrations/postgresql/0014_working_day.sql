@@ -181,6 +181,8 @@ CREATE TABLE timeline_items (
 );
 CREATE INDEX timeline_contact ON timeline_items (contact_id, at, id) WHERE contact_id IS NOT NULL;
 CREATE INDEX timeline_company ON timeline_items (company_id, at, id) WHERE company_id IS NOT NULL;
+CREATE INDEX timeline_company_own ON timeline_items (company_id, at, id)
+    WHERE company_id IS NOT NULL AND contact_id IS NULL;
 CREATE INDEX timeline_deal ON timeline_items (deal_id, at, id) WHERE deal_id IS NOT NULL;
 CREATE INDEX timeline_lead ON timeline_items (lead_id, at, id) WHERE lead_id IS NOT NULL;
 CREATE INDEX timeline_source ON timeline_items (entity, record_id);
