@@ -354,33 +354,16 @@ static struct calendar_item task_item(const json_t *record, int64_t due)
     };
 }
 
-/* The filter condition that picks the latest instance of each task series. */
-static const char *latest_instances(void)
-{
-    return entity_field_find(&entity_tasks, "next_created") != NULL ? " and next_created = 0" : "";
-}
-
 /*
- * Of the open recurring tasks read, the latest instance of each series
- * (the one with the latest due time): its successors are not made yet.
+ * Of the open recurring tasks read in series order (series_id, due_at,
+ * id), the latest instance of each series: the last one of its series.
+ * Its successors are not made yet.
  */
 static bool task_is_latest(const json_t *tasks, size_t index)
 {
-    const json_t *task = json_array_get(tasks, index);
-    int64_t series = int_of(task, "series_id"), due = 0, other_due = 0;
-    if (series <= 0 || !time_of(task, "due_at", &due))
-        return true;
-    size_t i;
-    const json_t *other;
-    json_array_foreach(tasks, i, other)
-    {
-        if (i == index || int_of(other, "series_id") != series ||
-            !time_of(other, "due_at", &other_due))
-            continue;
-        if (other_due > due || (other_due == due && int_of(other, "id") > int_of(task, "id")))
-            return false;
-    }
-    return true;
+    int64_t series = int_of(json_array_get(tasks, index), "series_id");
+    const json_t *next = json_array_get(tasks, index + 1);
+    return series <= 0 || next == NULL || int_of(next, "series_id") != series;
 }
 
 /* Tasks: every instance due in the range; each series expanded beyond its latest instance. */
@@ -401,9 +384,9 @@ static int calendar_tasks(struct http_request *req, struct store_conn *conn,
         rc = calendar_records(req, conn, &entity_tasks, scope,
                               arena_printf(req->arena,
                                            "rrule is not null and status = \"open\" and due_at "
-                                           "< %s%s",
-                                           hi, latest_instances()),
-                              "due_at", series, &list->truncated);
+                                           "< %s",
+                                           hi),
+                              "series_id,due_at", series, &list->truncated);
     if (rc < 0)
         return rc;
     size_t i;

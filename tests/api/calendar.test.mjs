@@ -193,6 +193,21 @@ describe('GET /calendar', () => {
         assert.equal(of('activities', made.othersMeeting.id).length, 0, 'another user\'s meeting is not in mine');
     });
 
+    test('a series with two open instances is expanded once, from its latest', async () => {
+        const first = await task(rep, { due_at: '2031-05-05T07:00:00Z', rrule: 'FREQ=DAILY;COUNT=10' });
+        const closed = await rep.api('PATCH', `/api/v1/tasks/${first.id}`, { status: 'done' }, { 'If-Match': `"${first.version}"` });
+        expectStatus(closed, 200);
+        const reopened = await rep.api('PATCH', `/api/v1/tasks/${first.id}`, { status: 'open' }, { 'If-Match': `"${closed.json.version}"` });
+        expectStatus(reopened, 200);
+        const res = await calendar(rep, { from: '2031-05-05T00:00:00Z', to: '2031-05-09T00:00:00Z' });
+        expectStatus(res, 200);
+        const mine = res.json.data.filter((i) => i.entity === 'tasks' && (i.id === first.id || i.title === first.title));
+        assert.deepEqual(mine.map((i) => i.start), [
+            '2031-05-05T07:00:00.000Z', '2031-05-06T07:00:00.000Z', '2031-05-07T07:00:00.000Z',
+            '2031-05-08T07:00:00.000Z',
+        ], 'each day once: the reopened first, the second, the series beyond it');
+    });
+
     test('refuses a range of more than 93 days, a time without a zone and a missing bound', async () => {
         let p = expectProblem(await calendar(rep, { from: '2030-01-01T00:00:00Z', to: '2030-04-05T00:00:00Z' }), 400);
         assert.ok(p.errors.some((e) => e.field === 'to'));
