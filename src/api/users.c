@@ -454,16 +454,9 @@ int users_update_own(struct http_request *req, struct http_response *res)
     rc = get_user(req, conn, id, &current);
     if (rc == 0)
         drop_unchanged(fields, current);
-    if (rc == 0 && json_object_size(fields) > 0) {
-        rc = store_user_update(conn, req->arena, id, fields, &req->err);
-        if (rc == 0)
-            rc = get_user(req, conn, id, &user);
-        if (rc == 0)
-            rc = audit_user(req, conn, "user_updated", id, current, user, audit_keys,
-                            COUNT(audit_keys));
-    } else if (rc == 0) {
-        user = current;
-    }
+    user = current;
+    if (rc == 0 && json_object_size(fields) > 0)
+        rc = apply_update(req, conn, id, fields, current, &user);
     rc = api_commit(req, conn, rc);
     return rc < 0 ? rc : api_respond_record(req, res, 200, user);
 }
