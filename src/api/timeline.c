@@ -164,12 +164,7 @@ int timeline_record_audited(struct http_request *req, struct store_conn *conn,
                             const struct entity *entity, const char *action, const json_t *after,
                             const json_t *changes)
 {
-    static const char *const timeline_entities[] = {"activities", "tasks", "contacts", "companies",
-                                                    "deals",      "leads", "quotes"};
-    bool shown = false;
-    for (size_t i = 0; i < sizeof(timeline_entities) / sizeof(timeline_entities[0]); i++)
-        shown |= is_entity(entity, timeline_entities[i]);
-    if (!shown)
+    if (!store_timeline_shows(entity->name))
         return 0;
     bool created = strcmp(action, "create") == 0;
     int64_t id = id_of(after, "id");

@@ -16,6 +16,15 @@
 static const char *const timeline_entities[] = {"activities", "tasks", "contacts", "companies",
                                                 "deals",      "leads", "quotes"};
 
+bool store_timeline_shows(const char *entity)
+{
+    for (size_t i = 0; i < sizeof(timeline_entities) / sizeof(timeline_entities[0]); i++) {
+        if (strcmp(timeline_entities[i], entity) == 0)
+            return true;
+    }
+    return false;
+}
+
 int store_timeline_append(struct store_conn *conn, struct arena *arena,
                           const struct timeline_item *item, struct err *err)
 {

@@ -38,6 +38,8 @@ struct timeline_item {
     int64_t user_id;  /* who did it; 0: the system */
 };
 
+/* Whether records of the entity (collection name) show on timelines. */
+bool store_timeline_shows(const char *entity);
 /* Appends an event (a stage move, a quote's step, a change). */
 int store_timeline_append(struct store_conn *conn, struct arena *arena,
                           const struct timeline_item *item, struct err *err);
