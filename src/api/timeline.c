@@ -173,12 +173,11 @@ int timeline_record_audited(struct http_request *req, struct store_conn *conn,
     clock_format_datetime(clock_now_ms(), now);
     struct timeline_item item = {.at = now, .entity = entity->name, .record_id = id,
                                  .owner_id = owner, .user_id = api_actor(req)->user_id};
-    int rc = subjects_of(req, conn, entity, after, &item.subjects);
-    if (rc < 0)
-        return rc;
+    int rc = 0;
     if (is_entity(entity, "activities") || is_entity(entity, "tasks")) {
         mirror_item(req, entity, after, &item);
-        return store_timeline_put(conn, req->arena, &item, &req->err);
+        rc = subjects_of(req, conn, entity, after, &item.subjects);
+        return rc < 0 ? rc : store_timeline_put(conn, req->arena, &item, &req->err);
     }
     if (!created && json_object_get(changes, "owner_id") != NULL) {
         rc = store_timeline_reown(conn, req->arena, entity->name, id, owner, &req->err);
@@ -207,6 +206,9 @@ int timeline_record_audited(struct http_request *req, struct store_conn *conn,
         item.summary = "";
         item.detail = api_keep(req, json_pack("{s:O}", "changes", changes));
     }
+    /* Who the item concerns is read only for an item that is written (a quote's deal). */
+    if (rc == 0)
+        rc = subjects_of(req, conn, entity, after, &item.subjects);
     return rc < 0 ? rc : store_timeline_append(conn, req->arena, &item, &req->err);
 }
 
