@@ -11,7 +11,6 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
-#include "base/utf8.h"
 #include "domain/audit.h"
 #include "domain/entity.h"
 #include "domain/list_cursor.h"
@@ -19,7 +18,6 @@
 
 #define TIMELINE_DEFAULT_LIMIT 50
 #define TIMELINE_MAX_LIMIT 200
-#define TIMELINE_BODY_EXCERPT_CHARS 300
 #define TIMELINE_CURSOR_SORT "timeline"
 
 static const char *const timeline_kinds[] = {"call",  "meeting", "email", "note",   "claim",
@@ -41,17 +39,17 @@ static int64_t first_id(const json_t *record, const char *key)
     return json_integer_value(json_array_get(json_object_get(record, key), 0));
 }
 
-/* The contact, company, deal and lead a record's items concern. */
+/*
+ * The contact, company, deal and lead the events of a record concern
+ * (activities and tasks name theirs themselves: store_timeline_mirror).
+ */
 static int subjects_of(struct http_request *req, struct store_conn *conn,
                        const struct entity *entity, const json_t *record,
                        struct timeline_subjects *out)
 {
     *out = (struct timeline_subjects){0};
     int64_t id = id_of(record, "id");
-    if (is_entity(entity, "activities") || is_entity(entity, "tasks")) {
-        *out = (struct timeline_subjects){id_of(record, "contact_id"), id_of(record, "company_id"),
-                                          id_of(record, "deal_id"), id_of(record, "lead_id")};
-    } else if (is_entity(entity, "contacts")) {
+    if (is_entity(entity, "contacts")) {
         *out = (struct timeline_subjects){.contact_id = id,
                                           .company_id = first_id(record, "company_ids")};
     } else if (is_entity(entity, "companies")) {
@@ -83,55 +81,6 @@ static const char *text_of(const json_t *record, const char *key)
 {
     const char *text = json_string_value(json_object_get(record, key));
     return text != NULL ? text : "";
-}
-
-/* Copies the keys of record named in keys into a new object (those present). */
-static json_t *pick(const json_t *record, const char *const *keys, size_t n)
-{
-    json_t *out = json_object();
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = json_object_get(record, keys[i]);
-        if (v != NULL && !json_is_null(v))
-            json_object_set(out, keys[i], v);
-    }
-    return out;
-}
-
-/* The item that mirrors an activity or a task. */
-static json_t *mirror_item(struct http_request *req, const struct entity *entity,
-                           const json_t *record, struct timeline_item *item)
-{
-    json_t *detail;
-    if (is_entity(entity, "activities")) {
-        static const char *const keys[] = {"type",    "subject", "direction", "duration_s",
-                                           "outcome", "status",  "at",        "end_at",
-                                           "place",   "amount"};
-        detail = pick(record, keys, sizeof(keys) / sizeof(keys[0]));
-        const char *body = json_string_value(json_object_get(record, "body"));
-        if (body != NULL && *body != '\0') {
-            size_t cut = utf8_prefix_bytes(body, TIMELINE_BODY_EXCERPT_CHARS);
-            json_object_set_new(detail, "body", json_stringn(body, cut));
-        }
-        item->kind = text_of(record, "type");
-        item->at = text_of(record, "at");
-        const char *subject = text_of(record, "subject");
-        item->summary = *subject != '\0' ? subject : item->kind;
-    } else {
-        static const char *const keys[] = {"title", "status", "due_at", "priority", "done_at"};
-        detail = pick(record, keys, sizeof(keys) / sizeof(keys[0]));
-        item->kind = "task";
-        const char *at = text_of(record, "done_at");
-        if (*at == '\0')
-            at = text_of(record, "due_at");
-        if (*at == '\0')
-            at = text_of(record, "created_at");
-        item->at = at;
-        item->summary = text_of(record, "title");
-    }
-    item->entity = entity->name;
-    item->record_id = id_of(record, "id");
-    item->detail = api_keep(req, detail);
-    return detail;
 }
 
 /* "Stage: Qualified → Proposal" for a deal that moved. */
@@ -174,11 +123,8 @@ int timeline_record_audited(struct http_request *req, struct store_conn *conn,
     struct timeline_item item = {.at = now, .entity = entity->name, .record_id = id,
                                  .owner_id = owner, .user_id = api_actor(req)->user_id};
     int rc = 0;
-    if (is_entity(entity, "activities") || is_entity(entity, "tasks")) {
-        mirror_item(req, entity, after, &item);
-        rc = subjects_of(req, conn, entity, after, &item.subjects);
-        return rc < 0 ? rc : store_timeline_put(conn, req->arena, &item, &req->err);
-    }
+    if (is_entity(entity, "activities") || is_entity(entity, "tasks"))
+        return store_timeline_mirror(conn, req->arena, entity, after, item.user_id, &req->err);
     if (!created && json_object_get(changes, "owner_id") != NULL) {
         rc = store_timeline_reown(conn, req->arena, entity->name, id, owner, &req->err);
         if (rc < 0)
@@ -191,8 +137,9 @@ int timeline_record_audited(struct http_request *req, struct store_conn *conn,
         item.kind = "quote";
         item.summary = arena_printf(req->arena, "#%lld %s",
                                     (long long)id_of(after, "number"), text_of(after, "status"));
-        item.detail = api_keep(req, pick(after, (const char *const[]){"number", "status", "total"},
-                                         3));
+        item.detail = api_keep(req, store_timeline_pick(
+                                        after, (const char *const[]){"number", "status", "total"},
+                                        3));
     } else if (created) {
         item.kind = "created";
         const char *name = text_of(after, is_entity(entity, "deals") ? "title" : "name");

@@ -179,16 +179,16 @@ static const char *const demo_tasks[] = {"Send the offer", "Prepare the contract
 /* An activity or task of the demo, with the timeline item the API would write for it. */
 static int insert_working_day_record(struct store_conn *conn, struct arena *arena,
                                      const struct entity *entity, json_t *body, int64_t owner,
-                                     struct timeline_item *item, struct err *err)
+                                     struct err *err)
 {
-    json_t *detail = json_deep_copy(body);
-    int rc = insert_record(conn, arena, entity, body, owner, &item->record_id, err);
-    item->owner_id = owner;
-    item->user_id = owner;
-    item->detail = detail;
+    int64_t id = 0;
+    json_t *record = NULL;
+    int rc = insert_record(conn, arena, entity, body, owner, &id, err);
     if (rc == 0)
-        rc = store_timeline_append(conn, arena, item, err);
-    json_decref(detail);
+        rc = store_record_get(conn, arena, entity, &access_system, id, RECORD_LIVE, &record, err);
+    if (rc == 0)
+        rc = store_timeline_mirror(conn, arena, entity, record, owner, err);
+    json_decref(record);
     return rc;
 }
 
@@ -214,10 +214,7 @@ static int seed_working_day(struct store_conn *conn, struct arena *arena, unsign
             json_object_set_new(body, "duration_s", json_integer(60 + next_random(state) % 900));
         if (strcmp(a->type, "claim") == 0)
             json_object_set_new(body, "status", json_string("open"));
-        struct timeline_item item = {.at = arena_strdup(arena, at), .kind = a->type,
-                                     .entity = "activities", .summary = a->subject,
-                                     .subjects = {contact, company, 0, 0}};
-        rc = insert_working_day_record(conn, arena, &entity_activities, body, owner, &item, err);
+        rc = insert_working_day_record(conn, arena, &entity_activities, body, owner, err);
         (*seeded)++;
     }
     if (rc == 0 && next_random(state) % 2 == 0) {
@@ -231,10 +228,7 @@ static int seed_working_day(struct store_conn *conn, struct arena *arena, unsign
                                  "status", "open", "priority",
                                  next_random(state) % 3 == 0 ? "high" : "normal", "contact_id",
                                  (json_int_t)contact, "company_id", (json_int_t)company);
-        struct timeline_item item = {.at = arena_strdup(arena, due), .kind = "task",
-                                     .entity = "tasks", .summary = title,
-                                     .subjects = {contact, company, 0, 0}};
-        rc = insert_working_day_record(conn, arena, &entity_tasks, body, owner, &item, err);
+        rc = insert_working_day_record(conn, arena, &entity_tasks, body, owner, err);
         (*seeded)++;
     }
     return rc;

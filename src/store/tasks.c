@@ -14,6 +14,8 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "domain/access.h"
+#include "domain/entity.h"
 #include "domain/recurrence.h"
 #include "store/store.h"
 #include "store/timeline.h"
@@ -149,24 +151,12 @@ static int insert_successor(struct store_conn *conn, struct arena *arena,
     *id_out = made.n_rows > 0 ? store_value_int(store_rows_at(&made, 0, 0)) : 0;
     if (*id_out == 0)
         return 0;
-    const char *title = store_rows_at(rows, 0, COL_TITLE)->text;
-    json_t *detail = json_pack("{s:s,s:s,s:s}", "status", "open", "due_at", due, "priority",
-                               store_rows_at(rows, 0, COL_PRIORITY)->text);
-    struct timeline_item item = {
-        .at = due,
-        .kind = "task",
-        .entity = "tasks",
-        .record_id = *id_out,
-        .summary = title,
-        .detail = detail,
-        .subjects = {store_value_int(store_rows_at(rows, 0, COL_CONTACT)),
-                     store_value_int(store_rows_at(rows, 0, COL_COMPANY)),
-                     store_value_int(store_rows_at(rows, 0, COL_DEAL)),
-                     store_value_int(store_rows_at(rows, 0, COL_LEAD))},
-        .owner_id = store_value_int(store_rows_at(rows, 0, COL_OWNER)),
-    };
-    rc = store_timeline_put(conn, arena, &item, err);
-    json_decref(detail);
+    json_t *task = NULL;
+    rc = store_record_get(conn, arena, &entity_tasks, &access_system, *id_out, RECORD_LIVE, &task,
+                          err);
+    if (rc == 0)
+        rc = store_timeline_mirror(conn, arena, &entity_tasks, task, 0, err);
+    json_decref(task);
     return rc;
 }
 

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/utf8.h"
 #include "domain/access.h"
 #include "domain/entity.h"
 #include "store/store.h"
+
+#define TIMELINE_BODY_EXCERPT_CHARS 300
 
 /* The entities whose records show on timelines. */
 static const char *const timeline_entities[] = {"activities", "tasks", "contacts", "companies",
@@ -54,6 +57,73 @@ int store_timeline_append(struct store_conn *conn, struct arena *arena,
     }
     sql_add(&sql, ")");
     return store_query(conn, arena, &sql, NULL, err);
+}
+
+static const char *text_of(const json_t *record, const char *key)
+{
+    const char *text = json_string_value(json_object_get(record, key));
+    return text != NULL ? text : "";
+}
+
+static int64_t id_of(const json_t *record, const char *key)
+{
+    return json_integer_value(json_object_get(record, key));
+}
+
+json_t *store_timeline_pick(const json_t *record, const char *const *keys, size_t n)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(record, keys[i]);
+        if (v != NULL && !json_is_null(v))
+            json_object_set(out, keys[i], v);
+    }
+    return out;
+}
+
+int store_timeline_mirror(struct store_conn *conn, struct arena *arena,
+                          const struct entity *entity, const json_t *record, int64_t user_id,
+                          struct err *err)
+{
+    json_t *detail;
+    struct timeline_item item = {
+        .entity = entity->name,
+        .record_id = id_of(record, "id"),
+        .owner_id = id_of(record, "owner_id"),
+        .user_id = user_id,
+        .subjects = {id_of(record, "contact_id"), id_of(record, "company_id"),
+                     id_of(record, "deal_id"), id_of(record, "lead_id")},
+    };
+    if (strcmp(entity->name, "activities") == 0) {
+        static const char *const keys[] = {"type",    "subject", "direction", "duration_s",
+                                           "outcome", "status",  "at",        "end_at",
+                                           "place",   "amount"};
+        detail = store_timeline_pick(record, keys, sizeof(keys) / sizeof(keys[0]));
+        const char *body = json_string_value(json_object_get(record, "body"));
+        if (body != NULL && *body != '\0') {
+            size_t cut = utf8_prefix_bytes(body, TIMELINE_BODY_EXCERPT_CHARS);
+            json_object_set_new(detail, "body", json_stringn(body, cut));
+        }
+        item.kind = text_of(record, "type");
+        item.at = text_of(record, "at");
+        const char *subject = text_of(record, "subject");
+        item.summary = *subject != '\0' ? subject : item.kind;
+    } else {
+        static const char *const keys[] = {"title", "status", "due_at", "priority", "done_at"};
+        detail = store_timeline_pick(record, keys, sizeof(keys) / sizeof(keys[0]));
+        item.kind = "task";
+        const char *at = text_of(record, "done_at");
+        if (*at == '\0')
+            at = text_of(record, "due_at");
+        if (*at == '\0')
+            at = text_of(record, "created_at");
+        item.at = at;
+        item.summary = text_of(record, "title");
+    }
+    item.detail = detail;
+    int rc = store_timeline_put(conn, arena, &item, err);
+    json_decref(detail);
+    return rc;
 }
 
 int store_timeline_remove(struct store_conn *conn, struct arena *arena, const char *entity,

@@ -15,6 +15,7 @@
 #include "base/err.h"
 
 struct access;
+struct entity;
 struct arena;
 struct store_conn;
 
@@ -46,6 +47,17 @@ int store_timeline_append(struct store_conn *conn, struct arena *arena,
 /* Replaces the item that mirrors a record (an activity, a task) by this one. */
 int store_timeline_put(struct store_conn *conn, struct arena *arena,
                        const struct timeline_item *item, struct err *err);
+/*
+ * Writes the item that mirrors an activity or a task (its record as the API
+ * shows it; user_id: who wrote it, 0: the server): kind, time, summary, the
+ * detail the timeline shows (an activity's body as its first 300
+ * characters) and the records it names.
+ */
+int store_timeline_mirror(struct store_conn *conn, struct arena *arena,
+                          const struct entity *entity, const json_t *record, int64_t user_id,
+                          struct err *err);
+/* A new object of record's keys that have a value (new reference). */
+json_t *store_timeline_pick(const json_t *record, const char *const *keys, size_t n);
 /* Removes every item of the record (one in the trash). */
 int store_timeline_remove(struct store_conn *conn, struct arena *arena, const char *entity,
                           int64_t record_id, struct err *err);
