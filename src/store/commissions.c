@@ -62,23 +62,6 @@ static int name_conflict(int rc, struct err *err)
     return err_field(err, "name", RULE_NAME_TAKEN);
 }
 
-/* A text member of clean: its value, or NULL in SQL when it is null. */
-static void param_text_or_null(struct sql_builder *sql, const json_t *value)
-{
-    if (json_is_string(value))
-        sql_param_cstr(sql, json_string_value(value));
-    else
-        sql_param_null(sql);
-}
-
-static void param_int_or_null(struct sql_builder *sql, const json_t *value)
-{
-    if (json_is_integer(value))
-        sql_param_int(sql, json_integer_value(value));
-    else
-        sql_param_null(sql);
-}
-
 /* The tiers of clean as the JSON text kept in the table (in the arena). */
 static const char *tiers_text(struct arena *arena, const json_t *tiers)
 {
@@ -137,9 +120,9 @@ int store_commission_rule_insert(struct store_conn *conn, struct arena *arena, c
                   "\"tiers\", \"position\", \"active\", \"created_at\", \"updated_at\") VALUES (");
     sql_param_cstr(&sql, name);
     sql_add(&sql, ", ");
-    param_int_or_null(&sql, json_object_get(clean, "pipeline_id"));
+    store_param_json(&sql, json_object_get(clean, "pipeline_id"));
     sql_add(&sql, ", ");
-    param_text_or_null(&sql, json_object_get(clean, "series"));
+    store_param_json(&sql, json_object_get(clean, "series"));
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, tiers_text(arena, tiers));
     sql_add(&sql, ", ");
@@ -172,40 +155,12 @@ int store_commission_rule_update(struct store_conn *conn, struct arena *arena, i
     struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "UPDATE \"commission_rules\" SET ");
-    const json_t *value = json_object_get(clean, "name");
-    if (json_is_string(value)) {
-        sql_add(&sql, "\"name\" = ");
-        sql_param_cstr(&sql, json_string_value(value));
-        sql_add(&sql, ", ");
-    }
-    value = json_object_get(clean, "pipeline_id");
-    if (value != NULL) {
-        sql_add(&sql, "\"pipeline_id\" = ");
-        param_int_or_null(&sql, value);
-        sql_add(&sql, ", ");
-    }
-    value = json_object_get(clean, "series");
-    if (value != NULL) {
-        sql_add(&sql, "\"series\" = ");
-        param_text_or_null(&sql, value);
-        sql_add(&sql, ", ");
-    }
-    value = json_object_get(clean, "tiers");
-    if (json_is_array(value)) {
+    static const char *const columns[] = {"name", "pipeline_id", "series", "position", "active"};
+    store_set_present(&sql, clean, columns, sizeof(columns) / sizeof(columns[0]));
+    const json_t *tiers = json_object_get(clean, "tiers");
+    if (json_is_array(tiers)) {
         sql_add(&sql, "\"tiers\" = ");
-        sql_param_cstr(&sql, tiers_text(arena, value));
-        sql_add(&sql, ", ");
-    }
-    value = json_object_get(clean, "position");
-    if (json_is_integer(value)) {
-        sql_add(&sql, "\"position\" = ");
-        sql_param_int(&sql, json_integer_value(value));
-        sql_add(&sql, ", ");
-    }
-    value = json_object_get(clean, "active");
-    if (json_is_boolean(value)) {
-        sql_add(&sql, "\"active\" = ");
-        sql_param_int(&sql, json_is_true(value) ? 1 : 0);
+        sql_param_cstr(&sql, tiers_text(arena, tiers));
         sql_add(&sql, ", ");
     }
     sql_add(&sql, "\"updated_at\" = ");

@@ -416,18 +416,8 @@ int store_pipeline_update(struct store_conn *conn, struct arena *arena, int64_t 
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "UPDATE \"pipelines\" SET ");
-    const char *name = json_string_value(json_object_get(clean, "name"));
-    if (name != NULL) {
-        sql_add(&sql, "\"name\" = ");
-        sql_param_cstr(&sql, name);
-        sql_add(&sql, ", ");
-    }
-    const json_t *position = json_object_get(clean, "position");
-    if (json_is_integer(position)) {
-        sql_add(&sql, "\"position\" = ");
-        sql_param_int(&sql, json_integer_value(position));
-        sql_add(&sql, ", ");
-    }
+    static const char *const columns[] = {"name", "position"};
+    store_set_present(&sql, clean, columns, sizeof(columns) / sizeof(columns[0]));
     sql_add(&sql, "\"updated_at\" = ");
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"deleted_at\" IS NULL AND \"id\" = ");
@@ -581,24 +571,8 @@ int store_deal_reason_update(struct store_conn *conn, struct arena *arena, int64
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_add(&sql, "UPDATE \"deal_reasons\" SET ");
-    const char *name = json_string_value(json_object_get(clean, "name"));
-    if (name != NULL) {
-        sql_add(&sql, "\"name\" = ");
-        sql_param_cstr(&sql, name);
-        sql_add(&sql, ", ");
-    }
-    const json_t *position = json_object_get(clean, "position");
-    if (json_is_integer(position)) {
-        sql_add(&sql, "\"position\" = ");
-        sql_param_int(&sql, json_integer_value(position));
-        sql_add(&sql, ", ");
-    }
-    const json_t *active = json_object_get(clean, "active");
-    if (json_is_boolean(active)) {
-        sql_add(&sql, "\"active\" = ");
-        sql_param_int(&sql, json_is_true(active) ? 1 : 0);
-        sql_add(&sql, ", ");
-    }
+    static const char *const columns[] = {"name", "position", "active"};
+    store_set_present(&sql, clean, columns, sizeof(columns) / sizeof(columns[0]));
     sql_add(&sql, "\"updated_at\" = ");
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");

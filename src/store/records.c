@@ -575,7 +575,7 @@ int store_record_in_scope(struct store_conn *conn, struct arena *arena, const st
 
 /* ---- lists ---- */
 
-static void bind_json_scalar(struct sql_builder *sql, const json_t *v)
+void store_param_json(struct sql_builder *sql, const json_t *v)
 {
     if (json_is_integer(v))
         sql_param_int(sql, json_integer_value(v));
@@ -614,7 +614,7 @@ static void key_equal(struct sql_builder *sql, const struct schema *schema,
         return;
     }
     sql_add(sql, " = ");
-    bind_json_scalar(sql, v);
+    store_param_json(sql, v);
 }
 
 /* key comes strictly after the cursor value, NULL being the smallest value. */
@@ -633,7 +633,7 @@ static void key_after(struct sql_builder *sql, const struct schema *schema,
     sql_add(sql, "(");
     key_expr(sql, schema, key);
     sql_add(sql, key->descending ? " < " : " > ");
-    bind_json_scalar(sql, v);
+    store_param_json(sql, v);
     if (key->descending) {
         sql_add(sql, " OR ");
         key_expr(sql, schema, key);
@@ -666,7 +666,7 @@ static void keyset_seek(struct sql_builder *sql, const struct list_query *q)
         return;
     filter_sql_field_value(sql, q->schema, key->field, "t");
     sql_add(sql, key->descending ? " <= " : " >= ");
-    bind_json_scalar(sql, v);
+    store_param_json(sql, v);
     sql_add(sql, " AND ");
 }
 
@@ -1014,7 +1014,7 @@ static void bind_column_value(struct sql_builder *sql, const struct entity_field
         sql_param_cstr(sql, arena_strdup(sql->arena, text ? text : "null"));
         free(text);
     } else {
-        bind_json_scalar(sql, v);
+        store_param_json(sql, v);
     }
     (void)f;
 }
@@ -1189,7 +1189,7 @@ static int write_links(struct store_conn *conn, struct arena *arena, const struc
         sql_add(&sql, ", ");
         sql_param_int(&sql, json_integer_value(json_object_get(item, "id")));
         sql_add(&sql, ", ");
-        bind_json_scalar(&sql, json_object_get(item, "role"));
+        store_param_json(&sql, json_object_get(item, "role"));
         sql_addf(&sql, ") ON CONFLICT (\"%s\", \"%s\") DO ", links->this_column,
                  links->other_column);
         if (with_roles)
@@ -1588,4 +1588,18 @@ int store_record_totals_read(struct store_conn *conn, struct arena *arena,
     *out = totals;
     *n_out = rows.n_rows;
     return 0;
+}
+
+void store_set_present(struct sql_builder *sql, const json_t *values, const char *const *keys,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const json_t *value = json_object_get(values, keys[i]);
+        if (value == NULL)
+            continue;
+        sql_ident(sql, keys[i]);
+        sql_add(sql, " = ");
+        store_param_json(sql, value);
+        sql_add(sql, ", ");
+    }
 }

@@ -125,6 +125,15 @@ int store_query(struct store_conn *conn, struct arena *arena, const struct sql_b
 int store_query_bounded(struct store_conn *conn, struct arena *arena,
                         const struct sql_builder *sql, int64_t max_cpu_us,
                         struct store_rows *rows_out, bool *completed, struct err *err);
+/* A JSON scalar as a parameter: integer, real, boolean (as 0 or 1), string; NULL otherwise. */
+void store_param_json(struct sql_builder *sql, const json_t *value);
+/*
+ * Appends `"key" = <value>, ` to an UPDATE's SET list for each of keys
+ * that values holds (null included); each key is its column's name and
+ * comes from the caller's code, never from input.
+ */
+void store_set_present(struct sql_builder *sql, const json_t *values, const char *const *keys,
+                       size_t n);
 /* value as compact JSON text in the arena, for a TEXT column; fallback when value is NULL. */
 const char *store_json_text(struct arena *arena, const json_t *value, const char *fallback);
 /* Runs a fixed statement with no parameters. */
