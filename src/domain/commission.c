@@ -17,6 +17,7 @@
 #include "base/str.h"
 #include "base/utf8.h"
 #include "domain/currency.h"
+#include "domain/record.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define PERCENT_TEXT_MAX 32
@@ -25,39 +26,6 @@ static const char *const rule_keys[] = {"name",  "pipeline_id", "series",
                                         "tiers", "position",    "active"};
 static const char *const read_only_keys[] = {"id", "version", "created_at", "updated_at"};
 static const char *const tier_keys[] = {"from", "percent"};
-
-static bool listed(const char *key, const char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(names[i], key) == 0)
-            return true;
-    }
-    return false;
-}
-
-/*
- * A field error for each key of object not in allowed: "is read-only" or
- * "unknown field"; false when there was any.
- */
-static bool keys_check(const json_t *object, const char *prefix, const char *const *allowed,
-                       size_t n_allowed, const char *const *read_only, size_t n_read_only,
-                       struct err *err)
-{
-    bool ok = true;
-    const char *key;
-    const json_t *value;
-    json_object_foreach((json_t *)object, key, value)
-    {
-        if (listed(key, allowed, n_allowed))
-            continue;
-        char path[64];
-        snprintf(path, sizeof(path), "%s%s", prefix, key);
-        err_field(err, path, "%s",
-                  listed(key, read_only, n_read_only) ? "is read-only" : "unknown field");
-        ok = false;
-    }
-    return ok;
-}
 
 /*
  * Text trimmed of surrounding white space, without control characters, at
@@ -178,7 +146,7 @@ static json_t *tier_check(const json_t *item, size_t i, const char *currency, in
     }
     char dotted[40];
     snprintf(dotted, sizeof(dotted), "%s.", prefix);
-    bool ok = keys_check(item, dotted, tier_keys, COUNT(tier_keys), NULL, 0, err);
+    bool ok = record_keys_check(item, dotted, tier_keys, COUNT(tier_keys), NULL, 0, err);
     int64_t from = 0, percent = 0;
     const json_t *value = json_object_get(item, "from");
     if (value == NULL) {
@@ -262,7 +230,8 @@ int commission_rule_validate(const json_t *body, const json_t *current, const ch
         return err_set(err, ERR_BAD_REQUEST, "the body must be a JSON object");
     if (currency_exponent(str_from_cstr(base_currency)) < 0)
         return err_set(err, ERR_INTERNAL, "unknown base currency %s", base_currency);
-    keys_check(body, "", rule_keys, COUNT(rule_keys), read_only_keys, COUNT(read_only_keys), err);
+    record_keys_check(body, "", rule_keys, COUNT(rule_keys), read_only_keys, COUNT(read_only_keys),
+                      err);
     json_t *clean = json_object();
     const json_t *value = json_object_get(body, "name");
     if (value != NULL) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "domain/record.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -42,41 +43,6 @@ bool stage_kind_parse(const char *text, enum stage_kind *out)
 bool deal_reason_kind_valid(const char *text)
 {
     return text != NULL && (strcmp(text, "won") == 0 || strcmp(text, "lost") == 0);
-}
-
-static bool listed(const char *key, const char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(names[i], key) == 0)
-            return true;
-    }
-    return false;
-}
-
-/*
- * A field error for each key of object that allowed does not name: "is
- * read-only" for those of read_only (a stage's position comes from the
- * order of the list), "unknown field" for the rest. prefix goes before each
- * key ("stages[1]."). False when there was any.
- */
-static bool keys_check(const json_t *object, const char *prefix, const char *const *allowed,
-                       size_t n_allowed, const char *const *read_only_list, size_t n_read_only,
-                       struct err *err)
-{
-    bool ok = true;
-    const char *key;
-    const json_t *value;
-    json_object_foreach((json_t *)object, key, value)
-    {
-        if (listed(key, allowed, n_allowed))
-            continue;
-        bool read_only = listed(key, read_only_list, n_read_only);
-        char path[64];
-        snprintf(path, sizeof(path), "%s%s", prefix, key);
-        err_field(err, path, "%s", read_only ? "is read-only" : "unknown field");
-        ok = false;
-    }
-    return ok;
 }
 
 /*
@@ -165,8 +131,8 @@ static json_t *stage_check(const json_t *item, size_t index, const json_t *curre
         return NULL;
     }
     snprintf(path, sizeof(path), "%s.", prefix);
-    bool ok = keys_check(item, path, allowed, COUNT(allowed), stage_read_only_keys,
-                         COUNT(stage_read_only_keys), err);
+    bool ok = record_keys_check(item, path, allowed, COUNT(allowed), stage_read_only_keys,
+                                COUNT(stage_read_only_keys), err);
     json_t *out = json_object();
 
     const json_t *base = NULL;
@@ -388,7 +354,8 @@ int pipeline_validate(const json_t *body, const json_t *current, json_t **clean_
     *clean_out = NULL;
     if (!json_is_object(body))
         return err_set(err, ERR_BAD_REQUEST, "the body must be a JSON object");
-    keys_check(body, "", allowed, COUNT(allowed), read_only_keys, COUNT(read_only_keys), err);
+    record_keys_check(body, "", allowed, COUNT(allowed), read_only_keys, COUNT(read_only_keys),
+                      err);
     json_t *clean = json_object();
     const json_t *value = json_object_get(body, "name");
     if (value != NULL) {
@@ -420,7 +387,8 @@ int deal_reason_validate(const json_t *body, const json_t *current, json_t **cle
     *clean_out = NULL;
     if (!json_is_object(body))
         return err_set(err, ERR_BAD_REQUEST, "the body must be a JSON object");
-    keys_check(body, "", allowed, COUNT(allowed), read_only_keys, COUNT(read_only_keys), err);
+    record_keys_check(body, "", allowed, COUNT(allowed), read_only_keys, COUNT(read_only_keys),
+                      err);
     json_t *clean = json_object();
     const json_t *value = json_object_get(body, "kind");
     if (value == NULL) {

@@ -685,3 +685,32 @@ int record_parse_projection(struct arena *arena, const struct entity *entity, co
     *n_names = n;
     return 0;
 }
+
+static bool listed(const char *key, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(names[i], key) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool record_keys_check(const json_t *object, const char *prefix, const char *const *allowed,
+                       size_t n_allowed, const char *const *read_only_list, size_t n_read_only,
+                       struct err *err)
+{
+    bool ok = true;
+    const char *key;
+    const json_t *value;
+    json_object_foreach((json_t *)object, key, value)
+    {
+        if (listed(key, allowed, n_allowed))
+            continue;
+        bool read_only = listed(key, read_only_list, n_read_only);
+        char path[64];
+        snprintf(path, sizeof(path), "%s%s", prefix, key);
+        err_field(err, path, "%s", read_only ? "is read-only" : "unknown field");
+        ok = false;
+    }
+    return ok;
+}

@@ -62,6 +62,16 @@ int record_parse_projection(struct arena *arena, const struct entity *entity, co
 /* The canonical text of a number scaled by 10^RECORD_NUMBER_SCALE: "7.5", "20". */
 const char *record_number_text(int64_t scaled, char *out, size_t out_size);
 
+/*
+ * A field error for each key of object that allowed does not name: "is
+ * read-only" for those of read_only (a pipeline stage's position comes from
+ * the order of the list), "unknown field" for the rest. prefix goes before
+ * each key ("stages[1]."). False when there was any.
+ */
+bool record_keys_check(const json_t *object, const char *prefix, const char *const *allowed,
+                       size_t n_allowed, const char *const *read_only, size_t n_read_only,
+                       struct err *err);
+
 /* Common validators, exposed for tests. */
 bool record_email_valid(const char *s);
 bool record_phone_valid(const char *s);

@@ -46,8 +46,9 @@ int store_timeline_append(struct store_conn *conn, struct arena *arena,
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, item->summary);
     sql_add(&sql, ", ");
-    sql_param_text_or_null(&sql, json_is_null(item->detail) ? NULL
-                                                           : store_json_text(arena, item->detail, NULL));
+    const char *detail =
+        json_is_null(item->detail) ? NULL : store_json_text(arena, item->detail, NULL);
+    sql_param_text_or_null(&sql, detail);
     const int64_t ids[] = {item->subjects.contact_id, item->subjects.company_id,
                            item->subjects.deal_id,    item->subjects.lead_id,
                            item->owner_id,            item->user_id};
