@@ -60,9 +60,9 @@ static int complete_company(struct http_request *req, struct store_conn *conn, j
     if (rc < 0)
         return rc;
     api_keep(req, linked);
-    int64_t company = from == &entity_contacts
-                          ? json_integer_value(json_array_get(json_object_get(linked, "company_ids"), 0))
-                          : id_of(linked, "company_id");
+    const json_t *companies = json_object_get(linked, "company_ids");
+    int64_t company = from == &entity_contacts ? json_integer_value(json_array_get(companies, 0))
+                                               : id_of(linked, "company_id");
     if (company > 0)
         api_record_set_kept(changes, merged, "company_id", json_integer(company));
     return 0;
@@ -189,7 +189,8 @@ static int task_after_update(struct http_request *req, struct store_conn *conn,
     int rc = 0;
     const char *status = json_string_value(json_object_get(record, "status"));
     const char *was = json_string_value(json_object_get(before, "status"));
-    if (json_is_string(json_object_get(record, "rrule")) && json_is_null(json_object_get(record, "series_id")))
+    if (json_is_string(json_object_get(record, "rrule")) &&
+        json_is_null(json_object_get(record, "series_id")))
         rc = store_task_series_start(conn, req->arena, id_of(record, "id"), &req->err);
     /* A closed instance of a series makes its successor now rather than at its due time. */
     if (rc == 0 && is_closed(status) && !is_closed(was)) {
