@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential meson ninja-build pkg-config python3 libmicrohttpd-dev libjansson-dev
-libsqlite3-dev libpq-dev libsodium-dev libssl-dev libical-dev nodejs npm"
+libsqlite3-dev libpq-dev libsodium-dev libssl-dev libical-dev libcsv-dev libxlsxwriter-dev libzip-dev
+libexpat1-dev nodejs npm"
 case "${1:-}" in
 test) packages="$packages postgresql postgresql-contrib chromium clang libclang-rt-14-dev" ;;
 bench) packages="$packages postgresql wrk sqlite3" ;;

@@ -58,6 +58,20 @@ struct api_context *api_context(struct http_request *req);
  */
 int api_guard(struct http_request *req, struct http_response *res);
 
+/*
+ * Makes user the request's actor (their role, team, and the credential's
+ * scopes); the guard calls it at sign-in, jobs through api_job_request().
+ */
+int api_act_as(struct http_request *req, const struct auth_user *user, unsigned scopes);
+/*
+ * A request made outside the server for a job that carries on user_id's
+ * work (an import, an export): its arena, the job's connection with its
+ * open transaction, and the user as actor with read and write scopes. 403
+ * when the user has been disabled since.
+ */
+int api_job_request(struct http_request *req, struct arena *arena, struct store_conn *conn,
+                    int64_t user_id, const char *request_id);
+
 /* The signed-in caller; NULL on a public route when nobody is signed in. */
 const struct actor *api_actor(struct http_request *req);
 /* 403 unless the caller is an administrator using a credential with the admin scope. */

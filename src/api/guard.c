@@ -38,26 +38,9 @@ static int reject(struct http_request *req, const char *reason)
 /* Fills the context's actor from a user row; 401 when the user may not sign in. */
 static int sign_in_as(struct http_request *req, const struct auth_user *user, unsigned scopes)
 {
-    struct api_context *ctx = api_context(req);
-    struct app *app = req->app;
     if (user->disabled)
         return reject(req, "the user is disabled");
-    struct role_text role = {
-        .id = user->role_id,
-        .version = user->role_version,
-        .name = user->role_name,
-        .is_admin = user->role_is_admin,
-        .permissions = user->role_permissions,
-        .fields = user->role_fields,
-    };
-    int rc = role_cache_get(app->roles, req->arena, &role, &ctx->actor.role, &req->err);
-    if (rc < 0)
-        return rc;
-    ctx->actor.user_id = user->id;
-    ctx->actor.team_id = user->team_id;
-    ctx->actor.token_scopes = scopes;
-    ctx->signed_in = true;
-    return 0;
+    return api_act_as(req, user, scopes);
 }
 
 static int sign_in_with_token(struct http_request *req, struct store_conn *conn,

@@ -35,11 +35,14 @@ static const char *const company_sizes[] = {"1-10",     "11-50",     "51-200", "
 
 #define TEXT_FIELD(name, flags, max)                                                               \
     {name, FIELD_TEXT, FIELD_KIND_COLUMN, (flags) | FIELD_TRIMMED, max, NULL, NULL, FIELD_TEXT, false}
+/* The key of a record in another system, kept by imports (unique among live records). */
+#define EXTERNAL_ID_FIELD TEXT_FIELD("external_id", FIELD_SORTABLE | FIELD_UNIQUE, 200)
 #define LIST_FIELD(name, item, flags)                                                              \
     {name, FIELD_TEXT_LIST, FIELD_KIND_COLUMN, flags, 200, NULL, NULL, item, false}
 
 static const struct entity_field company_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
     TEXT_FIELD("industry", FIELD_SORTABLE | FIELD_SEARCHED, 100),
     {"size", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_SORTABLE, 0, company_sizes, NULL, FIELD_TEXT,
@@ -56,6 +59,7 @@ static const struct entity_field company_fields[] = {
 
 static const struct entity_field contact_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     {"name", FIELD_TEXT, FIELD_KIND_SYSTEM, FIELD_SORTABLE, 0, NULL, NULL, FIELD_TEXT, false},
     TEXT_FIELD("first_name", FIELD_SORTABLE | FIELD_SEARCHED, 100),
     TEXT_FIELD("last_name", FIELD_SORTABLE | FIELD_SEARCHED, 100),
@@ -69,6 +73,7 @@ static const struct entity_field contact_fields[] = {
     {"social", FIELD_TEXT, FIELD_KIND_COLUMN, 0, 500, NULL, NULL, FIELD_TEXT, true},
     {"photo_url", FIELD_URL, FIELD_KIND_COLUMN, FIELD_TRIMMED, 1000, NULL, NULL, FIELD_TEXT,
      false},
+    {"addresses", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
     TEXT_FIELD("source", FIELD_SORTABLE, 100),
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
 };
@@ -94,6 +99,7 @@ static const struct entity_field competitor_fields[] = {
  */
 static const struct entity_field deal_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     TEXT_FIELD("title", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
     ID_FIELD("pipeline_id", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, "pipelines"),
     ID_FIELD("stage_id", FIELD_SORTABLE | FIELD_CREATE_ONLY, "pipeline_stages"),
@@ -114,6 +120,7 @@ static const struct entity_field deal_fields[] = {
 
 static const struct entity_field product_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     TEXT_FIELD("sku", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED | FIELD_UNIQUE, 64),
     TEXT_FIELD("name", FIELD_REQUIRED | FIELD_SORTABLE | FIELD_SEARCHED, 200),
     TEXT_FIELD("series", FIELD_SORTABLE | FIELD_SEARCHED, 100),
@@ -174,6 +181,7 @@ static const struct entity_field quote_fields[] = {
 #define ACTIVITY_MAX_SECONDS (7 * 86400)
 #define ACTIVITY_MAX_EXDATES 500
 #define TASK_CHECKLIST_MAX_ITEMS 100
+#define CONTACT_MAX_ADDRESSES 20
 #define TASK_MAX_ESTIMATE_S (30 * 86400)
 
 static const char *const activity_types[] = {"call",  "meeting", "email", "note", "claim",
@@ -191,6 +199,7 @@ static const char *const activity_statuses[] = {"open",    "in_progress", "resol
  */
 static const struct entity_field activity_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     {"type", FIELD_ENUM, FIELD_KIND_COLUMN, FIELD_REQUIRED | FIELD_SORTABLE | FIELD_CREATE_ONLY, 0,
      activity_types, NULL, FIELD_TEXT, false},
     TEXT_FIELD("subject", FIELD_SORTABLE | FIELD_SEARCHED, 300),
@@ -266,6 +275,7 @@ static const char *const lead_statuses[] = {"new",          "working",   "qualif
  */
 static const struct entity_field lead_fields[] = {
     SYSTEM_FIELDS,
+    EXTERNAL_ID_FIELD,
     TEXT_FIELD("title", FIELD_SORTABLE | FIELD_SEARCHED, 200),
     TEXT_FIELD("name", FIELD_SORTABLE | FIELD_SEARCHED, 200),
     {"email", FIELD_EMAIL, FIELD_KIND_COLUMN, FIELD_SORTABLE | FIELD_SEARCHED | FIELD_TRIMMED, 254,
@@ -662,11 +672,70 @@ static const char *contact_derived_name(struct arena *arena, const json_t *recor
                         last ? last : "");
 }
 
+/* The parts of a postal address, as vCard's ADR has them, plus its type ("home", "work"). */
+static const char *const address_parts[] = {
+    "type", "po_box", "extended", "street", "locality", "region", "postal_code", "country",
+};
+
+/*
+ * Addresses are [{"type": "work", "street": "...", "locality": "...", ...}]:
+ * objects of the parts above, each a string of at most 500 characters;
+ * empty parts are dropped, and so are addresses left empty.
+ */
+static void contact_addresses_validate(json_t *merged, struct err *err)
+{
+    json_t *list = json_object_get(merged, "addresses");
+    if (list == NULL || json_is_null(list)) {
+        json_object_set_new(merged, "addresses", json_array());
+        return;
+    }
+    if (!json_is_array(list) || json_array_size(list) > CONTACT_MAX_ADDRESSES) {
+        err_field(err, "addresses", "must be a list of at most %d addresses",
+                  CONTACT_MAX_ADDRESSES);
+        return;
+    }
+    json_t *clean = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        char path[32], prefix[40];
+        snprintf(path, sizeof(path), "addresses[%zu]", i);
+        snprintf(prefix, sizeof(prefix), "%s.", path);
+        if (!json_is_object(item)) {
+            err_field(err, path, "must be an object of address parts");
+            continue;
+        }
+        if (!record_keys_check(item, prefix, address_parts, COUNT(address_parts), NULL, 0, err))
+            continue;
+        json_t *address = json_object();
+        const char *key;
+        json_t *value;
+        json_object_foreach(item, key, value)
+        {
+            if (json_is_null(value))
+                continue;
+            if (!json_is_string(value) || json_string_length(value) > 500) {
+                err_field(err, path, "%s must be a text of at most 500 characters", key);
+                continue;
+            }
+            if (json_string_length(value) > 0)
+                json_object_set(address, key, value);
+        }
+        if (json_object_size(address) > 0 &&
+            !(json_object_size(address) == 1 && json_object_get(address, "type") != NULL))
+            json_array_append(clean, address);
+        json_decref(address);
+    }
+    json_object_set_new(merged, "addresses", clean);
+}
+
 static void contact_validate_record(struct arena *arena, json_t *merged, struct err *err)
 {
     if (!has_text(json_object_get(merged, "first_name")) &&
         !has_text(json_object_get(merged, "last_name")))
         err_field(err, "last_name", "a first or last name is required");
+    contact_addresses_validate(merged, err);
 }
 
 const struct entity entity_companies = {

@@ -832,16 +832,18 @@ TEST(record_filter_schema_lists_declared_fields_and_custom_fields)
     custom_teardown();
 }
 
-TEST(record_filter_schema_leaves_out_links_and_string_objects)
+TEST(record_filter_schema_leaves_out_links_string_objects_and_json_fields)
 {
     struct arena *arena = arena_new();
     const struct schema *schema = record_filter_schema(arena, &entity_contacts, NULL);
     EXPECT(schema_field(schema, "company_ids") == NULL);
     EXPECT(schema_field(schema, "social") == NULL);
+    EXPECT(schema_field(schema, "addresses") == NULL);
+    EXPECT(schema_field(schema, "external_id") != NULL);
     EXPECT(schema_field(schema, "first_name") != NULL);
     EXPECT(schema_field(schema, "name") != NULL);
     EXPECT(schema_field(schema, "created_at") != NULL);
-    EXPECT_INT_EQ(schema->n_fields, entity_contacts.n_fields - 2);
+    EXPECT_INT_EQ(schema->n_fields, entity_contacts.n_fields - 3);
     arena_free(arena);
 }
 
