@@ -214,6 +214,7 @@ static int cmd_serve(int argc, char **argv)
         .threads = config.threads,
         .max_body_bytes = config.max_body_bytes,
         .max_upload_bytes = config.max_upload_bytes,
+        .max_import_bytes = config.max_import_bytes,
         .max_header_bytes = config.max_header_bytes,
         .max_json_depth = config.max_json_depth,
         .request_timeout_s = config.request_timeout_s,

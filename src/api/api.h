@@ -205,6 +205,14 @@ int api_record_create(struct http_request *req, struct store_conn *conn,
                       const struct entity *entity, const struct access *access, json_t *body,
                       int64_t owner, const json_t *kept, json_t **record);
 /*
+ * Moves a record to the trash (trashed) or back, as DELETE and restore do,
+ * in the caller's transaction: visibility (404), the delete right, the
+ * audit entry and the timeline. *record is the record afterwards.
+ */
+int api_record_set_trashed(struct http_request *req, struct store_conn *conn,
+                           const struct entity *entity, int64_t id, bool trashed,
+                           json_t **record);
+/*
  * Updates a record from body as records_update does, in the caller's
  * transaction: visibility (404), the update right, expected (> 0: the
  * If-Match version, 412 when stale), a new owner within the reassign
@@ -461,5 +469,64 @@ http_handler time_entries_create;
 http_handler time_entries_delete;
 http_handler reports_effectiveness;
 http_handler reports_tasks;
+
+/* imports (begin) */
+/* Imports (imports.c): upload, settings, run, cancel, undo, errors. */
+http_handler imports_create;
+http_handler imports_list;
+http_handler imports_fields;
+http_handler imports_get;
+http_handler imports_update;
+http_handler imports_run;
+http_handler imports_cancel;
+http_handler imports_undo;
+http_handler imports_errors;
+/* imports (end) */
+/* exports (begin) */
+/* ---- Exports: requests, state and files (exports.c; the job is jobs/export.c) ---- */
+
+http_handler exports_create;
+http_handler exports_list;
+http_handler exports_get;
+http_handler exports_file;
+
+/* A column of a CSV or XLSX export: its header and where a record holds its value. */
+struct export_column {
+    const char *name;     /* the header: "emails", "companies", "custom.region" */
+    const char *key;      /* the record's key; for a custom field its key under "custom" */
+    bool custom;          /* the value is record.custom[key] */
+    enum field_type type; /* the field's type (FIELD_TEXT for the expanded links) */
+};
+
+/*
+ * An export's list request prepared for the caller exactly as GET /{entity}
+ * prepares it (api_list_prepare), in place and never copied (lr points into
+ * itself), with the columns to write.
+ */
+struct export_plan {
+    const struct entity *entity;
+    const char *format;     /* "csv", "xlsx", "vcf" (contacts), "ics" (activities, tasks) */
+    bool raw;               /* cells are written as they are, never neutralised */
+    struct list_request lr; /* read scope narrowed to the caller's export scope */
+    struct export_column *columns; /* csv and xlsx only; NULL otherwise */
+    size_t n_columns;
+};
+
+/*
+ * Prepares the export of the collection entity_name in format for req's
+ * actor from request {filter, q, sort, fields, raw} (types already
+ * checked): 422 on "entity" or "format" for an unknown collection or a
+ * format it has no use for, on "fields[i]" for a field unknown, hidden
+ * from the caller or named twice; 403 without the export right, or for raw
+ * unless an administrator asks (in_job: an administrator's role is enough,
+ * since a job acts without the admin scope); 400 for a filter, sort or q
+ * the list would refuse. ics exports only meetings (activities) and tasks
+ * with a due time; without fields every field the caller may read is a
+ * column.
+ */
+int api_export_prepare(struct http_request *req, struct store_conn *conn, const char *entity_name,
+                       const char *format, const json_t *request, bool in_job,
+                       struct export_plan *plan);
+/* exports (end) */
 
 #endif

@@ -376,6 +376,34 @@ static const struct {
      "\"shown once, when made\"},\"token\":{\"type\":\"string\",\"description\":\"shown "
      "once, when made\"},\"active\":{\"type\":\"boolean\"},\"created_at\":{\"type\":"
      "[\"string\",\"null\"]}}}"},
+    /* exports (begin) */
+    {"ExportRequest",
+     "{\"type\":\"object\",\"properties\":{\"entity\":{\"type\":\"string\","
+     "\"description\":\"the collection, such as contacts\"},\"format\":{\"type\":"
+     "\"string\",\"enum\":[\"csv\",\"xlsx\",\"vcf\",\"ics\"],\"description\":\"vcf "
+     "for contacts only; ics for activities (meetings) and tasks only\"},\"filter\":"
+     "{\"type\":[\"string\",\"null\"],\"description\":\"as the list's filter\"},\"q\":"
+     "{\"type\":[\"string\",\"null\"]},\"sort\":{\"type\":[\"string\",\"null\"]},"
+     "\"fields\":{\"type\":[\"array\",\"null\"],\"items\":{\"type\":\"string\"},"
+     "\"description\":\"csv and xlsx columns (default: every field the caller may read, "
+     "custom fields as custom.<name>)\"},\"raw\":{\"type\":\"boolean\",\"description\":"
+     "\"administrators only: cells starting with = + - @ TAB CR are not neutralised\"}},"
+     "\"required\":[\"entity\",\"format\"]}"},
+    {"Export",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"entity\":"
+     "{\"type\":\"string\"},\"format\":{\"type\":\"string\"},\"status\":{\"type\":"
+     "\"string\",\"enum\":[\"queued\",\"running\",\"done\",\"failed\"]},\"rows\":"
+     "{\"type\":\"integer\"},\"error\":{\"type\":[\"string\",\"null\"]},\"request\":"
+     "{\"type\":\"object\"},\"created_by\":{\"type\":\"integer\"},\"created_at\":"
+     "{\"type\":\"string\"},\"finished_at\":{\"type\":[\"string\",\"null\"]},\"file\":"
+     "{\"type\":[\"object\",\"null\"],\"description\":\"once done\",\"properties\":"
+     "{\"name\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},"
+     "\"content_type\":{\"type\":\"string\"}}}}}"},
+    {"ExportPage",
+     "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":"
+     "{\"$ref\":\"#/components/schemas/Export\"}},\"next_cursor\":{\"type\":[\"string\","
+     "\"null\"]}}}"},
+    /* exports (end) */
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -408,7 +436,8 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           {"deal-reasons", "DealReason"},
                                           {"commissions", "CommissionRule"},
                                           {"attachments", "Attachment"},
-                                          {"time-entries", "TimeEntry"}};
+                                          {"time-entries", "TimeEntry"},
+                                          {"exports", "Export"}};
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -428,6 +457,7 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/quotes/{id}/accept", "QuoteAccept"},
         {"/api/v1/leads/{id}/convert", "LeadConvert"},
         {"/api/v1/forms/{key}/submit", "FormSubmission"},
+        {"/api/v1/exports", "ExportRequest"},
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
@@ -482,6 +512,11 @@ static const char *const special_answers[][4] = {
     {"GET", "/api/v1/notifications", "200", "NotificationPage"},
     {"POST", "/api/v1/notifications/{id}/read", "200", "UnreadCount"},
     {"POST", "/api/v1/notifications/read-all", "200", "UnreadCount"},
+    /* exports (begin) */
+    {"POST", "/api/v1/exports", "202", "Export"},
+    {"GET", "/api/v1/exports", "200", "ExportPage"},
+    {"GET", "/api/v1/exports/{id}", "200", "Export"},
+    /* exports (end) */
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -528,6 +563,8 @@ static const struct {
      false},
     {"/api/v1/commissions", "quarter", "the quarter, like 2017-Q1 (default: the current one)",
      false},
+    {"/api/v1/exports", "limit", "page size, 1 to 100 (default 20)", false},
+    {"/api/v1/exports", "cursor", "next_cursor of the previous page", false},
 #define TIMELINE_PARAMETERS(pattern)                                                               \
     {pattern, "kind", "only these kinds, comma-separated (call,meeting,note,task,stage,...)",       \
      false},                                                                                       \
@@ -616,6 +653,14 @@ static const char *file_answer_of_route(const struct route *route)
 
 static json_t *file_body(const struct route *route)
 {
+    /* An import takes a multipart form: the file, its entity and the settings as JSON text. */
+    if ((route->flags & ROUTE_IMPORT) != 0)
+        return json_pack(
+            "{s:b,s:{s:{s:{s:s,s:[s,s],s:{s:{s:s,s:s},s:{s:s},s:{s:s,s:s}}}}}}", "required", 1,
+            "content", "multipart/form-data", "schema", "type", "object", "required", "file",
+            "entity", "properties", "file", "type", "string", "format", "binary", "entity", "type",
+            "string", "settings", "type", "string", "description",
+            "the import's settings as JSON text (ImportSettings)");
     /* Uploads take any file as it is, named by the name query parameter. */
     if ((route->flags & ROUTE_UPLOAD) != 0)
         return json_pack("{s:b,s:{s:{s:{s:s,s:s,s:s}}}}", "required", 1, "content", "*/*",
@@ -629,6 +674,23 @@ static json_t *file_body(const struct route *route)
     }
     return NULL;
 }
+
+/* exports (begin) */
+/* An export's file: one media type per format. */
+static json_t *export_file_content(void)
+{
+    static const char *const types[] = {
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/vcard; charset=utf-8", "text/calendar; charset=utf-8"};
+    json_t *content = json_object();
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        json_object_set_new(content, types[i],
+                            json_pack("{s:{s:s,s:s}}", "schema", "type", "string", "format",
+                                      "binary"));
+    return content;
+}
+/* exports (end) */
 
 static json_t *problem_response(const char *description)
 {
@@ -758,6 +820,10 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(success, "content",
                             json_pack("{s:{s:{s:s,s:s}}}", file_type, "schema", "type", "string",
                                       "format", "binary"));
+    if (strcmp(route->pattern, "/api/v1/exports/{id}/file") == 0) {
+        json_object_set_new(success, "content", export_file_content());
+        json_object_set_new(responses, "409", problem_response("the export is not done yet"));
+    }
     if ((route->flags & ROUTE_UPLOAD) != 0) {
         json_t *list = json_object_get(op, "parameters");
         if (list == NULL) {
@@ -769,6 +835,8 @@ static json_t *operation(struct arena *arena, const struct route *route)
                                               "required", 1, "schema", "type", "string"));
         json_object_set_new(responses, "413", problem_response("larger than the upload limit"));
     }
+    if ((route->flags & ROUTE_IMPORT) != 0)
+        json_object_set_new(responses, "413", problem_response("larger than the import limit"));
     json_object_set_new(responses, ok, success);
     json_object_set_new(op, "responses", responses);
     return op;

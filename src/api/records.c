@@ -588,20 +588,13 @@ int records_update(struct http_request *req, struct http_response *res)
     return api_record_respond(req, res, 200, entity, record);
 }
 
-static int set_trashed(struct http_request *req, struct http_response *res, bool trashed)
+int api_record_set_trashed(struct http_request *req, struct store_conn *conn,
+                           const struct entity *entity, int64_t id, bool trashed,
+                           json_t **record)
 {
-    const struct entity *entity = api_path_entity(req);
     struct access read = actor_access(api_actor(req), entity, ACCESS_READ), access;
-    struct store_conn *conn;
-    json_t *record = NULL;
-    int64_t id;
     bool visible = false;
-    int rc = api_path_id(req, &id);
-    if (rc == 0)
-        rc = api_begin(req, &conn);
-    if (rc < 0)
-        return rc;
-    rc = store_record_in_scope(conn, req->arena, entity, &read, id, &visible, &req->err);
+    int rc = store_record_in_scope(conn, req->arena, entity, &read, id, &visible, &req->err);
     if (rc == 0 && !visible)
         rc = err_set(&req->err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular,
                      (long long)id);
@@ -610,15 +603,28 @@ static int set_trashed(struct http_request *req, struct http_response *res, bool
     if (rc == 0)
         rc = store_record_set_trashed(conn, req->arena, entity, &access, id, trashed, &req->err);
     if (rc == 0)
-        rc = api_record_written(req, conn, entity, id, RECORD_ANY, &record);
+        rc = api_record_written(req, conn, entity, id, RECORD_ANY, record);
     if (rc == 0) {
         rc = api_audit(req, conn, "record", trashed ? "delete" : "restore", entity->name, id, NULL,
                        NULL);
     }
     if (rc == 0)
-        rc = timeline_record_trashed(req, conn, entity, record, trashed);
+        rc = timeline_record_trashed(req, conn, entity, *record, trashed);
+    return rc == 0 ? after_change(req, conn, entity) : rc;
+}
+
+static int set_trashed(struct http_request *req, struct http_response *res, bool trashed)
+{
+    const struct entity *entity = api_path_entity(req);
+    struct store_conn *conn;
+    json_t *record = NULL;
+    int64_t id;
+    int rc = api_path_id(req, &id);
     if (rc == 0)
-        rc = after_change(req, conn, entity);
+        rc = api_begin(req, &conn);
+    if (rc < 0)
+        return rc;
+    rc = api_record_set_trashed(req, conn, entity, id, trashed, &record);
     rc = api_commit(req, conn, rc);
     if (rc < 0)
         return rc;

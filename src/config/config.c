@@ -36,6 +36,8 @@ static const struct option_row options[] = {
      "largest request body accepted (413 beyond)"},
     {"--max-upload-bytes", "CRM_MAX_UPLOAD_BYTES", OPTION_SIZE, AT(max_upload_bytes), "10485760",
      "largest file accepted as an attachment (413 beyond)"},
+    {"--max-import-bytes", "CRM_MAX_IMPORT_BYTES", OPTION_SIZE, AT(max_import_bytes), "268435456",
+     "largest file accepted for an import (413 beyond)"},
     {"--max-header-bytes", "CRM_MAX_HEADER_BYTES", OPTION_SIZE, AT(max_header_bytes), "16384",
      "largest request head accepted"},
     {"--max-json-depth", "CRM_MAX_JSON_DEPTH", OPTION_SIZE, AT(max_json_depth), "32",

@@ -21,6 +21,7 @@ struct config {
     unsigned pool_size;
     size_t max_body_bytes;
     size_t max_upload_bytes;
+    size_t max_import_bytes;
     size_t max_header_bytes;
     size_t max_json_depth;
     unsigned request_timeout_s;

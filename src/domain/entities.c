@@ -74,6 +74,8 @@ static const struct entity_field contact_fields[] = {
     {"photo_url", FIELD_URL, FIELD_KIND_COLUMN, FIELD_TRIMMED, 1000, NULL, NULL, FIELD_TEXT,
      false},
     {"addresses", FIELD_TEXT, FIELD_KIND_COLUMN, FIELD_JSON, 0, NULL, NULL, FIELD_TEXT, false},
+    /* The attachment holding the contact's photo (a vCard's inline PHOTO); kept by the server. */
+    {"photo_id", FIELD_INTEGER, FIELD_KIND_SYSTEM, 0, 0, NULL, NULL, FIELD_TEXT, false},
     TEXT_FIELD("source", FIELD_SORTABLE, 100),
     LIST_FIELD("tags", FIELD_TEXT, FIELD_SEARCHED),
 };

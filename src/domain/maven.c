@@ -1,6 +1,6 @@
 /*
  * Reading the Maven sales dataset: each file's header is mapped to the
- * columns expected (base/csv.h reads the rows), each row's values checked,
+ * columns expected (formats/csv.h reads the rows), each row's values checked,
  * names resolved through small tables of exact and folded names, repairs
  * and oddities counted as notes, problems collected as field errors.
  * Files are read in dependency order: products, sales teams, accounts
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "base/csv.h"
 #include "base/utf8.h"
+#include "formats/csv.h"
 
 #define EMAIL_DOMAIN "maven.example"
 #define SHOWN_MAX_BYTES 40
@@ -117,7 +117,7 @@ struct maven_file {
     const char *name;
     const char *const *columns;
     size_t n_columns;
-    struct csv_reader reader;
+    struct csv_reader *reader;
     size_t field_of[MAVEN_MAX_COLUMNS]; /* the field of the header holding column c */
     size_t n_header;
 };
@@ -450,13 +450,18 @@ static bool maven_file_open(struct maven_reader *r, struct maven_file *f, struct
         return false;
     }
     struct csv_options options = {.separator = ',',
+                                  .encoding = CSV_ENCODING_UTF8,
                                   .max_field_bytes = MAVEN_MAX_FIELD_BYTES,
                                   .max_columns = MAVEN_MAX_COLUMNS};
-    csv_reader_init(&f->reader, r->arena, text.ptr, text.len, &options);
+    f->reader = csv_reader_open_buffer(r->arena, text.ptr, text.len, &options);
     err_clear(&csv_err);
-    int rc = csv_reader_next(&f->reader, &row, &csv_err);
+    int rc = csv_reader_next(f->reader, &row, &csv_err);
     if (rc < 0) {
         maven_problem(r, f->name, 0, "%s", csv_err.detail);
+        return false;
+    }
+    if (rc == 1 && row.error != NULL) {
+        maven_problem(r, f->name, 0, "%s", row.error);
         return false;
     }
     if (rc == 0) {
@@ -487,9 +492,9 @@ static bool maven_file_open(struct maven_reader *r, struct maven_file *f, struct
 }
 
 /*
- * The next data row's values, trimmed, by column; blank rows are skipped
- * and rows of another width reported and skipped. 1: a row; 0: the end
- * (a CSV syntax error, recorded, ends the file too).
+ * The next data row's values, trimmed, by column; blank rows are skipped,
+ * bad rows and rows of another width reported and skipped. 1: a row; 0:
+ * the end (an error that stops the reader, recorded, ends the file too).
  */
 static int maven_file_next(struct maven_reader *r, struct maven_file *f, struct str *values,
                            size_t *line)
@@ -498,11 +503,15 @@ static int maven_file_next(struct maven_reader *r, struct maven_file *f, struct 
     struct err csv_err;
     for (;;) {
         err_clear(&csv_err);
-        int rc = csv_reader_next(&f->reader, &row, &csv_err);
+        int rc = csv_reader_next(f->reader, &row, &csv_err);
         if (rc < 0)
             maven_problem(r, f->name, 0, "%s", csv_err.detail);
         if (rc <= 0)
             return 0;
+        if (row.error != NULL) {
+            maven_problem(r, f->name, 0, "%s", row.error);
+            continue;
+        }
         bool blank = true;
         for (size_t i = 0; i < row.n_fields && blank; i++)
             blank = str_trim(row.fields[i]).len == 0;

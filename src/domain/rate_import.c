@@ -1,5 +1,5 @@
 /*
- * The rate import's checks: encoding, CSV shape (base/csv.h), the header,
+ * The rate import's checks: encoding, CSV shape (formats/csv.h), the header,
  * each row's values (domain/currency.h) and repeats, found by sorting a
  * copy of the rows by currency and date.
  */
@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "base/csv.h"
 #include "base/utf8.h"
+#include "formats/csv.h"
 
 #define FIELD_NAME_MAX 64
 #define SHOWN_NAME_MAX_BYTES 40
@@ -157,19 +157,22 @@ static size_t rate_import_repeats(struct arena *arena, struct rate_import *impor
 int rate_import_read(struct arena *arena, const char *text, size_t len, const char *base,
                      struct rate_import *out, struct err *err)
 {
-    struct csv_reader reader;
     struct csv_row row;
     size_t columns[N_COLUMNS];
     *out = (struct rate_import){0};
     if (!utf8_valid(text, len))
         return err_set(err, ERR_BAD_REQUEST,
                        "the file is not UTF-8 text; save it as CSV in UTF-8 and try again");
-    struct csv_options options = {.max_field_bytes = RATE_IMPORT_MAX_FIELD_BYTES,
+    struct csv_options options = {.encoding = CSV_ENCODING_UTF8,
+                                  .max_field_bytes = RATE_IMPORT_MAX_FIELD_BYTES,
                                   .max_columns = RATE_IMPORT_MAX_COLUMNS};
-    csv_reader_init(&reader, arena, text, len, &options);
-    int rc = csv_reader_next(&reader, &row, err);
+    struct csv_reader *reader = csv_reader_open_buffer(arena, text, len, &options);
+    int rc = csv_reader_next(reader, &row, err);
     if (rc < 0)
         return rc;
+    /* A row the reader found bad (a NUL byte, too many columns): the file is not a rate list. */
+    if (rc == 1 && row.error != NULL)
+        return err_set(err, ERR_BAD_REQUEST, "%s", row.error);
     if (rc == 0)
         return err_field(err, "header",
                          "the file is empty; its first line must name the columns date, "
@@ -180,7 +183,9 @@ int rate_import_read(struct arena *arena, const char *text, size_t len, const ch
         return -err->code;
 
     size_t cap = 0, n_bad = 0;
-    while ((rc = csv_reader_next(&reader, &row, err)) == 1) {
+    while ((rc = csv_reader_next(reader, &row, err)) == 1) {
+        if (row.error != NULL)
+            return err_set(err, ERR_BAD_REQUEST, "%s", row.error);
         if (rate_import_blank(&row))
             continue;
         if (out->n_rows == cap) {

@@ -54,12 +54,31 @@ struct http_header {
     const char *value;
 };
 
+/*
+ * A body made while it is sent, a piece at a time (a file read from the
+ * store chunk by chunk), so that a large download never sits in memory
+ * whole. read() copies up to cap bytes of the body from byte pos into buf
+ * and sets *n_read (0: the end); a negative return cuts the connection (the
+ * client sees a short body). release() runs exactly once when the server is
+ * done with the stream, sent or not; it may run after the request's arena
+ * is freed, so ctx must be the stream's own (heap) memory. read() runs on
+ * the request's thread before the request completes, so it may use what
+ * the request holds until then (its database connection).
+ */
+struct http_stream {
+    int (*read)(void *ctx, uint64_t pos, char *buf, size_t cap, size_t *n_read);
+    void (*release)(void *ctx); /* NULL: nothing to release */
+    void *ctx;
+    int64_t size; /* the body's bytes (Content-Length); -1: unknown (chunked) */
+};
+
 struct http_response {
     int status;
     const char *content_type;
     struct buf body;
     struct http_header headers[HTTP_MAX_RESPONSE_HEADERS];
     size_t n_headers;
+    struct http_stream stream; /* read NULL: the body is in body */
 };
 
 /*
@@ -72,6 +91,7 @@ enum route_flags {
     ROUTE_PUBLIC = 1 << 0, /* reachable without signing in */
     ROUTE_ANONYMOUS = 1 << 1, /* public, for pages of other sites: credentials are not looked at */
     ROUTE_UPLOAD = 1 << 2,    /* takes a file: its body may grow to max_upload_bytes */
+    ROUTE_IMPORT = 1 << 3,    /* takes a file to import: its body may grow to max_import_bytes */
 };
 
 struct route {
@@ -89,6 +109,7 @@ struct http_server_config {
     unsigned threads;           /* 0: number of cores */
     size_t max_body_bytes;      /* 413 beyond */
     size_t max_upload_bytes;    /* the same for ROUTE_UPLOAD routes; 0: 10 MiB */
+    size_t max_import_bytes;    /* the same for ROUTE_IMPORT routes; 0: 256 MiB */
     size_t max_header_bytes;    /* 431 beyond */
     size_t max_json_depth;      /* 400 beyond */
     unsigned request_timeout_s; /* idle connection timeout */
@@ -145,6 +166,17 @@ void http_respond_empty(struct http_response *res, int status);
 int http_respond_bytes(struct http_response *res, int status, const char *content_type,
                        const void *data, size_t len);
 
+/*
+ * Answers a body read from stream as it is sent (content type borrowed).
+ * The response owns the stream from here on: its release() runs once the
+ * server is done with it, or when the response is released unsent (a
+ * handler error that replaces it with a problem).
+ */
+void http_respond_stream(struct http_response *res, int status, const char *content_type,
+                         const struct http_stream *stream);
+/* Releases an unsent stream (release() called) and clears it; no stream: no-op. */
+void http_response_drop_stream(struct http_response *res);
+
 /* Matches path against pattern, filling params; exposed for tests. */
 bool http_route_match(const char *pattern, const char *path, struct http_request *req);
 
@@ -159,7 +191,8 @@ int http_request_parse_json(struct http_request *req, const char *content_type, 
 
 /*
  * Sets up an empty 200 response whose body may grow to HTTP_MAX_RESPONSE_BYTES;
- * http_response_release() frees the body (the server registers it on the arena).
+ * http_response_release() frees the body and an unsent stream (the server
+ * registers it on the arena).
  */
 #define HTTP_MAX_RESPONSE_BYTES ((size_t)64 << 20)
 void http_response_init(struct http_response *res);

@@ -1,7 +1,8 @@
 /*
- * Response helpers: extra headers, JSON bodies and RFC 9457 problem details.
- * Bodies are serialised straight into the response's capped buffer; text
- * from an error that is not valid UTF-8 is made safe before it becomes JSON.
+ * Response helpers: extra headers, JSON bodies, RFC 9457 problem details and
+ * streamed bodies. Bodies are serialised straight into the response's capped
+ * buffer; text from an error that is not valid UTF-8 is made safe before it
+ * becomes JSON. A streamed body is only described here; server.c sends it.
  */
 #include "http/http.h"
 
@@ -25,6 +26,25 @@ void http_response_init(struct http_response *res)
 void http_response_release(struct http_response *res)
 {
     buf_release(&res->body);
+    http_response_drop_stream(res);
+}
+
+void http_respond_stream(struct http_response *res, int status, const char *content_type,
+                         const struct http_stream *stream)
+{
+    http_response_drop_stream(res);
+    buf_reset(&res->body);
+    res->status = status;
+    res->content_type = content_type;
+    res->stream = *stream;
+}
+
+void http_response_drop_stream(struct http_response *res)
+{
+    struct http_stream stream = res->stream;
+    memset(&res->stream, 0, sizeof(res->stream));
+    if (stream.read != NULL && stream.release != NULL)
+        stream.release(stream.ctx);
 }
 
 void http_response_header(struct http_response *res, const char *name, const char *value)
@@ -42,6 +62,7 @@ static int response_dump_cb(const char *chunk, size_t size, void *data)
 
 int http_respond_json(struct http_response *res, int status, const json_t *value)
 {
+    http_response_drop_stream(res);
     buf_reset(&res->body);
     if (value == NULL || json_dump_callback(value, response_dump_cb, &res->body,
                                             JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
@@ -128,6 +149,7 @@ void http_respond_problem(struct http_response *res, const struct err *err)
 int http_respond_bytes(struct http_response *res, int status, const char *content_type,
                        const void *data, size_t len)
 {
+    http_response_drop_stream(res);
     buf_reset(&res->body);
     if (len > 0 && buf_append(&res->body, data, len) < 0)
         return -ERR_TOO_LARGE;
@@ -138,6 +160,7 @@ int http_respond_bytes(struct http_response *res, int status, const char *conten
 
 void http_respond_empty(struct http_response *res, int status)
 {
+    http_response_drop_stream(res);
     buf_reset(&res->body);
     res->status = status;
     res->content_type = NULL;

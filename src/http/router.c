@@ -167,6 +167,7 @@ void http_router_dispatch(const struct route_lookup *lookup, http_handler *guard
         router_report_failure(req);
     /* Whatever the handler had put together gives way to the problem. */
     buf_reset(&res->body);
+    http_response_drop_stream(res);
     res->n_headers = 0;
     http_respond_problem(res, &req->err);
 }

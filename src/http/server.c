@@ -12,6 +12,9 @@
  * (gathered into a buf capped at max_body_bytes), then once with nothing,
  * when the response is produced and queued. The completion callback logs
  * the access line and frees the arena with everything the request made.
+ * A streamed body (http_respond_stream) is handed to MHD as a content
+ * reader: MHD pulls it HTTP_STREAM_BLOCK_BYTES at a time on the request's
+ * thread while it sends, and releases the stream when done.
  *
  * Limits as libmicrohttpd 0.9.75 enforces them:
  *   - Headers: our check answers 431 problem+json past max_header_bytes
@@ -61,10 +64,13 @@
 #define HTTP_DEFAULT_HOST "127.0.0.1"
 #define HTTP_DEFAULT_MAX_BODY_BYTES ((size_t)1 << 20)
 #define HTTP_DEFAULT_MAX_UPLOAD_BYTES ((size_t)10 << 20)
+#define HTTP_DEFAULT_MAX_IMPORT_BYTES ((size_t)256 << 20)
 #define HTTP_DEFAULT_MAX_HEADER_BYTES ((size_t)16 << 10)
 #define HTTP_POOL_SLACK_BYTES ((size_t)16 << 10)
 #define HTTP_DRAIN_MAX_BYTES ((size_t)32 * 1024 * 1024)
 #define HTTP_STOP_POLL_MS 10
+/* How much of a streamed body MHD asks for at a time. */
+#define HTTP_STREAM_BLOCK_BYTES ((size_t)64 << 10)
 #define HTTP_CSP "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
 
 struct http_server {
@@ -77,6 +83,7 @@ struct http_server {
     struct static_files *static_files; /* NULL: no web UI */
     size_t max_body_bytes;
     size_t max_upload_bytes; /* for ROUTE_UPLOAD routes */
+    size_t max_import_bytes; /* for ROUTE_IMPORT routes */
     size_t max_header_bytes;
     size_t max_json_depth;
     unsigned port;
@@ -225,6 +232,55 @@ static enum MHD_Result server_send_buffered(struct http_exchange *ex)
 }
 
 static enum MHD_Result server_send_problem(struct http_exchange *ex, enum err_code code,
+                                           const char *detail);
+
+/* MHD's reader of a streamed body: the stream's read() at MHD's position. */
+static ssize_t server_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *stream = cls;
+    size_t n = 0;
+    if (stream->read(stream->ctx, pos, buf, max, &n) < 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+/* MHD is done with the response (sent, or the connection closed): the stream is released. */
+static void server_stream_free(void *cls)
+{
+    struct http_stream *stream = cls;
+    if (stream->release != NULL)
+        stream->release(stream->ctx);
+    free(stream);
+}
+
+/*
+ * Queues res with its streamed body. The stream passes to MHD on a heap
+ * copy, since MHD may release it after the request's arena is gone (a
+ * connection that closes early is reported complete first).
+ */
+static enum MHD_Result server_send_stream(struct http_exchange *ex)
+{
+    struct http_stream *stream = malloc(sizeof(*stream));
+    if (stream == NULL) {
+        fprintf(stderr, "fatal: out of memory\n");
+        abort();
+    }
+    *stream = ex->res.stream;
+    memset(&ex->res.stream, 0, sizeof(ex->res.stream));
+    uint64_t size = stream->size >= 0 ? (uint64_t)stream->size : MHD_SIZE_UNKNOWN;
+    struct MHD_Response *response = MHD_create_response_from_callback(
+        size, HTTP_STREAM_BLOCK_BYTES, server_stream_read, stream, server_stream_free);
+    if (response == NULL) {
+        server_stream_free(stream);
+        ex->res.n_headers = 0;
+        ex->res.content_type = NULL;
+        return server_send_problem(ex, ERR_INTERNAL, "The file could not be sent");
+    }
+    ex->response_bytes = stream->size >= 0 ? (size_t)stream->size : 0;
+    return server_send(ex, response);
+}
+
+static enum MHD_Result server_send_problem(struct http_exchange *ex, enum err_code code,
                                            const char *detail)
 {
     err_set(&ex->req.err, code, "%s", detail);
@@ -285,6 +341,12 @@ static enum MHD_Result server_count_bytes(void *cls, enum MHD_ValueKind kind, co
     return MHD_YES;
 }
 
+/* The response's body and, when it was never handed to MHD, its stream. */
+static void server_response_release_cb(void *res)
+{
+    http_response_release(res);
+}
+
 static struct http_exchange *server_exchange_new(struct http_server *server,
                                                  struct MHD_Connection *connection, const char *url,
                                                  const char *method)
@@ -299,7 +361,7 @@ static struct http_exchange *server_exchange_new(struct http_server *server,
     buf_init(&ex->body, server->max_body_bytes);
     arena_defer(arena, buf_release_cb, &ex->body);
     http_response_init(&ex->res);
-    arena_defer(arena, buf_release_cb, &ex->res.body);
+    arena_defer(arena, server_response_release_cb, &ex->res);
 
     req->arena = arena;
     req->method = arena_strdup(arena, method);
@@ -315,14 +377,19 @@ static struct http_exchange *server_exchange_new(struct http_server *server,
     return ex;
 }
 
-/* The body cap of a request: max_upload_bytes when it is for a ROUTE_UPLOAD route. */
+/*
+ * The body cap of a request: max_upload_bytes for a ROUTE_UPLOAD route,
+ * max_import_bytes for a ROUTE_IMPORT one.
+ */
 static size_t server_body_cap(const struct http_server *server, const struct http_request *req)
 {
     for (size_t i = 0; i < server->n_routes; i++) {
         const struct route *route = &server->routes[i];
-        if ((route->flags & ROUTE_UPLOAD) != 0 && strcmp(route->method, req->method) == 0 &&
+        if ((route->flags & (ROUTE_UPLOAD | ROUTE_IMPORT)) != 0 &&
+            strcmp(route->method, req->method) == 0 &&
             http_route_match(route->pattern, req->path, NULL))
-            return server->max_upload_bytes;
+            return (route->flags & ROUTE_IMPORT) != 0 ? server->max_import_bytes
+                                                      : server->max_upload_bytes;
     }
     return server->max_body_bytes;
 }
@@ -406,6 +473,8 @@ static enum MHD_Result server_on_request_end(struct http_exchange *ex)
         return server_send_static(ex);
     ex->route = lookup.route;
     http_router_dispatch(&lookup, server->guard, req, &ex->res);
+    if (ex->res.stream.read != NULL)
+        return server_send_stream(ex);
     return server_send_buffered(ex);
 }
 
@@ -571,6 +640,8 @@ struct http_server *http_server_start(const struct http_server_config *config,
         config->max_body_bytes > 0 ? config->max_body_bytes : HTTP_DEFAULT_MAX_BODY_BYTES;
     server->max_upload_bytes =
         config->max_upload_bytes > 0 ? config->max_upload_bytes : HTTP_DEFAULT_MAX_UPLOAD_BYTES;
+    server->max_import_bytes =
+        config->max_import_bytes > 0 ? config->max_import_bytes : HTTP_DEFAULT_MAX_IMPORT_BYTES;
     server->max_header_bytes =
         config->max_header_bytes > 0 ? config->max_header_bytes : HTTP_DEFAULT_MAX_HEADER_BYTES;
     server->max_json_depth = config->max_json_depth;

@@ -20,5 +20,11 @@ int birthdays_run(struct job_context *ctx, const json_t *payload, struct err *er
 int sessions_sweep_run(struct job_context *ctx, const json_t *payload, struct err *err);
 /* {}: sent quotes past their valid_until become expired. */
 int quotes_expire_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {import_id}: the next batch of an import's rows; then the batch after it is queued. */
+int import_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {import_id}: reverts the next batch of an import's changes (an undo or a cancel). */
+int import_undo_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* {export_id}: writes the file of an export as the user who asked for it (export.c). */
+int export_run(struct job_context *ctx, const json_t *payload, struct err *err);
 
 #endif

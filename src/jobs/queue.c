@@ -30,6 +30,8 @@ static const struct job_kind kinds[] = {
     {"task_reminder", task_reminder_run, 5}, {"task_recurrence", task_recurrence_run, 5},
     {"birthdays", birthdays_run, 3},         {"sessions_sweep", sessions_sweep_run, 3},
     {"quotes_expire", quotes_expire_run, 3},
+    {"import", import_run, 5},               {"import_undo", import_undo_run, 5},
+    {"export", export_run, 3},
 };
 
 const struct job_kind *job_kinds(size_t *n_kinds)

@@ -13,6 +13,7 @@
  * (list_read()), as a search for a common term does (search_walks()).
  */
 #include "store/store.h"
+#include "store/duplicates.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -1358,7 +1359,8 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     if (rc < 0)
         return rc;
     *id_out = store_value_int(store_rows_at(&rows, 0, 0));
-    return write_links(conn, arena, entity, access, *id_out, changes, err);
+    rc = write_links(conn, arena, entity, access, *id_out, changes, err);
+    return rc == 0 ? store_dup_keys_write(conn, arena, entity, *id_out, merged, err) : rc;
 }
 
 int store_record_update(struct store_conn *conn, struct arena *arena, const struct entity *entity,
@@ -1425,7 +1427,7 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     /* The copies of links show a linked record's id and name; only a new name changes them. */
     if (rc == 0 && json_object_get(changes, "name") != NULL)
         rc = refresh_linking_caches(conn, arena, entity, id, err);
-    return rc;
+    return rc == 0 ? store_dup_keys_write(conn, arena, entity, id, merged, err) : rc;
 }
 
 int store_record_set_trashed(struct store_conn *conn, struct arena *arena,

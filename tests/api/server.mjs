@@ -287,7 +287,9 @@ export async function startServer({ staticDir, args = [], env, database: given }
         }
         if (Date.now() > deadline) {
             child.kill('SIGKILL');
+            const alive = setInterval(() => {}, 100); /* the child is unref'd: keep the loop awake */
             await exitPromise;
+            clearInterval(alive);
             await database.drop().catch(() => {});
             await rm(cwd, { recursive: true, force: true });
             throw new Error(`crm serve did not answer GET /healthz with 200 within ` +
@@ -340,6 +342,17 @@ export async function startServer({ staticDir, args = [], env, database: given }
             const h = 'Authorization' in headers ? {} : { Authorization: `Bearer ${server.adminToken}` };
             for (const [k, v] of Object.entries(headers)) if (v !== null && v !== undefined) h[k] = v;
             return rawRequest(port, method, rawPath, body, h);
+        },
+        /* SIGKILL at once, as a crash would; a database given to startServer is kept. */
+        async kill() {
+            if (stopped) return;
+            stopped = true;
+            child.kill('SIGKILL');
+            const alive = setInterval(() => {}, 100); /* the child is unref'd: keep the loop awake */
+            await exitPromise;
+            clearInterval(alive);
+            await database.drop().catch(() => {});
+            await rm(cwd, { recursive: true, force: true });
         },
         /* SIGTERM, then the process must exit 0 within 10 s; the database is dropped after. */
         async stop() {

@@ -1,7 +1,7 @@
 // Fetch wrapper for the REST API at /api/v1: JSON in and out, problem+json errors turned
 // into ApiError (status, detail, field errors, Retry-After), X-CSRF-Token sent on changes
 // once known; a 401 (session gone) or a "change your password first" 403 is reported to the
-// handler the session module installs.
+// handler the session module installs. A FormData body goes as multipart/form-data.
 
 const BASE = '/api/v1';
 
@@ -69,13 +69,16 @@ function retryAfterSeconds(headers) {
 /**
  * Calls the API. Returns {data, status, headers}; throws ApiError for a non-2xx answer
  * and for network failures (status 0). quiet401: a 401 is the caller's business (sign-in
- * forms, wrong current password) and does not end the session in the UI. file: a File or
- * Blob sent as the body instead of JSON, with contentType.
+ * forms, wrong current password) and does not end the session in the UI. file: a File, Blob or
+ * FormData sent as the body instead of JSON (a File or Blob with contentType).
  */
 export async function request(method, path, { query, body, file, contentType, headers, signal, quiet401 } = {}) {
     const init = { method, headers: { Accept: 'application/json', ...headers }, signal,
                    credentials: 'same-origin' };
-    if (file !== undefined) {
+    if (typeof FormData !== 'undefined' && file instanceof FormData) {
+        /* multipart/form-data: the browser writes the Content-Type with its boundary. */
+        init.body = file;
+    } else if (file !== undefined) {
         /* A File or Blob goes as its bytes, so the server sees the encoding it really has. */
         init.headers['Content-Type'] = contentType || file.type || 'application/octet-stream';
         init.body = file;
@@ -115,6 +118,8 @@ export const api = {
     del: (path) => request('DELETE', path).then(() => null),
     /** POSTs a file (File or Blob) as the request body with the given content type. */
     upload: (path, file, contentType) => request('POST', path, { file, contentType }).then((r) => r.data),
+    /** POSTs a FormData as multipart/form-data. */
+    postForm: (path, form) => request('POST', path, { file: form }).then((r) => r.data),
 };
 
 /** Every item of a collection, following next_cursor (also accepts a bare array). */

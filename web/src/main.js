@@ -27,6 +27,7 @@ import { DealForm } from './pages/DealForm.js';
 import { CommissionsPage } from './pages/CommissionsPage.js';
 import { FieldsPage } from './pages/FieldsPage.js';
 import { FormsPage } from './pages/FormsPage.js';
+import { ImportWizard, ImportsPage } from './pages/ImportPage.js';
 import { LeadCard } from './pages/LeadCard.js';
 import { LeadForm } from './pages/LeadForm.js';
 import { LeadRulesPage } from './pages/LeadRulesPage.js';
@@ -92,6 +93,9 @@ const ROUTES = [
     ['/settings/currencies', () => html`<${CurrencyRatesPage} />`],
     ['/settings/reminders', () => html`<${RemindersSettingsPage} />`],
     ['/trash', () => html`<${TrashPage} />`],
+    ['/import', () => html`<${Redirect} to="/imports" />`],
+    ['/imports', () => html`<${ImportsPage} key=${window.location.search} />`],
+    ['/imports/:id', (p) => html`<${ImportWizard} key=${p.id} id=${p.id} />`],
     ['/tasks', () => html`<${TasksPage} />`],
     ['/tasks/new', () => html`<${TaskForm} key="new" id=${null} />`],
     ['/tasks/:id', (p) => html`<${TaskForm} key=${p.id} id=${p.id} />`],

@@ -1,6 +1,6 @@
 /*
- * Tests for src/http/response.c: JSON bodies, headers and RFC 9457
- * problem details with and without field errors.
+ * Tests for src/http/response.c: JSON bodies, headers, RFC 9457 problem
+ * details with and without field errors, and who releases a streamed body.
  */
 #include "http/http.h"
 
@@ -136,4 +136,58 @@ TEST(response_headers_and_empty_bodies)
     EXPECT_INT_EQ(res.body.len, 0);
     EXPECT(res.content_type == NULL);
     http_response_release(&res);
+}
+
+static int released_streams;
+
+static int never_read(void *ctx, uint64_t pos, char *buf, size_t cap, size_t *n_read)
+{
+    (void)ctx;
+    (void)pos;
+    (void)buf;
+    (void)cap;
+    *n_read = 0;
+    return 0;
+}
+
+static void count_release(void *ctx)
+{
+    (void)ctx;
+    released_streams++;
+}
+
+TEST(stream_response_keeps_the_stream_until_released_once)
+{
+    struct http_response res;
+    http_response_init(&res);
+    released_streams = 0;
+    struct http_stream stream = {never_read, count_release, NULL, 10};
+    http_respond_stream(&res, 200, "text/csv", &stream);
+    EXPECT_INT_EQ(res.status, 200);
+    EXPECT_STR_EQ(res.content_type, "text/csv");
+    EXPECT(res.stream.read == never_read);
+    EXPECT_INT_EQ(released_streams, 0);
+    http_response_release(&res);
+    EXPECT_INT_EQ(released_streams, 1);
+    EXPECT(res.stream.read == NULL);
+    http_response_release(&res);
+    EXPECT_INT_EQ(released_streams, 1);
+}
+
+TEST(stream_response_gives_way_to_a_json_answer_and_releases_the_stream)
+{
+    struct http_response res;
+    struct err err;
+    http_response_init(&res);
+    err_clear(&err);
+    released_streams = 0;
+    struct http_stream stream = {never_read, count_release, NULL, -1};
+    http_respond_stream(&res, 200, "text/csv", &stream);
+    err_set(&err, ERR_CONFLICT, "not ready");
+    http_respond_problem(&res, &err);
+    EXPECT_INT_EQ(released_streams, 1);
+    EXPECT(res.stream.read == NULL);
+    EXPECT_INT_EQ(res.status, 409);
+    http_response_release(&res);
+    EXPECT_INT_EQ(released_streams, 1);
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -211,6 +212,86 @@ static int handle_health(struct http_request *req, struct http_response *res)
     return rc;
 }
 
+/* --- streamed bodies: STREAM_BYTES of a known pattern, and counts of what happened --- */
+
+#define STREAM_BYTES ((size_t)150000)
+
+static atomic_int stream_releases;
+static atomic_int stream_reads;
+
+static char stream_byte(uint64_t pos)
+{
+    return (char)('a' + (char)(pos % 26));
+}
+
+/* ctx: the byte past which reading fails (0: never). */
+static int stream_read(void *ctx, uint64_t pos, char *buf, size_t cap, size_t *n_read)
+{
+    size_t fail_at = *(size_t *)ctx;
+    atomic_fetch_add(&stream_reads, 1);
+    if (fail_at > 0 && pos >= fail_at)
+        return -1;
+    size_t n = pos >= STREAM_BYTES ? 0 : STREAM_BYTES - (size_t)pos;
+    if (n > cap)
+        n = cap;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = stream_byte(pos + i);
+    *n_read = n;
+    return 0;
+}
+
+static void stream_release(void *ctx)
+{
+    free(ctx);
+    atomic_fetch_add(&stream_releases, 1);
+}
+
+static void stream_start(struct http_response *res, size_t fail_at, int64_t size)
+{
+    size_t *ctx = malloc(sizeof(*ctx));
+    *ctx = fail_at;
+    struct http_stream stream = {stream_read, stream_release, ctx, size};
+    http_respond_stream(res, 200, "text/csv; charset=utf-8", &stream);
+}
+
+static int handle_stream(struct http_request *req, struct http_response *res)
+{
+    const char *fail = http_query(req, "fail_at");
+    const char *chunked = http_query(req, "chunked");
+    stream_start(res, fail != NULL ? (size_t)strtoul(fail, NULL, 10) : 0,
+                 chunked != NULL ? -1 : (int64_t)STREAM_BYTES);
+    http_response_header(res, "Content-Disposition", "attachment; filename=\"x.csv\"");
+    return 0;
+}
+
+/* Starts a stream, then fails: the problem replaces it and the stream is released unread. */
+static int handle_stream_then_fail(struct http_request *req, struct http_response *res)
+{
+    stream_start(res, 0, (int64_t)STREAM_BYTES);
+    return err_set(&req->err, ERR_CONFLICT, "not ready");
+}
+
+/* Waits up to a second for the server to release n streams. */
+static int stream_releases_after_wait(int n)
+{
+    for (int i = 0; i < 100 && atomic_load(&stream_releases) < n; i++) {
+        struct timespec pause = {0, 10 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+    return atomic_load(&stream_releases);
+}
+
+static bool stream_body_is_whole(const struct reply *r)
+{
+    if (r->body_len != STREAM_BYTES)
+        return false;
+    for (size_t i = 0; i < STREAM_BYTES; i++) {
+        if (r->body[i] != stream_byte(i))
+            return false;
+    }
+    return true;
+}
+
 static const struct route server_routes[] = {
     {"GET", "/api/v1/ping", handle_ping, "ping", "test", ROUTE_PUBLIC},
     {"POST", "/api/v1/echo", handle_echo, "echo", "test", 0},
@@ -219,6 +300,8 @@ static const struct route server_routes[] = {
     {"GET", "/api/v1/invalid", handle_invalid, "invalid", "test", 0},
     {"GET", "/api/v1/slow", handle_slow, "slow", "test", 0},
     {"GET", "/healthz", handle_health, "health", "test", ROUTE_PUBLIC},
+    {"GET", "/api/v1/stream", handle_stream, "stream", "test", 0},
+    {"GET", "/api/v1/stream-fails", handle_stream_then_fail, "stream then fail", "test", 0},
 };
 
 #define TEST_MAX_BODY 1024
@@ -606,4 +689,66 @@ TEST(server_stop_lets_a_request_in_flight_finish)
     EXPECT_STR_EQ(reply_header(&client.reply, "Connection"), "close");
     EXPECT(client_connect(client.port) < 0);
     remove_web_dir();
+}
+
+TEST(server_streams_a_body_piece_by_piece_with_its_length_and_releases_it_once)
+{
+    struct http_server *server = server_start();
+    struct reply *r = client_request(port_of(server), "GET", "/api/v1/stream", NULL, NULL);
+    EXPECT_INT_EQ(r->status, 200);
+    EXPECT_STR_EQ(reply_header(r, "Content-Type"), "text/csv; charset=utf-8");
+    EXPECT_STR_EQ(reply_header(r, "Content-Length"), "150000");
+    EXPECT_STR_EQ(reply_header(r, "Content-Disposition"), "attachment; filename=\"x.csv\"");
+    EXPECT_STR_EQ(reply_header(r, "X-Content-Type-Options"), "nosniff");
+    EXPECT(stream_body_is_whole(r));
+    /* 150000 bytes in pieces of at most 64 KiB. */
+    EXPECT(atomic_load(&stream_reads) >= 3);
+    EXPECT_INT_EQ(stream_releases_after_wait(1), 1);
+    server_finish(server);
+    EXPECT_INT_EQ(atomic_load(&stream_releases), 1);
+}
+
+TEST(server_streams_a_body_of_unknown_length_chunked)
+{
+    struct http_server *server = server_start();
+    struct reply *r =
+        client_request(port_of(server), "GET", "/api/v1/stream?chunked=1", NULL, NULL);
+    EXPECT_INT_EQ(r->status, 200);
+    EXPECT_STR_EQ(reply_header(r, "Transfer-Encoding"), "chunked");
+    EXPECT(reply_header(r, "Content-Length") == NULL);
+    EXPECT_INT_EQ(stream_releases_after_wait(1), 1);
+    server_finish(server);
+}
+
+TEST(server_sends_no_body_for_head_on_a_streamed_route_and_still_releases_the_stream)
+{
+    struct http_server *server = server_start();
+    struct reply *r = client_request(port_of(server), "HEAD", "/api/v1/stream", NULL, NULL);
+    EXPECT_INT_EQ(r->status, 200);
+    EXPECT_INT_EQ(r->body_len, 0);
+    EXPECT_INT_EQ(stream_releases_after_wait(1), 1);
+    server_finish(server);
+}
+
+TEST(server_cuts_the_connection_when_a_stream_fails_midway_and_releases_it)
+{
+    struct http_server *server = server_start();
+    struct reply *r =
+        client_request(port_of(server), "GET", "/api/v1/stream?fail_at=70000", NULL, NULL);
+    EXPECT_INT_EQ(r->status, 200);
+    EXPECT(r->body_len < STREAM_BYTES);
+    EXPECT_INT_EQ(stream_releases_after_wait(1), 1);
+    server_finish(server);
+}
+
+TEST(server_answers_the_problem_when_a_handler_fails_after_starting_a_stream)
+{
+    struct http_server *server = server_start();
+    struct reply *r = client_request(port_of(server), "GET", "/api/v1/stream-fails", NULL, NULL);
+    EXPECT_INT_EQ(r->status, 409);
+    EXPECT_STR_EQ(reply_header(r, "Content-Type"), "application/problem+json");
+    EXPECT_CONTAINS(r->body, "not ready");
+    EXPECT_INT_EQ(stream_releases_after_wait(1), 1);
+    EXPECT_INT_EQ(atomic_load(&stream_reads), 0);
+    server_finish(server);
 }

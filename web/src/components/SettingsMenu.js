@@ -1,7 +1,7 @@
 // The "Settings" entry of the main navigation: a button opening the list of the settings and
 // sales set-up pages (commissions, lead-capture forms, lead rules, price lists, custom fields,
-// currency rates), so the bar stays one line. Marked current on any of them; closes on Escape,
-// on a click elsewhere and after a choice.
+// currency rates) and the data import, so the bar stays one line. Marked current on any of
+// them; closes on Escape, on a click elsewhere and after a choice.
 import { html } from 'htm/preact';
 import { t } from '../i18n/index.js';
 import { useMenu } from './useMenu.js';
@@ -15,6 +15,7 @@ export const SETTINGS_PAGES = [
     { href: '/settings/fields', key: 'nav.fields', testid: 'nav-fields' },
     { href: '/settings/currencies', key: 'nav.currencies', testid: 'nav-currencies' },
     { href: '/settings/reminders', key: 'nav.reminders', testid: 'nav-reminders' },
+    { href: '/imports', key: 'nav.imports', testid: 'nav-imports' },
 ];
 
 const within = (path, href) => path === href || path.startsWith(`${href}/`);

@@ -1,10 +1,12 @@
 // English messages (the fallback catalog: every key lives here).
 import calendarEn from './en_calendar.js';
+import ioEn from './en_io.js';
 import tasksEn from './en_tasks.js';
 
 export default {
     ...tasksEn,
     ...calendarEn,
+    ...ioEn,
     'app.name': 'CRM',
 
     'nav.label': 'Main',

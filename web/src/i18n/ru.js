@@ -1,10 +1,12 @@
 // Russian messages.
 import calendarRu from './ru_calendar.js';
+import ioRu from './ru_io.js';
 import tasksRu from './ru_tasks.js';
 
 export default {
     ...tasksRu,
     ...calendarRu,
+    ...ioRu,
     'app.name': 'CRM',
 
     'nav.label': 'Основное',

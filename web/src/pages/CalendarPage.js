@@ -3,16 +3,18 @@
 // expanded by the server. A click opens the record; dragging (and, for meetings, resizing)
 // reschedules it with PATCH + If-Match (the record read first for its version) and goes back
 // on a refusal, showing why. Recurring occurrences stay put. The toolbar subscribes to the
-// personal iCalendar feed (its URL shown once) and imports an .ics file.
+// personal iCalendar feed (its URL shown once) and imports an .ics file; it also exports the
+// activities (components/ExportMenu.js) and links to the import wizard for activities.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { itemHref, usePeople } from '../components/dayTime.js';
 import { errorText } from '../components/errors.js';
+import { ExportMenu } from '../components/ExportMenu.js';
 import { formatDateTime, t, useLang } from '../i18n/index.js';
-import { navigate, setSearchParams } from '../router.js';
-import { useMe } from '../session.js';
+import { Link, navigate, setSearchParams } from '../router.js';
+import { can, useMe } from '../session.js';
 import { useTitle } from './title.js';
 
 const VIEWS = { month: 'dayGridMonth', week: 'timeGridWeek', day: 'timeGridDay' };
@@ -325,6 +327,9 @@ export function CalendarPage() {
             <div class="page-actions">
                 <${FeedControl} />
                 <${ImportControl} onImported=${() => cal.current && cal.current.refetchEvents()} />
+                <${ExportMenu} entity="activities" small />
+                ${can(me, 'activities', 'create') && html`<${Link} href="/imports?entity=activities" class="btn btn-small"
+                    data-testid="import">${t('import.button')}<//>`}
             </div>
         </header>
         <div class="toolbar calendar-toolbar">

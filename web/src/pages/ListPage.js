@@ -1,8 +1,12 @@
 // List of companies or contacts: debounced search box (q), filter builder, sortable
 // columns, total count and infinite scroll. q, filter and sort live in the URL's query.
+// The header links to the import wizard (for the entities a file can go into) and exports the
+// list as it is shown (components/ExportMenu.js).
 import { html } from 'htm/preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ExportMenu, exportFields } from '../components/ExportMenu.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
+import { IMPORT_ENTITIES } from '../components/imports.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { errorText } from '../components/errors.js';
 import { useFieldDefs } from '../components/useFieldDefs.js';
@@ -51,6 +55,9 @@ export function ListPage({ entity }) {
         <header class="page-header">
             <h1>${t(`nav.${entity}`)}</h1>
             <div class="page-actions">
+                <${ExportMenu} entity=${entity} query=${{ filter, q, sort }} fields=${exportFields(entity, cfg.columns)} />
+                ${IMPORT_ENTITIES.includes(entity) && can(me, entity, 'create') && html`<${Link}
+                    href=${`/imports?entity=${entity}`} class="btn" data-testid="import">${t('import.button')}<//>`}
                 ${can(me, entity, 'create') && html`<${Link} href=${`/${entity}/new`} class="btn btn-primary"
                     data-testid="new">${t('action.new')}<//>`}
             </div>

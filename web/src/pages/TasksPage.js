@@ -2,10 +2,11 @@
 // done, all open — each a GET /tasks?filter=... in the filter language with the local day's
 // bounds as UTC times; overdue rows are marked; a checkbox closes or reopens a task (PATCH with
 // If-Match: "<version>"). Or the board view (components/TaskBoard.js). ?view=board&filter=
-// keep the choice in the address.
+// keep the choice in the address. The list view exports the tasks of its quick filter.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { ErrorBanner, errorText } from '../components/errors.js';
+import { ExportMenu } from '../components/ExportMenu.js';
 import { TaskBoard } from '../components/TaskBoard.js';
 import { TaskRow } from '../components/TaskCard.js';
 import { QUICK_FILTERS, patchTask, quickFilter, useLinkNames } from '../components/tasks.js';
@@ -108,6 +109,7 @@ export function TasksPage() {
             <h1>${t('nav.tasks')}</h1>
             <div class="page-actions">
                 <div class="view-switch" role="group" aria-label=${t('task.viewLabel')}>${viewButton('list')}${viewButton('board')}</div>
+                ${view === 'list' && html`<${ExportMenu} entity="tasks" query=${quickFilter(filterName, new Date())} />`}
                 ${can(me, 'tasks', 'create') && html`<${Link} href="/tasks/new" class="btn btn-primary" data-testid="new">
                     ${t('task.new')}<//>`}
             </div>

@@ -136,6 +136,7 @@ CREATE TABLE consents (
 CREATE INDEX consents_contact ON consents (contact_id, purpose, id);
 
 ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE contacts ADD COLUMN photo_id INTEGER;
 ALTER TABLE companies ADD COLUMN external_id TEXT;
 CREATE UNIQUE INDEX companies_live_external_id ON companies (external_id)
     WHERE external_id IS NOT NULL AND deleted_at IS NULL;
