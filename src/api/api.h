@@ -529,4 +529,15 @@ int api_export_prepare(struct http_request *req, struct store_conn *conn, const 
                        struct export_plan *plan);
 /* exports (end) */
 
+/* gdpr (begin) */
+/* ---- GDPR: consent ledger, export and erasure of a person (gdpr.c) ---- */
+
+http_handler gdpr_consents_list;
+http_handler gdpr_consents_create;
+http_handler gdpr_consents_get;
+http_handler gdpr_consents_withdraw;
+http_handler gdpr_export;
+http_handler gdpr_erase;
+/* gdpr (end) */
+
 #endif

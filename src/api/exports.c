@@ -210,8 +210,8 @@ int api_export_prepare(struct http_request *req, struct store_conn *conn, const 
     }
     if (!export_format_serves(format, entity->name, &known)) {
         err_set(&req->err, ERR_VALIDATION,
-                known ? "%s cannot be exported as %s"
-                      : "%s: the format must be csv, xlsx, vcf or ics",
+                known ? "%s cannot be exported as %.16s"
+                      : "%s cannot be exported as %.16s: the format must be csv, xlsx, vcf or ics",
                 entity->name, format);
         return err_field(&req->err, "format",
                          known ? "vcf is for contacts, ics for activities and tasks"

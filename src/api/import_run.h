@@ -18,8 +18,8 @@ struct job_context;
 struct store_conn;
 
 /* Rows one job writes at most, and about how long it may take. */
-#define IMPORT_BATCH_ROWS 500
-#define IMPORT_BATCH_MS 2000
+#define IMPORT_BATCH_ROWS 1000
+#define IMPORT_BATCH_MS 150
 
 /* Does the next batch of the import; queues the one after it unless the import is finished. */
 int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err);

@@ -404,6 +404,36 @@ static const struct {
      "{\"$ref\":\"#/components/schemas/Export\"}},\"next_cursor\":{\"type\":[\"string\","
      "\"null\"]}}}"},
     /* exports (end) */
+    /* gdpr (begin) */
+    {"Consent",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":"
+     "true},\"contact_id\":{\"type\":\"integer\",\"readOnly\":true},\"purpose\":"
+     "{\"type\":\"string\",\"minLength\":1,\"maxLength\":100,\"description\":\"what "
+     "was agreed to, e.g. newsletter\"},\"text_version\":{\"type\":\"string\","
+     "\"minLength\":1,\"maxLength\":50,\"description\":\"the version of the wording "
+     "agreed to\"},\"source\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100,"
+     "\"description\":\"form, import, phone, email, in_person, api, or free text\"},"
+     "\"given_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":"
+     "\"default: now; never in the future\"},\"withdrawn_at\":{\"type\":[\"string\","
+     "\"null\"],\"readOnly\":true},\"active\":{\"type\":\"boolean\",\"readOnly\":"
+     "true},\"created_by\":{\"type\":[\"integer\",\"null\"],\"readOnly\":true},"
+     "\"created_at\":{\"type\":\"string\",\"readOnly\":true}},\"required\":"
+     "[\"purpose\",\"text_version\",\"source\"]}"},
+    {"ConsentPage",
+     "{\"type\":\"object\",\"description\":\"the ledger, newest given first\","
+     "\"properties\":{\"data\":{\"type\":\"array\",\"items\":{\"$ref\":"
+     "\"#/components/schemas/Consent\"}},\"next_cursor\":{\"type\":\"null\"}}}"},
+    {"GdprErase",
+     "{\"type\":\"object\",\"properties\":{\"confirm\":{\"type\":\"string\","
+     "\"description\":\"the contact's id as text, e.g. \\\"42\\\"\"}},\"required\":"
+     "[\"confirm\"]}"},
+    {"GdprErasure",
+     "{\"type\":\"object\",\"properties\":{\"contact_id\":{\"type\":\"integer\"},"
+     "\"erased_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"erased\":"
+     "{\"type\":\"object\",\"description\":\"what was scrubbed: counts of leads, "
+     "activities, tasks, attachments, timeline_items, notifications, audit_entries and "
+     "consents_withdrawn\"}}}"},
+    /* gdpr (end) */
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -437,7 +467,11 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           {"commissions", "CommissionRule"},
                                           {"attachments", "Attachment"},
                                           {"time-entries", "TimeEntry"},
-                                          {"exports", "Export"}};
+                                          {"exports", "Export"},
+                                          /* gdpr (begin) */
+                                          {"consents", "Consent"},
+                                          /* gdpr (end) */
+                                          };
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
             return tags[i][1];
@@ -458,6 +492,10 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/leads/{id}/convert", "LeadConvert"},
         {"/api/v1/forms/{key}/submit", "FormSubmission"},
         {"/api/v1/exports", "ExportRequest"},
+        /* gdpr (begin) */
+        {"/api/v1/contacts/{id}/consents", "Consent"},
+        {"/api/v1/contacts/{id}/gdpr-erase", "GdprErase"},
+        /* gdpr (end) */
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
@@ -471,7 +509,8 @@ static bool takes_no_body(const struct route *route)
 {
     static const char *const actions[] = {"/restore", "/send",        "/revise", "/decline",
                                           "/assign",  "/read",        "/read-all",
-                                          "/start",   "/stop"};
+                                          "/start",   "/stop",
+                                          /* gdpr */ "/withdraw"};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
         size_t n = strlen(actions[i]);
@@ -517,6 +556,12 @@ static const char *const special_answers[][4] = {
     {"GET", "/api/v1/exports", "200", "ExportPage"},
     {"GET", "/api/v1/exports/{id}", "200", "Export"},
     /* exports (end) */
+    /* gdpr (begin) */
+    {"GET", "/api/v1/contacts/{id}/consents", "200", "ConsentPage"},
+    {"POST", "/api/v1/contacts/{id}/consents", "201", "Consent"},
+    {"POST", "/api/v1/consents/{id}/withdraw", "200", "Consent"},
+    {"POST", "/api/v1/contacts/{id}/gdpr-erase", "200", "GdprErasure"},
+    /* gdpr (end) */
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -641,7 +686,8 @@ static const char *file_answer_of_route(const struct route *route)
 {
     static const char *const answers[][2] = {{"/content", "application/octet-stream"},
                                              {"/ics", "text/calendar"},
-                                             {"/ical", "text/calendar"}};
+                                             {"/ical", "text/calendar"},
+                                             /* gdpr */ {"/gdpr-export", "application/zip"}};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
         size_t n = strlen(answers[i][0]);
@@ -824,6 +870,13 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(success, "content", export_file_content());
         json_object_set_new(responses, "409", problem_response("the export is not done yet"));
     }
+    /* gdpr (begin) */
+    if (strcmp(route->pattern, "/api/v1/consents/{id}/withdraw") == 0)
+        json_object_set_new(responses, "409", problem_response("already withdrawn"));
+    if (strcmp(route->pattern, "/api/v1/contacts/{id}/gdpr-export") == 0)
+        json_object_set_new(responses, "413",
+                            problem_response("the attachments are too large for one export"));
+    /* gdpr (end) */
     if ((route->flags & ROUTE_UPLOAD) != 0) {
         json_t *list = json_object_get(op, "parameters");
         if (list == NULL) {

@@ -155,6 +155,21 @@ static const struct route routes[] = {
     {"GET", "/api/v1/exports/{id}/file", exports_file,
      "Download an export's file once it is done (409 before)", "exports", 0},
     /* exports (end) */
+    /* gdpr (begin) */
+    {"GET", "/api/v1/contacts/{id}/consents", gdpr_consents_list,
+     "The contact's consent ledger, newest first (withdrawn consents too)", "consents", 0},
+    {"POST", "/api/v1/contacts/{id}/consents", gdpr_consents_create,
+     "Record a consent the contact gave (purpose, text_version, source, given_at)", "consents",
+     0},
+    {"GET", "/api/v1/consents/{id}", gdpr_consents_get, "One consent", "consents", 0},
+    {"POST", "/api/v1/consents/{id}/withdraw", gdpr_consents_withdraw,
+     "Withdraw a consent (409 when already withdrawn)", "consents", 0},
+    {"GET", "/api/v1/contacts/{id}/gdpr-export", gdpr_export,
+     "Everything about the person as a ZIP: person.json and the attachments", "gdpr", 0},
+    {"POST", "/api/v1/contacts/{id}/gdpr-erase", gdpr_erase,
+     "Erase the person's data, keeping the records (administrators; confirm: the id)", "gdpr",
+     0},
+    /* gdpr (end) */
     {"GET", "/api/v1/fields", fields_list, "List custom field definitions", "fields", 0},
     {"POST", "/api/v1/fields", fields_create, "Define a custom field", "fields", 0},
     {"GET", "/api/v1/fields/{id}", fields_get, "Get a custom field definition", "fields", 0},

@@ -302,7 +302,8 @@ static const char *translit_skeleton_rule(const char *s, size_t left, char prev,
 char *translit_skeleton_of_latin(struct arena *arena, const char *latin)
 {
     size_t len = strlen(latin);
-    char *out = arena_alloc(arena, len + 1);
+    /* A rule may write more letters than it reads (x -> ks): room for three per byte. */
+    char *out = arena_alloc(arena, 3 * len + 1);
     size_t n = 0, word_at = 0;
     char prev = 0; /* the previous letter of this word, as written */
 
@@ -322,11 +323,13 @@ char *translit_skeleton_of_latin(struct arena *arena, const char *latin)
             prev = 0;
             continue;
         }
-        size_t used;
+        size_t used = 1;
         char one[2] = {(char)c, '\0'};
         const char *to = translit_skeleton_rule(latin + i, len - i, prev, &used);
-        if (to == NULL)
+        if (to == NULL) {
             to = one;
+            used = 1;
+        }
         for (; *to != '\0'; to++) {
             if (n > word_at && out[n - 1] == *to)
                 continue; /* doubled letters collapse */

@@ -810,6 +810,16 @@ static int export_audit_done(struct export_run *run, const json_t *export, int64
     return rc;
 }
 
+/* What the export's error tells: the detail, else the first field error, else the title. */
+static const char *export_failure_text(struct arena *arena, const struct err *err)
+{
+    if (err->detail[0] != '\0')
+        return arena_strdup(arena, err->detail);
+    if (err->n_fields > 0)
+        return arena_printf(arena, "%s: %s", err->fields[0].field, err->fields[0].message);
+    return err_title(err->code);
+}
+
 int export_run(struct job_context *ctx, const json_t *payload, struct err *err)
 {
     int64_t id = json_integer_value(json_object_get(payload, "export_id"));
@@ -856,8 +866,7 @@ int export_run(struct job_context *ctx, const json_t *payload, struct err *err)
     char quoted[300];
     log_warn("export_failed", "export_id=%lld slug=%s detail=%s", (long long)id,
              err_slug(err->code), log_quote(quoted, sizeof(quoted), err->detail));
-    const char *message =
-        arena_strdup(ctx->arena, err->detail[0] != '\0' ? err->detail : err_title(err->code));
+    const char *message = export_failure_text(ctx->arena, err);
     err_clear(err);
     rc = file_id > 0 ? store_file_delete(ctx->conn, ctx->arena, file_id, err) : 0;
     if (rc == 0)

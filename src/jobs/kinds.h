@@ -20,6 +20,8 @@ int birthdays_run(struct job_context *ctx, const json_t *payload, struct err *er
 int sessions_sweep_run(struct job_context *ctx, const json_t *payload, struct err *err);
 /* {}: sent quotes past their valid_until become expired. */
 int quotes_expire_run(struct job_context *ctx, const json_t *payload, struct err *err);
+/* The pause after an import batch, for requests to write in between (job_kind.pause_ms). */
+#define IMPORT_PAUSE_MS 50
 /* {import_id}: the next batch of an import's rows; then the batch after it is queued. */
 int import_run(struct job_context *ctx, const json_t *payload, struct err *err);
 /* {import_id}: reverts the next batch of an import's changes (an undo or a cancel). */

@@ -27,11 +27,14 @@
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct job_kind kinds[] = {
-    {"task_reminder", task_reminder_run, 5}, {"task_recurrence", task_recurrence_run, 5},
-    {"birthdays", birthdays_run, 3},         {"sessions_sweep", sessions_sweep_run, 3},
-    {"quotes_expire", quotes_expire_run, 3},
-    {"import", import_run, 5},               {"import_undo", import_undo_run, 5},
-    {"export", export_run, 3},
+    {"task_reminder", task_reminder_run, 5, 0},
+    {"task_recurrence", task_recurrence_run, 5, 0},
+    {"birthdays", birthdays_run, 3, 0},
+    {"sessions_sweep", sessions_sweep_run, 3, 0},
+    {"quotes_expire", quotes_expire_run, 3, 0},
+    {"import", import_run, 5, IMPORT_PAUSE_MS},
+    {"import_undo", import_undo_run, 5, IMPORT_PAUSE_MS},
+    {"export", export_run, 3, 0},
 };
 
 const struct job_kind *job_kinds(size_t *n_kinds)
@@ -211,7 +214,7 @@ static int job_record_failure(struct store_conn *conn, const struct job_row *job
 }
 
 int job_queue_run_one(const struct job_queue *queue, struct store *store, int64_t now_ms,
-                      enum job_outcome *outcome, struct err *err)
+                      enum job_outcome *outcome, int *pause_ms, struct err *err)
 {
     struct arena *arena = arena_new();
     struct job_row job;
@@ -219,6 +222,8 @@ int job_queue_run_one(const struct job_queue *queue, struct store *store, int64_
     struct err failure;
     err_clear(&failure);
     *outcome = JOB_NONE;
+    if (pause_ms != NULL)
+        *pause_ms = 0;
     struct store_conn *conn = store_acquire(store, err);
     int rc = conn != NULL ? 0 : -err->code;
     if (rc == 0)
@@ -226,6 +231,9 @@ int job_queue_run_one(const struct job_queue *queue, struct store *store, int64_
     if (rc < 0 || !found)
         goto out;
     int64_t started_ms = clock_monotonic_ms();
+    const struct job_kind *kind = job_kind_find(queue->kinds, queue->n_kinds, job.kind);
+    if (pause_ms != NULL)
+        *pause_ms = kind != NULL ? kind->pause_ms : 0;
     int failed = job_execute(queue, conn, &job, now_ms, &owned, &permanent, &failure);
     if (failed == 0 && !owned) {
         *outcome = JOB_LOST;

@@ -39,6 +39,12 @@ struct job_kind {
     /* Does the job's work in ctx->conn's open transaction; 0 or a negated code in err. */
     int (*run)(struct job_context *ctx, const json_t *payload, struct err *err);
     int max_attempts;
+    /*
+     * How long the runner waits after a job of this kind before it claims
+     * the next one: kinds that follow themselves batch after batch leave
+     * the database's write lock to requests in between (SQLite has one).
+     */
+    int pause_ms;
 };
 
 /* The built-in kinds. */
@@ -89,8 +95,9 @@ enum job_outcome {
  * job queued again, or failed after its kind's max_attempts. Borrows one
  * connection from store for the whole job. Errors are the store's own
  * (the database is unavailable); a handler's failure is an outcome.
+ * *pause_ms (when not NULL) gets the pause of the kind that ran, else 0.
  */
 int job_queue_run_one(const struct job_queue *queue, struct store *store, int64_t now_ms,
-                      enum job_outcome *outcome, struct err *err);
+                      enum job_outcome *outcome, int *pause_ms, struct err *err);
 
 #endif

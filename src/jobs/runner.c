@@ -118,10 +118,14 @@ static void *runner_thread_main(void *arg)
             }
         }
         enum job_outcome outcome = JOB_NONE;
+        int pause_ms = 0;
         err_clear(&err);
-        int rc = job_queue_run_one(&queue, options->store, clock_now_ms(), &outcome, &err);
+        int rc = job_queue_run_one(&queue, options->store, clock_now_ms(), &outcome, &pause_ms,
+                                   &err);
         if (rc < 0)
             runner_log_error("job_claim_failed", &err);
+        if (rc == 0 && outcome != JOB_NONE && pause_ms > 0)
+            runner_sleep(runner, seen, pause_ms);
         if (rc == 0 && outcome != JOB_NONE)
             continue;
         int64_t wait_ms = self->index == 0 ? next_tick_ms - clock_monotonic_ms() : options->tick_ms;

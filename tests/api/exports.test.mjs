@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import {
-    expectFieldError, expectProblem, expectStatus, listAll, qs, randomName, startServer, useServer,
+    createDatabase, expectFieldError, expectProblem, expectStatus, listAll, qs, randomName,
+    startServer, useServer,
 } from './server.mjs';
 
 /* Jobs run every 100 ms, so that an export is done soon after it is asked for. */
@@ -371,19 +372,38 @@ describe('state and audit', () => {
         assert.equal(doneEntry.user_id, W.repUser.id);
     });
 
-    test('the file is 409 until the export is done', async () => {
-        /* A second server that runs no jobs: the export stays queued. */
-        const idle = await startServer({ args: ['--job-threads', '0'] });
+    test('the file is 409 until the export is done; a user disabled meanwhile fails it', async () => {
+        /* A server that runs no jobs: exports stay queued. Then one that runs them. */
+        const database = await createDatabase();
+        let srv = await startServer({ database, args: ['--job-threads', '0'] });
         try {
-            const created = await idle.api('POST', '/api/v1/exports', { entity: 'contacts', format: 'csv' });
+            const email = `late-${randomName()}@exports.example.com`;
+            const password = `pw ${randomName()}`;
+            const user = await srv.api('POST', '/api/v1/users', { email, name: 'Late', role: 'sales_rep', password });
+            expectStatus(user, 201);
+            const session = await srv.signIn(email, password);
+            const theirs = await session.api('POST', '/api/v1/exports', { entity: 'contacts', format: 'csv' });
+            expectStatus(theirs, 202, 'the rep asks for an export');
+            const created = await srv.api('POST', '/api/v1/exports', { entity: 'contacts', format: 'csv' });
             expectStatus(created, 202);
             assert.equal(created.json.status, 'queued');
             assert.equal(created.json.file, null);
-            expectProblem(await idle.api('GET', `/api/v1/exports/${created.json.id}/file`), 409);
-            const again = await idle.api('GET', `/api/v1/exports/${created.json.id}`);
-            assert.equal(again.json.status, 'queued');
+            expectProblem(await srv.api('GET', `/api/v1/exports/${created.json.id}/file`), 409);
+            assert.equal((await srv.api('GET', `/api/v1/exports/${created.json.id}`)).json.status, 'queued');
+            expectStatus(await srv.api('PATCH', `/api/v1/users/${user.json.id}`, { disabled: true }), 200);
+            await srv.stop();
+
+            srv = await startServer({ database, args: ['--job-tick-ms', '100'] });
+            const done = await waitDone(srv.api, created.json.id);
+            assert.equal(done.status, 'done');
+            const failed = await waitDone(srv.api, theirs.json.id);
+            assert.equal(failed.status, 'failed');
+            assert.match(failed.error, /disabled/);
+            assert.equal(failed.file, null);
+            expectProblem(await srv.api('GET', `/api/v1/exports/${theirs.json.id}/file`), 409);
         } finally {
-            await idle.stop();
+            await srv.stop();
+            await database.drop();
         }
     });
 });

@@ -158,9 +158,9 @@ static int slow_run(struct job_context *ctx, const json_t *payload, struct err *
 }
 
 static const struct job_kind test_kinds[] = {
-    {"record", record_run, 5},
-    {"fail", fail_run, 3},
-    {"slow", slow_run, 5},
+    {"record", record_run, 5, 0},
+    {"fail", fail_run, 3, 0},
+    {"slow", slow_run, 5, 0},
 };
 
 static const struct job_settings test_settings = {.session_idle_ms = 3600000};
@@ -186,7 +186,7 @@ static struct job_queue builtin_queue(void)
 static enum job_outcome run_one(struct fixture *fx, const struct job_queue *queue, int64_t now_ms)
 {
     enum job_outcome outcome = JOB_NONE;
-    EXPECT_OK_AT(job_queue_run_one(queue, fx->store, now_ms, &outcome, &fx->err));
+    EXPECT_OK_AT(job_queue_run_one(queue, fx->store, now_ms, &outcome, NULL, &fx->err));
     return outcome;
 }
 
@@ -484,7 +484,7 @@ static void *worker_main(void *opaque)
         struct err err;
         enum job_outcome outcome = JOB_NONE;
         err_clear(&err);
-        if (job_queue_run_one(&queue, arg->store, clock_now_ms(), &outcome, &err) < 0) {
+        if (job_queue_run_one(&queue, arg->store, clock_now_ms(), &outcome, NULL, &err) < 0) {
             arg->errors++;
             continue;
         }
