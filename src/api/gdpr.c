@@ -54,7 +54,7 @@
 #define GDPR_EXPORT_MAX_ATTACHMENT_BYTES ((int64_t)256 << 20)
 #define GDPR_EXPORT_PAGE 200
 /* Timeline items and audit entries an export lists at most (each). */
-#define GDPR_EXPORT_MAX_ITEMS 100000
+#define GDPR_EXPORT_MAX_ITEMS 50000
 
 /* ---- the consent ledger ---- */
 
