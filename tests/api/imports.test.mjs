@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 
 import {
@@ -273,6 +274,53 @@ describe('imports of CSV', () => {
         expectProblem(await reader.api('GET', `/api/v1/imports/${up.json.id}`), 404, 'not theirs');
         const theirs = await upload(reader.api, 'companies', 'c.csv', 'name\nAcme\n');
         expectProblem(theirs, 403, 'read-only may not import');
+    });
+});
+
+/* A minimal XLSX file of rows (strings, inline), made with python3's zipfile. */
+function xlsxOf(rows) {
+    const script = `
+import io, json, sys, zipfile
+from xml.sax.saxutils import escape
+rows = json.loads(sys.argv[1])
+def col(i):
+    s = ''
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+sheet = ''.join('<row r="%d">%s</row>' % (r + 1, ''.join(
+    '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col(c), r + 1, escape(v)) for c, v in enumerate(row)))
+    for r, row in enumerate(rows))
+out = io.BytesIO()
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    z.writestr('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    z.writestr('xl/workbook.xml', '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    z.writestr('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + sheet + '</sheetData></worksheet>')
+sys.stdout.buffer.write(out.getvalue())
+`;
+    return execFileSync('python3', ['-c', script, JSON.stringify(rows)]);
+}
+
+describe('imports of XLSX', () => {
+    test('the first sheet imports as its rows', async () => {
+        const srv = await S.start();
+        const tag = randomName('xlsx');
+        const data = xlsxOf([['Company', 'Industry', 'Tags'], ['ООО «Ромашка»', 'Retail', tag], ['Acme, Inc.', 'Tools', tag]]);
+        const up = await upload(srv.api, 'companies', 'companies.xlsx', data);
+        expectStatus(up, 201, 'upload');
+        assert.equal(up.json.format, 'xlsx');
+        assert.deepEqual(up.json.columns, ['Company', 'Industry', 'Tags']);
+        assert.deepEqual(up.json.suggested_mapping, { Company: 'name', Industry: 'industry', Tags: 'tags' });
+        const done = await runImport(srv.api, up.json.id);
+        assert.equal(done.progress.created, 2);
+        const list = await srv.api('GET', `/api/v1/companies?filter=${encodeURIComponent(`tags contains "${tag}"`)}&sort=name`);
+        assert.deepEqual(list.json.data.map((c) => c.name), ['Acme, Inc.', 'ООО «Ромашка»']);
+        const bomb = await upload(srv.api, 'companies', 'broken.xlsx', data.subarray(0, data.length - 30));
+        expectProblem(bomb, 422, 'a truncated XLSX');
     });
 });
 
