@@ -631,10 +631,10 @@ static int batch_vcf(struct batch *b, const json_t *row, int64_t *offset, int64_
         n++;
         b->row_no = *done + 1;
         b->line = (int64_t)card.line;
-        if (card.error != NULL) {
-            report(b, NULL, card.error);
-            count(b, "errors");
-        } else {
+        /* A broken part of a card (a photo that is not base64) is reported; the rest imports. */
+        if (card.error != NULL)
+            report(b, NULL, arena_printf(req->arena, "%s: imported without it", card.error));
+        {
             json_t *dropped = api_keep(req, json_array());
             json_t *body = api_keep(req, import_vcard_body(&card, dropped));
             json_t *lookups = api_keep(req, json_object());
