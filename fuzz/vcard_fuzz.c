@@ -56,12 +56,11 @@ static void fuzz_check_values(const struct vcard_value *v, size_t n)
 
 static void fuzz_check_card(const struct vcard *c)
 {
-    const char *const texts[] = {c->error,   c->version, c->uid,         c->fn,
-                                 c->n.family, c->n.given, c->n.additional, c->n.prefix,
-                                 c->n.suffix, c->nickname, c->org,        c->org_unit,
-                                 c->title,   c->role,    c->note,        c->bday,
-                                 c->anniversary, c->photo_media_type, c->photo_uri, c->gender,
-                                 c->lang,    c->tz,      c->geo};
+    const char *const texts[] = {
+        c->error,        c->version,  c->uid,      c->fn,       c->n.family,    c->n.given,
+        c->n.additional, c->n.prefix, c->n.suffix, c->nickname, c->org,         c->org_unit,
+        c->title,        c->role,     c->note,     c->bday,     c->anniversary, c->photo_media_type,
+        c->photo_uri,    c->gender,   c->lang,     c->tz,       c->geo};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         fuzz_check_str(texts[i]);
     fuzz_check_values(c->emails, c->n_emails);
@@ -69,9 +68,8 @@ static void fuzz_check_card(const struct vcard *c)
     fuzz_check_values(c->urls, c->n_urls);
     for (size_t i = 0; i < c->n_addresses; i++) {
         const struct vcard_address *a = &c->addresses[i];
-        const char *const parts[] = {a->type,     a->po_box, a->extended,    a->street,
-                                     a->locality, a->region, a->postal_code, a->country,
-                                     a->label,    a->group};
+        const char *const parts[] = {a->type,   a->po_box,      a->extended, a->street, a->locality,
+                                     a->region, a->postal_code, a->country,  a->label,  a->group};
         for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
             fuzz_check_str(parts[k]);
     }

@@ -900,25 +900,7 @@ int calendar_feed_delete(struct http_request *req, struct http_response *res)
 /* Signs the request in as the feed's owner, reading only (their role's read rights). */
 static int feed_sign_in(struct http_request *req, const struct auth_user *user)
 {
-    struct app *app = req->app;
-    struct api_context *ctx = api_context(req);
-    struct role_text role = {
-        .id = user->role_id,
-        .version = user->role_version,
-        .name = user->role_name,
-        .is_admin = user->role_is_admin,
-        .permissions = user->role_permissions,
-        .fields = user->role_fields,
-    };
-    int rc = role_cache_get(app != NULL ? app->roles : NULL, req->arena, &role, &ctx->actor.role,
-                            &req->err);
-    if (rc < 0)
-        return rc;
-    ctx->actor.user_id = user->id;
-    ctx->actor.team_id = user->team_id;
-    ctx->actor.token_scopes = TOKEN_SCOPE_READ;
-    ctx->signed_in = true;
-    return 0;
+    return api_act_as(req, user, TOKEN_SCOPE_READ);
 }
 
 /* Whether a recurring activity has an occurrence in [from, to). */

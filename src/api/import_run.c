@@ -656,17 +656,35 @@ static int batch_vcf(struct batch *b, const json_t *row, int64_t *offset, int64_
     return rc;
 }
 
-int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err)
+static void json_release(void *value)
 {
-    json_t *row;
-    int rc = store_import_get(ctx->conn, ctx->arena, import_id, true, &row, err);
+    json_decref(value);
+}
+
+/*
+ * The import's row, locked until the job's transaction ends and released
+ * with its arena: 1, or 0 when the import is gone (a job of a deleted one).
+ */
+static int import_row_locked(struct job_context *ctx, int64_t import_id, json_t **row,
+                             struct err *err)
+{
+    int rc = store_import_get(ctx->conn, ctx->arena, import_id, true, row, err);
     if (rc == -ERR_NOT_FOUND) {
         err_clear(err);
         return 0;
     }
     if (rc < 0)
         return rc;
-    arena_defer(ctx->arena, (void (*)(void *))json_decref, row);
+    arena_defer(ctx->arena, json_release, *row);
+    return 1;
+}
+
+int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err)
+{
+    json_t *row;
+    int rc = import_row_locked(ctx, import_id, &row, err);
+    if (rc <= 0)
+        return rc;
     const char *status = json_string_value(json_object_get(row, "status"));
     bool dry_run = json_is_true(json_object_get(row, "dry_run"));
     if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0 &&
@@ -690,7 +708,7 @@ int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err
         json_object_set_new(row, "counts", b.counts);
     }
     b.errors = json_array();
-    arena_defer(ctx->arena, (void (*)(void *))json_decref, b.errors);
+    arena_defer(ctx->arena, json_release, b.errors);
     rc = batch_open(ctx, &b, row, err);
     if (rc < 0 && rc != -ERR_INTERNAL && rc != -ERR_UNAVAILABLE)
         return import_fail(ctx, import_id, err->detail, err);
@@ -798,14 +816,9 @@ int api_import_undo_batch(struct job_context *ctx, int64_t import_id, struct err
 {
     json_t *row, *changes;
     struct http_request req;
-    int rc = store_import_get(ctx->conn, ctx->arena, import_id, true, &row, err);
-    if (rc == -ERR_NOT_FOUND) {
-        err_clear(err);
-        return 0;
-    }
-    if (rc < 0)
+    int rc = import_row_locked(ctx, import_id, &row, err);
+    if (rc <= 0)
         return rc;
-    arena_defer(ctx->arena, (void (*)(void *))json_decref, row);
     const char *status = json_string_value(json_object_get(row, "status"));
     bool cancelling = strcmp(status, "cancelling") == 0;
     if (!cancelling && strcmp(status, "undoing") != 0)

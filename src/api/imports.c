@@ -116,6 +116,24 @@ static int respond_import(struct http_request *req, struct http_response *res, i
     return http_respond_json(res, status, view);
 }
 
+static int64_t import_id_of(const json_t *row)
+{
+    return json_integer_value(json_object_get(row, "id"));
+}
+
+/* Reads the import back in conn's transaction, commits rc's outcome and answers the import. */
+static int commit_and_respond(struct http_request *req, struct http_response *res,
+                              struct store_conn *conn, int rc, int64_t id, int status)
+{
+    json_t *row = NULL;
+    if (rc == 0)
+        rc = store_import_get(conn, req->arena, id, false, &row, &req->err);
+    if (row != NULL)
+        api_keep(req, row);
+    rc = api_commit(req, conn, rc);
+    return rc < 0 ? rc : respond_import(req, res, status, row);
+}
+
 /* 403 unless the caller may import into entity (404 for an entity that takes no imports). */
 static int import_entity_check(struct http_request *req, const char *name,
                                const struct entity **entity)
@@ -360,7 +378,7 @@ int imports_create(struct http_request *req, struct http_response *res)
     const struct multipart_part *file = NULL;
     const char *entity_name = NULL;
     const struct entity *entity = NULL;
-    json_t *given = NULL, *row = NULL;
+    json_t *given = NULL;
     struct store_conn *conn;
     struct custom_fields custom;
     struct import_settings settings = {0};
@@ -438,14 +456,9 @@ int imports_create(struct http_request *req, struct http_response *res)
         rc = store_import_insert(conn, req->arena, values, &id, &req->err);
     }
     if (rc == 0)
-        rc = store_import_get(conn, req->arena, id, false, &row, &req->err);
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    api_keep(req, row);
-    http_response_header(res, "Location", arena_printf(req->arena, "/api/v1/imports/%lld",
-                                                       (long long)id));
-    return respond_import(req, res, 201, row);
+        http_response_header(res, "Location", arena_printf(req->arena, "/api/v1/imports/%lld",
+                                                           (long long)id));
+    return commit_and_respond(req, res, conn, rc, id, 201);
 }
 
 int imports_get(struct http_request *req, struct http_response *res)
@@ -575,16 +588,9 @@ int imports_update(struct http_request *req, struct http_response *res)
         json_t *values = api_keep(req, json_pack("{s:s,s:s,s:s}", "settings",
                                                  store_json_text(req->arena, text, "{}"),
                                                  "status", "draft", "updated_at", now));
-        int64_t id = json_integer_value(json_object_get(row, "id"));
-        rc = store_import_update(conn, req->arena, id, values, &req->err);
-        if (rc == 0)
-            rc = store_import_get(conn, req->arena, id, false, &row, &req->err);
+        rc = store_import_update(conn, req->arena, import_id_of(row), values, &req->err);
     }
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    api_keep(req, row);
-    return respond_import(req, res, 200, row);
+    return commit_and_respond(req, res, conn, rc, rc == 0 ? import_id_of(row) : 0, 200);
 }
 
 /* Queues the import's next job of kind in conn's transaction. */
@@ -667,13 +673,7 @@ int imports_run(struct http_request *req, struct http_response *res)
                                                  "rows", json_object_get(row, "total_rows")));
         rc = api_audit(req, conn, "security", "import_started", entity->name, 0, NULL, detail);
     }
-    if (rc == 0)
-        rc = store_import_get(conn, req->arena, id, false, &row, &req->err);
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    api_keep(req, row);
-    return respond_import(req, res, 202, row);
+    return commit_and_respond(req, res, conn, rc, id, 202);
 }
 
 /* Cancel (stop, then revert what was written) or undo (revert a finished import). */
@@ -717,13 +717,7 @@ static int import_revert(struct http_request *req, struct http_response *res, bo
         rc = api_audit(req, conn, "security", cancel ? "import_cancelled" : "import_undone",
                        json_string_value(json_object_get(row, "entity")), 0, NULL, detail);
     }
-    if (rc == 0)
-        rc = store_import_get(conn, req->arena, id, false, &row, &req->err);
-    rc = api_commit(req, conn, rc);
-    if (rc < 0)
-        return rc;
-    api_keep(req, row);
-    return respond_import(req, res, 202, row);
+    return commit_and_respond(req, res, conn, rc, id, 202);
 }
 
 int imports_cancel(struct http_request *req, struct http_response *res)

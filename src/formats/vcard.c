@@ -121,8 +121,8 @@ static bool line_is(const char *s, size_t n, const char *lit)
 
 static bool is_name_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 static bool is_name(struct str s)
@@ -216,29 +216,28 @@ static const uint16_t cp1252_high[32] = {
 
 /* KOI8-R 0x80..0xFF. */
 static const uint16_t koi8r_high[128] = {
-    0x2500, 0x2502, 0x250C, 0x2510, 0x2514, 0x2518, 0x251C, 0x2524, 0x252C, 0x2534, 0x253C,
-    0x2580, 0x2584, 0x2588, 0x258C, 0x2590, 0x2591, 0x2592, 0x2593, 0x2320, 0x25A0, 0x2219,
-    0x221A, 0x2248, 0x2264, 0x2265, 0x00A0, 0x2321, 0x00B0, 0x00B2, 0x00B7, 0x00F7, 0x2550,
-    0x2551, 0x2552, 0x0451, 0x2553, 0x2554, 0x2555, 0x2556, 0x2557, 0x2558, 0x2559, 0x255A,
-    0x255B, 0x255C, 0x255D, 0x255E, 0x255F, 0x2560, 0x2561, 0x0401, 0x2562, 0x2563, 0x2564,
-    0x2565, 0x2566, 0x2567, 0x2568, 0x2569, 0x256A, 0x256B, 0x256C, 0x00A9, 0x044E, 0x0430,
-    0x0431, 0x0446, 0x0434, 0x0435, 0x0444, 0x0433, 0x0445, 0x0438, 0x0439, 0x043A, 0x043B,
-    0x043C, 0x043D, 0x043E, 0x043F, 0x044F, 0x0440, 0x0441, 0x0442, 0x0443, 0x0436, 0x0432,
-    0x044C, 0x044B, 0x0437, 0x0448, 0x044D, 0x0449, 0x0447, 0x044A, 0x042E, 0x0410, 0x0411,
-    0x0426, 0x0414, 0x0415, 0x0424, 0x0413, 0x0425, 0x0418, 0x0419, 0x041A, 0x041B, 0x041C,
-    0x041D, 0x041E, 0x041F, 0x042F, 0x0420, 0x0421, 0x0422, 0x0423, 0x0416, 0x0412, 0x042C,
-    0x042B, 0x0417, 0x0428, 0x042D, 0x0429, 0x0427, 0x042A,
+    0x2500, 0x2502, 0x250C, 0x2510, 0x2514, 0x2518, 0x251C, 0x2524, 0x252C, 0x2534, 0x253C, 0x2580,
+    0x2584, 0x2588, 0x258C, 0x2590, 0x2591, 0x2592, 0x2593, 0x2320, 0x25A0, 0x2219, 0x221A, 0x2248,
+    0x2264, 0x2265, 0x00A0, 0x2321, 0x00B0, 0x00B2, 0x00B7, 0x00F7, 0x2550, 0x2551, 0x2552, 0x0451,
+    0x2553, 0x2554, 0x2555, 0x2556, 0x2557, 0x2558, 0x2559, 0x255A, 0x255B, 0x255C, 0x255D, 0x255E,
+    0x255F, 0x2560, 0x2561, 0x0401, 0x2562, 0x2563, 0x2564, 0x2565, 0x2566, 0x2567, 0x2568, 0x2569,
+    0x256A, 0x256B, 0x256C, 0x00A9, 0x044E, 0x0430, 0x0431, 0x0446, 0x0434, 0x0435, 0x0444, 0x0433,
+    0x0445, 0x0438, 0x0439, 0x043A, 0x043B, 0x043C, 0x043D, 0x043E, 0x043F, 0x044F, 0x0440, 0x0441,
+    0x0442, 0x0443, 0x0436, 0x0432, 0x044C, 0x044B, 0x0437, 0x0448, 0x044D, 0x0449, 0x0447, 0x044A,
+    0x042E, 0x0410, 0x0411, 0x0426, 0x0414, 0x0415, 0x0424, 0x0413, 0x0425, 0x0418, 0x0419, 0x041A,
+    0x041B, 0x041C, 0x041D, 0x041E, 0x041F, 0x042F, 0x0420, 0x0421, 0x0422, 0x0423, 0x0416, 0x0412,
+    0x042C, 0x042B, 0x0417, 0x0428, 0x042D, 0x0429, 0x0427, 0x042A,
 };
 
 static const struct charset_name {
     const char *name;
     enum charset charset;
 } charset_names[] = {
-    {"utf-8", CS_UTF8},         {"utf8", CS_UTF8},          {"us-ascii", CS_UTF8},
-    {"ascii", CS_UTF8},         {"iso-8859-1", CS_LATIN1},  {"iso8859-1", CS_LATIN1},
-    {"latin1", CS_LATIN1},      {"latin-1", CS_LATIN1},     {"windows-1251", CS_CP1251},
-    {"cp1251", CS_CP1251},      {"win-1251", CS_CP1251},    {"windows-1252", CS_CP1252},
-    {"cp1252", CS_CP1252},      {"koi8-r", CS_KOI8R},       {"koi8r", CS_KOI8R},
+    {"utf-8", CS_UTF8},    {"utf8", CS_UTF8},         {"us-ascii", CS_UTF8},
+    {"ascii", CS_UTF8},    {"iso-8859-1", CS_LATIN1}, {"iso8859-1", CS_LATIN1},
+    {"latin1", CS_LATIN1}, {"latin-1", CS_LATIN1},    {"windows-1251", CS_CP1251},
+    {"cp1251", CS_CP1251}, {"win-1251", CS_CP1251},   {"windows-1252", CS_CP1252},
+    {"cp1252", CS_CP1252}, {"koi8-r", CS_KOI8R},      {"koi8r", CS_KOI8R},
 };
 
 /* Unknown charsets are read as UTF-8 (bytes that are not UTF-8 are then replaced). */
@@ -663,9 +662,9 @@ static const struct image_type {
     const char *token;
     const char *media_type;
 } image_types[] = {
-    {"JPEG", "image/jpeg"}, {"JPG", "image/jpeg"}, {"PJPEG", "image/jpeg"}, {"PNG", "image/png"},
-    {"GIF", "image/gif"},   {"BMP", "image/bmp"},  {"TIFF", "image/tiff"},  {"WEBP", "image/webp"},
-    {"HEIC", "image/heic"},
+    {"JPEG", "image/jpeg"}, {"JPG", "image/jpeg"},  {"PJPEG", "image/jpeg"},
+    {"PNG", "image/png"},   {"GIF", "image/gif"},   {"BMP", "image/bmp"},
+    {"TIFF", "image/tiff"}, {"WEBP", "image/webp"}, {"HEIC", "image/heic"},
 };
 
 static const char *media_type_from_token(struct arena *arena, const char *t)
@@ -782,7 +781,8 @@ static const char *date_normalize(struct arena *arena, const char *s, int omit_y
 
 /* ---- Physical and logical lines ------------------------------------------------------------ */
 
-/* The physical line at pos is [pos, *end); the next one starts at *next (CR LF, LF, CR CR LF, CR). */
+/* The physical line at pos is [pos, *end); the next one starts at *next (CR LF, LF, CR CR LF, CR).
+ */
 static void line_at(const struct vcard_reader *r, size_t pos, size_t *end, size_t *next)
 {
     size_t i = pos;
@@ -914,8 +914,8 @@ static void assembly_header(struct assembly *as, const char *s, size_t n, bool p
  */
 static void reader_assemble(struct vcard_reader *r, struct card_state *st, struct assembly *as)
 {
-    size_t photo_cap = r->limits.max_photo_bytes / 3 * 4 + r->limits.max_photo_bytes / 16 +
-                       PHOTO_SLACK_BYTES;
+    size_t photo_cap =
+        r->limits.max_photo_bytes / 3 * 4 + r->limits.max_photo_bytes / 16 + PHOTO_SLACK_BYTES;
     size_t end, next;
     *as = (struct assembly){.line = r->line, .cap = st->card_bytes_left, .encoding = ENC_NONE};
     buf_reset(&r->scratch);
@@ -1109,8 +1109,13 @@ static void card_add_address(struct card_state *st, const struct prop *p)
     for (size_t i = 0; i < n; i++)
         f[i] = text_clean(parts[i]);
     struct vcard_address a = {
-        .po_box = f[0], .extended = f[1], .street = f[2], .locality = f[3],
-        .region = f[4], .postal_code = f[5], .country = f[6],
+        .po_box = f[0],
+        .extended = f[1],
+        .street = f[2],
+        .locality = f[3],
+        .region = f[4],
+        .postal_code = f[5],
+        .country = f[6],
     };
     struct str rest = p->params;
     struct param prm;
@@ -1129,8 +1134,8 @@ static void card_add_address(struct card_state *st, const struct prop *p)
     a.group = group_string(st, p);
     prop_types(st->arena, p, &a.type, &a.pref);
     struct vcard *c = st->card;
-    c->addresses = array_grow(st->arena, c->addresses, c->n_addresses, &st->cap_addresses,
-                              sizeof(a));
+    c->addresses =
+        array_grow(st->arena, c->addresses, c->n_addresses, &st->cap_addresses, sizeof(a));
     c->addresses[c->n_addresses++] = a;
 }
 
@@ -1163,8 +1168,8 @@ static void card_add_categories(struct card_state *st, const struct prop *p)
         const char *v = text_clean(parts[i]);
         if (v == NULL)
             continue;
-        c->categories = array_grow(st->arena, c->categories, c->n_categories,
-                                   &st->cap_categories, sizeof(*c->categories));
+        c->categories = array_grow(st->arena, c->categories, c->n_categories, &st->cap_categories,
+                                   sizeof(*c->categories));
         c->categories[c->n_categories++] = v;
     }
 }
@@ -1473,10 +1478,10 @@ int vcard_reader_open(struct arena *arena, const char *data, size_t len,
         r->limits.max_photo_bytes = VCARD_MAX_PHOTO_BYTES;
     if (r->limits.max_properties == 0)
         r->limits.max_properties = VCARD_MAX_PROPERTIES;
-    size_t photo_cap = r->limits.max_photo_bytes / 3 * 4 + r->limits.max_photo_bytes / 16 +
-                       PHOTO_SLACK_BYTES;
-    buf_init(&r->scratch, photo_cap > r->limits.max_card_bytes ? photo_cap
-                                                               : r->limits.max_card_bytes);
+    size_t photo_cap =
+        r->limits.max_photo_bytes / 3 * 4 + r->limits.max_photo_bytes / 16 + PHOTO_SLACK_BYTES;
+    buf_init(&r->scratch,
+             photo_cap > r->limits.max_card_bytes ? photo_cap : r->limits.max_card_bytes);
     arena_defer(arena, buf_release_cb, &r->scratch);
     r->line = 1;
     if (r->len >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0)
@@ -1772,7 +1777,7 @@ static void write_values(struct line_out *o, const char *name, const struct vcar
 
 static void write_address(struct line_out *o, const struct vcard_address *a)
 {
-    const char *parts[7] = {a->po_box,   a->extended,    a->street, a->locality,
+    const char *parts[7] = {a->po_box, a->extended,    a->street, a->locality,
                             a->region, a->postal_code, a->country};
     out_name(o, a->group, "ADR");
     out_type_pref(o, a->type, a->pref);

@@ -63,7 +63,8 @@ struct vcard_address {
  * second FN, ORG or PHOTO), kept so that nothing is lost: written back as
  * [group "."] name [";" params] ":" value. The value is as in the file
  * (still escaped), after quoted-printable and charset decoding; params lose
- * the ENCODING=QUOTED-PRINTABLE and CHARSET that were applied.
+ * the ENCODING=QUOTED-PRINTABLE and CHARSET that were applied. VERSION and
+ * PRODID are not extras (the writer writes its own VERSION and no PRODID).
  */
 struct vcard_extra {
     const char *group; /* "item1" of item1.X-ABLabel */
@@ -127,7 +128,7 @@ struct vcard_reader;
 int vcard_reader_open(struct arena *arena, const char *data, size_t len,
                       const struct vcard_limits *limits, struct vcard_reader **out);
 
-/* Continues at a byte offset given by an earlier card's offset or next_offset. */
+/* Continues at a card's offset or next_offset from an earlier read of the same data. */
 int vcard_reader_seek(struct vcard_reader *reader, size_t offset, struct err *err);
 
 /*

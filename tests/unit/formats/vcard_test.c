@@ -27,8 +27,7 @@ static int read_cards(struct arena *arena, const char *text, size_t len,
     err_clear(err);
     EXPECT_INT_EQ(vcard_reader_open(arena, text, len, limits, &r), 0);
     int n = 0, rc;
-    while ((rc = vcard_reader_next(r, arena, &cards[n < MAX_CARDS ? n : MAX_CARDS - 1], err)) ==
-           1)
+    while ((rc = vcard_reader_next(r, arena, &cards[n < MAX_CARDS ? n : MAX_CARDS - 1], err)) == 1)
         n++;
     return rc < 0 ? rc : n;
 }
@@ -163,8 +162,8 @@ static void expect_same_card(const struct vcard *a, const struct vcard *b)
     EXPECT_INT_EQ(b->n_addresses, a->n_addresses);
     for (size_t i = 0; i < a->n_addresses && i < b->n_addresses; i++) {
         const struct vcard_address *x = &a->addresses[i], *y = &b->addresses[i];
-        expect_address(y, S(x->type), S(x->street), S(x->locality), S(x->region),
-                       S(x->postal_code), S(x->country));
+        expect_address(y, S(x->type), S(x->street), S(x->locality), S(x->region), S(x->postal_code),
+                       S(x->country));
         EXPECT_STR_EQ(S(y->po_box), S(x->po_box));
         EXPECT_STR_EQ(S(y->extended), S(x->extended));
         EXPECT_STR_EQ(S(y->label), S(x->label));
@@ -292,7 +291,8 @@ TEST(vcard_reads_the_evolution_export)
     const struct vcard_extra *aim = find_extra(&c[0], NULL, "X-AIM");
     EXPECT(aim != NULL);
     EXPECT_STR_EQ(aim->value, "johnny5@aol.com");
-    EXPECT_STR_EQ(S(aim->params), "TYPE=HOME;X-COUCHDB-UUID=\"cb9e11fc-bb97-4222-9cd8-99820c1de454\"");
+    EXPECT_STR_EQ(S(aim->params),
+                  "TYPE=HOME;X-COUCHDB-UUID=\"cb9e11fc-bb97-4222-9cd8-99820c1de454\"");
     EXPECT_INT_EQ(c[0].photo_len, 0);
     arena_free(arena);
 }
@@ -344,8 +344,8 @@ TEST(vcard_reads_the_iphone_export_with_cr_cr_lf_lines)
     expect_value(&c[0].phones[5], "905-111-1234", "pager", false);
     expect_value(&c[0].phones[6], "905-222-1234", "", false);
     EXPECT_INT_EQ(c[0].n_addresses, 2);
-    expect_address(&c[0].addresses[0], "home", "Silicon Alley 5,", "New York", "New York",
-                   "12345", "United States of America");
+    expect_address(&c[0].addresses[0], "home", "Silicon Alley 5,", "New York", "New York", "12345",
+                   "United States of America");
     EXPECT(c[0].addresses[0].pref);
     expect_address(&c[0].addresses[1], "work", "Street4\nBuilding 6\nFloor 8", "New York", "",
                    "12345", "USA");
@@ -371,9 +371,8 @@ TEST(vcard_reads_the_lotus_notes_export_and_pairs_its_label_with_the_address)
     expect_value(&c[0].phones[0], "+1 (212) 204-34456", "cell,voice", true);
     expect_value(&c[0].phones[1], "00-1-212-555-7777", "work,fax", false);
     EXPECT_INT_EQ(c[0].n_addresses, 1);
-    expect_address(&c[0].addresses[0], "home",
-                   "25334\nSouth cresent drive, Building 5, 3rd floo r", "New York", "New York",
-                   "NYC887", "U.S.A.");
+    expect_address(&c[0].addresses[0], "home", "25334\nSouth cresent drive, Building 5, 3rd floo r",
+                   "New York", "New York", "NYC887", "U.S.A.");
     EXPECT_STR_EQ(S(c[0].addresses[0].label), "John Doe\nNew York, NewYork,\nSouth Crecent Dr "
                                               "ive,\nBuilding 5, floor 3,\nUSA");
     EXPECT_STR_EQ(S(c[0].bday), "1980-05-21");
@@ -399,8 +398,8 @@ TEST(vcard_reads_the_mac_address_book_export_with_its_lf_photo_lines)
     expect_value(&c[0].phones[2], "905-555-1234", "cell", false);
     EXPECT_STR_EQ(S(c[0].phones[6].group), "item1");
     EXPECT_INT_EQ(c[0].n_addresses, 2);
-    expect_address(&c[0].addresses[0], "home", "Silicon Alley 5,", "New York", "New York",
-                   "12345", "United States of America");
+    expect_address(&c[0].addresses[0], "home", "Silicon Alley 5,", "New York", "New York", "12345",
+                   "United States of America");
     expect_address(&c[0].addresses[1], "work", "Street4\nBuilding 6\nFloor 8", "New York", "",
                    "12345", "USA");
     EXPECT_STR_EQ(S(c[0].bday), "2012-06-06");
@@ -425,12 +424,12 @@ TEST(vcard_reads_the_outlook_export_with_qp_labels)
     expect_value(&c[0].phones[0], "(905) 555-1234", "work,voice", false);
     expect_value(&c[0].phones[1], "(905) 666-1234", "home,voice", false);
     EXPECT_INT_EQ(c[0].n_addresses, 2);
-    expect_address(&c[0].addresses[0], "work", "Cresent moon drive", "Albaney", "New York",
-                   "12345", "United States of America");
+    expect_address(&c[0].addresses[0], "work", "Cresent moon drive", "Albaney", "New York", "12345",
+                   "United States of America");
     EXPECT(c[0].addresses[0].pref);
     EXPECT_STR_EQ(S(c[0].addresses[0].label), "Cresent moon drive\nAlbaney, New York  12345");
-    expect_address(&c[0].addresses[1], "home", "Silicon Alley 5,", "New York", "New York",
-                   "12345", "United States of America");
+    expect_address(&c[0].addresses[1], "home", "Silicon Alley 5,", "New York", "New York", "12345",
+                   "United States of America");
     EXPECT_STR_EQ(S(c[0].addresses[1].label), "Silicon Alley 5,\nNew York, New York  12345");
     EXPECT_STR_EQ(S(c[0].bday), "1980-03-22");
     EXPECT_STR_EQ(S(c[0].role), "Counting Money");
@@ -454,8 +453,8 @@ TEST(vcard_reads_the_fullcontact_4_0_export)
     expect_value(&c[0].phones[0], "555-555-1111", "home,voice", false);
     expect_value(&c[0].phones[6], "555-555-1117", "work,fax", false);
     EXPECT_INT_EQ(c[0].n_addresses, 4);
-    expect_address(&c[0].addresses[0], "home", "HomeStreet", "HomeCity", "HomeState",
-                   "HomePostal", "HomeCountry");
+    expect_address(&c[0].addresses[0], "home", "HomeStreet", "HomeCity", "HomeState", "HomePostal",
+                   "HomeCountry");
     EXPECT_STR_EQ(S(c[0].addresses[0].extended), "HomeExtended");
     expect_address(&c[0].addresses[2], "other", "OtherStreet", "OtherCity", "OtherState",
                    "OtherPostal", "OtherCountry");
@@ -506,8 +505,7 @@ TEST(vcard_reads_the_gmail_single_card)
     expect_value(&c[0].phones[0], "555 555 1111", "cell", false);
     expect_value(&c[0].phones[1], "555 555 2222", "", false);
     EXPECT_INT_EQ(c[0].n_addresses, 2);
-    expect_address(&c[0].addresses[0], "home", "123 Home St\nHome City, HM 12345", "", "", "",
-                   "");
+    expect_address(&c[0].addresses[0], "home", "123 Home St\nHome City, HM 12345", "", "", "", "");
     expect_address(&c[0].addresses[1], "", "321 Custom St", "Custom City", "TX", "98765", "USA");
     EXPECT_STR_EQ(S(c[0].addresses[1].group), "item2");
     EXPECT_STR_EQ(S(c[0].bday), "1960-09-10");
@@ -552,8 +550,7 @@ TEST(vcard_reads_the_outlook_2003_card_with_its_qp_note)
     expect_name(&c[0], "Doe", "John", "", "Mr.", "III");
     EXPECT_STR_EQ(S(c[0].org), "Company, The");
     EXPECT_STR_EQ(S(c[0].org_unit), "TheDepartment");
-    EXPECT_STR_EQ(S(c[0].note),
-                  "This is the note field!!\nSecond line\n\nThird line is empty\n");
+    EXPECT_STR_EQ(S(c[0].note), "This is the note field!!\nSecond line\n\nThird line is empty\n");
     EXPECT_INT_EQ(c[0].n_emails, 1);
     expect_value(&c[0].emails[0], "jdoe@hotmail.com", "internet", true);
     EXPECT_INT_EQ(c[0].n_phones, 4);
@@ -632,8 +629,7 @@ TEST(vcard_reads_the_rfc_6350_example)
     EXPECT_STR_EQ(S(c[0].gender), "M");
     EXPECT_STR_EQ(S(c[0].lang), "fr");
     EXPECT_STR_EQ(S(c[0].org), "Viagenie");
-    expect_address(&c[0].addresses[0], "work", "2875 Laurier", "Quebec", "QC", "G1V 2M2",
-                   "Canada");
+    expect_address(&c[0].addresses[0], "work", "2875 Laurier", "Quebec", "QC", "G1V 2M2", "Canada");
     EXPECT_STR_EQ(S(c[0].addresses[0].extended), "Suite D2-630");
     EXPECT_INT_EQ(c[0].n_phones, 2);
     expect_value(&c[0].phones[0], "tel:+1-418-656-9254;ext=102", "work,voice", true);
@@ -756,11 +752,12 @@ TEST(vcard_converts_quoted_printable_windows_1251_to_utf8)
 TEST(vcard_converts_latin1_koi8_r_and_raw_8bit_charsets)
 {
     struct arena *arena = arena_new();
-    struct vcard c = one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
-                                     "FN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Jos=E9 M=FCller\r\n"
-                                     "NOTE;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\r\n"
-                                     "TITLE;CHARSET=windows-1251:\xC4\xE8\xF0\xE5\xEA\xF2\xEE\xF0\r\n"
-                                     "END:VCARD\r\n");
+    struct vcard c =
+        one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                        "FN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Jos=E9 M=FCller\r\n"
+                        "NOTE;CHARSET=KOI8-R;ENCODING=QUOTED-PRINTABLE:=E9=D7=C1=CE\r\n"
+                        "TITLE;CHARSET=windows-1251:\xC4\xE8\xF0\xE5\xEA\xF2\xEE\xF0\r\n"
+                        "END:VCARD\r\n");
     EXPECT_STR_EQ(S(c.fn), "José Müller");
     EXPECT_STR_EQ(S(c.note), "Иван");
     EXPECT_STR_EQ(S(c.title), "Директор");
@@ -774,7 +771,8 @@ TEST(vcard_replaces_invalid_utf8_and_nul_bytes)
                                "NOTE;ENCODING=QUOTED-PRINTABLE:a=00b\r\nEND:VCARD\r\n";
     struct vcard c = one_card(arena, text);
     EXPECT_STR_EQ(S(c.fn), "Bad\xEF\xBF\xBD(\xEF\xBF\xBD name");
-    EXPECT_STR_EQ(S(c.note), "a\xEF\xBF\xBD" "b");
+    EXPECT_STR_EQ(S(c.note), "a\xEF\xBF\xBD"
+                             "b");
     arena_free(arena);
 }
 
@@ -800,8 +798,9 @@ TEST(vcard_decodes_photos_given_as_base64_b_and_data_uris)
     struct vcard sniffed = one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
                                            "PHOTO;ENCODING=b:/9j/4AAQ\r\nEND:VCARD\r\n");
     EXPECT_STR_EQ(S(sniffed.photo_media_type), "image/jpeg");
-    struct vcard url = one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
-                                       "PHOTO;VALUE=uri:http\\://example.com/a.jpg\r\nEND:VCARD\r\n");
+    struct vcard url =
+        one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                        "PHOTO;VALUE=uri:http\\://example.com/a.jpg\r\nEND:VCARD\r\n");
     EXPECT_STR_EQ(S(url.photo_uri), "http://example.com/a.jpg");
     EXPECT_INT_EQ(url.photo_len, 0);
     arena_free(arena);
@@ -883,10 +882,11 @@ TEST(vcard_reads_names_and_params_in_any_case)
 TEST(vcard_keeps_x_properties_and_unknown_ones_as_extras)
 {
     struct arena *arena = arena_new();
-    struct vcard c = one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
-                                     "X-SKYPE;TYPE=work:live\\:abc\r\nIMPP:xmpp:a@b\r\n"
-                                     "X-QP;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8;X-A=1:a=0D=0Ab\r\n"
-                                     "END:VCARD\r\n");
+    struct vcard c =
+        one_card(arena, "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+                        "X-SKYPE;TYPE=work:live\\:abc\r\nIMPP:xmpp:a@b\r\n"
+                        "X-QP;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8;X-A=1:a=0D=0Ab\r\n"
+                        "END:VCARD\r\n");
     EXPECT_INT_EQ(c.n_extras, 3);
     EXPECT_STR_EQ(c.extras[0].name, "X-SKYPE");
     EXPECT_STR_EQ(S(c.extras[0].params), "TYPE=work");
@@ -923,8 +923,8 @@ TEST(vcard_normalises_birthdays_to_iso_dates)
     /* Not a full date: kept as an extra, not guessed. */
     static const char *const kept[] = {"1900-02-29", "1996-13-01", "circa 1800", "1996-04"};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-        char *text = arena_printf(arena, "BEGIN:VCARD\r\nVERSION:4.0\r\nBDAY:%s\r\nEND:VCARD\r\n",
-                                  kept[i]);
+        char *text =
+            arena_printf(arena, "BEGIN:VCARD\r\nVERSION:4.0\r\nBDAY:%s\r\nEND:VCARD\r\n", kept[i]);
         struct vcard c = one_card(arena, text);
         EXPECT(c.bday == NULL);
         EXPECT_STR_EQ(S(find_extra(&c, NULL, "BDAY")->value), kept[i]);
@@ -989,9 +989,11 @@ TEST(vcard_reports_a_bad_property_name)
 /* A card with a photo of photo_chars base64 characters in lines of 74, then a good card. */
 static char *card_with_big_photo(size_t photo_chars, bool folded, size_t *len)
 {
-    static const char head[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big\r\nPHOTO;ENCODING=b;TYPE=JPEG:";
-    static const char tail[] = "\r\nTEL:1\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Small\r\n"
-                               "END:VCARD\r\n";
+    static const char head[] =
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big\r\nPHOTO;ENCODING=b;TYPE=JPEG:";
+    static const char tail[] =
+        "\r\nTEL:1\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Small\r\n"
+        "END:VCARD\r\n";
     size_t cap = sizeof(head) + photo_chars + photo_chars / 74 * 3 + sizeof(tail) + 16;
     char *text = malloc(cap);
     EXPECT(text != NULL);
@@ -1203,8 +1205,12 @@ TEST(vcard_write_escapes_text_and_writes_types_pref_and_groups)
                                    {.group = "item1", .value = "x@y.z"}};
     struct vcard_value phones[] = {{.value = "+1 555", .type = "work,voice"},
                                    {.value = "2", .type = "odd:type"}};
-    struct vcard c = {.fn = "Doe, John; Jr.", .note = "line1\nline2\\end",
-                      .emails = emails, .n_emails = 2, .phones = phones, .n_phones = 2};
+    struct vcard c = {.fn = "Doe, John; Jr.",
+                      .note = "line1\nline2\\end",
+                      .emails = emails,
+                      .n_emails = 2,
+                      .phones = phones,
+                      .n_phones = 2};
     c.n = (struct vcard_name){.family = "Doe", .given = "John", .suffix = "Jr."};
     const char *out = written(arena, &c);
     const char *flat = unfolded(arena, out);
@@ -1228,8 +1234,11 @@ TEST(vcard_write_puts_the_photo_in_a_data_uri_and_dates_in_basic_form)
 {
     struct arena *arena = arena_new();
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
-    struct vcard c = {.fn = "P", .photo = png, .photo_len = sizeof(png),
-                      .photo_media_type = "image/png", .bday = "1996-04-15",
+    struct vcard c = {.fn = "P",
+                      .photo = png,
+                      .photo_len = sizeof(png),
+                      .photo_media_type = "image/png",
+                      .bday = "1996-04-15",
                       .anniversary = "--04-15"};
     const char *out = written(arena, &c);
     const char *flat = unfolded(arena, out);
@@ -1247,14 +1256,18 @@ TEST(vcard_write_puts_the_photo_in_a_data_uri_and_dates_in_basic_form)
 TEST(vcard_write_gives_adr_its_seven_parts_and_label)
 {
     struct arena *arena = arena_new();
-    struct vcard_address adr = {.type = "home", .pref = true, .street = "1 Main St\nFlat 2",
-                                .locality = "Town", .postal_code = "123", .country = "Land",
+    struct vcard_address adr = {.type = "home",
+                                .pref = true,
+                                .street = "1 Main St\nFlat 2",
+                                .locality = "Town",
+                                .postal_code = "123",
+                                .country = "Land",
                                 .label = "1 Main St\nTown \"Centre\""};
     struct vcard c = {.fn = "A", .addresses = &adr, .n_addresses = 1};
     const char *out = written(arena, &c);
     const char *flat = unfolded(arena, out);
     EXPECT_CONTAINS(flat, "ADR;TYPE=home;PREF=1;LABEL=\"1 Main St^nTown ^'Centre^'\":;;1 Main St"
-                         "\\nFlat 2;Town;;123;Land\r\n");
+                          "\\nFlat 2;Town;;123;Land\r\n");
     struct vcard back = one_card(arena, out);
     EXPECT_INT_EQ(back.n_addresses, 1);
     expect_address(&back.addresses[0], "home", "1 Main St\nFlat 2", "Town", "", "123", "Land");
