@@ -1,9 +1,10 @@
 /*
- * Duplicate detection. Each record is first prepared once (names to Latin
- * and skeletons, e-mails, phones, company names and domains normalised),
- * then keyed, compared within blocks and joined by union-find; see the
- * DESIGN note in dedup.h. The scores live in dedup_person_match and
- * dedup_company_match, the reasons in dedup_reason.
+ * Duplicate detection, all but the clustering (dedup_cluster.c): the
+ * normalisers of e-mails, company names and domains, Jaro-Winkler, records
+ * prepared once for comparison (names to Latin and skeletons, e-mails,
+ * phones, company names and domains normalised), their blocking keys, and
+ * the scores (dedup_person_match, dedup_company_match) with their reasons
+ * in words (dedup_reason). See the DESIGN note in dedup.h.
  */
 #include "domain/dedup.h"
 
@@ -14,8 +15,8 @@
 
 #include "base/arena.h"
 #include "base/utf8.h"
-#include "domain/phone.h"
 #include "domain/dedup_int.h"
+#include "domain/phone.h"
 #include "domain/translit.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -80,20 +81,20 @@ static const struct {
 
 /* Free and consumer mail services: their domains never name a company. */
 static const char *const dedup_free_mail[] = {
-    "126.com",        "163.com",       "aol.com",         "bk.ru",          "fastmail.com",
-    "fastmail.fm",    "free.fr",       "gmail.com",       "gmx.com",        "gmx.de",
-    "gmx.net",        "googlemail.com", "hey.com",        "hotmail.co.uk",  "hotmail.com",
-    "hotmail.de",     "hotmail.fr",    "hotmail.it",      "i.ua",           "icloud.com",
-    "inbox.ru",       "interia.pl",    "internet.ru",     "laposte.net",    "libero.it",
-    "list.ru",        "live.com",      "mac.com",         "mail.com",       "mail.ru",
-    "me.com",         "msn.com",       "narod.ru",        "naver.com",      "o2.pl",
-    "onet.pl",        "orange.fr",     "outlook.com",     "outlook.de",     "pm.me",
-    "proton.me",      "protonmail.ch", "protonmail.com",  "qq.com",         "rambler.ru",
-    "rediffmail.com", "rocketmail.com", "seznam.cz",      "t-online.de",    "tut.by",
-    "tuta.io",        "tutanota.com",  "ukr.net",         "web.de",         "wp.pl",
-    "ya.ru",          "yahoo.co.jp",   "yahoo.co.uk",     "yahoo.com",      "yahoo.de",
-    "yahoo.fr",       "yandex.by",     "yandex.com",      "yandex.kz",      "yandex.ru",
-    "yandex.ua",      "ymail.com",     "zoho.com",
+    "126.com",        "163.com",        "aol.com",        "bk.ru",         "fastmail.com",
+    "fastmail.fm",    "free.fr",        "gmail.com",      "gmx.com",       "gmx.de",
+    "gmx.net",        "googlemail.com", "hey.com",        "hotmail.co.uk", "hotmail.com",
+    "hotmail.de",     "hotmail.fr",     "hotmail.it",     "i.ua",          "icloud.com",
+    "inbox.ru",       "interia.pl",     "internet.ru",    "laposte.net",   "libero.it",
+    "list.ru",        "live.com",       "mac.com",        "mail.com",      "mail.ru",
+    "me.com",         "msn.com",        "narod.ru",       "naver.com",     "o2.pl",
+    "onet.pl",        "orange.fr",      "outlook.com",    "outlook.de",    "pm.me",
+    "proton.me",      "protonmail.ch",  "protonmail.com", "qq.com",        "rambler.ru",
+    "rediffmail.com", "rocketmail.com", "seznam.cz",      "t-online.de",   "tut.by",
+    "tuta.io",        "tutanota.com",   "ukr.net",        "web.de",        "wp.pl",
+    "ya.ru",          "yahoo.co.jp",    "yahoo.co.uk",    "yahoo.com",     "yahoo.de",
+    "yahoo.fr",       "yandex.by",      "yandex.com",     "yandex.kz",     "yandex.ru",
+    "yandex.ua",      "ymail.com",      "zoho.com",
 };
 
 static bool dedup_is_space(char c)
@@ -277,6 +278,7 @@ bool dedup_domain_is_free_mail(const char *domain)
 /* ---- Company names ---- */
 
 /* Legal forms as folded words; a longer form comes before a shorter one it starts with. */
+/* clang-format off */
 static const char *const dedup_legal_forms[] = {
     "общество с ограниченной ответственностью",
     "товарищество с ограниченной ответственностью",
@@ -295,6 +297,7 @@ static const char *const dedup_legal_forms[] = {
     "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "bv", "nv", "plc", "pty", "oy", "oyj",
     "ab", "as", "aps", "spa", "se", "llp", "lp", "sro",
 };
+/* clang-format on */
 
 struct dedup_token {
     const char *ptr;
@@ -470,8 +473,8 @@ static double dedup_jaro_winkler_cp(const uint32_t *a, size_t la, const uint32_t
         j++;
     }
     double m = (double)matches;
-    double jaro = (m / (double)la + m / (double)lb + (m - (double)half_transpositions / 2.0) / m) /
-                  3.0;
+    double jaro =
+        (m / (double)la + m / (double)lb + (m - (double)half_transpositions / 2.0) / m) / 3.0;
     while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix])
         prefix++;
     return jaro + (double)prefix * 0.1 * (1.0 - jaro);
@@ -533,8 +536,8 @@ static void dedup_prep_contacts(struct arena *arena, const char *const *emails, 
     if (n_emails > 0) {
         out->emails = arena_alloc_array(arena, n_emails, sizeof(*out->emails));
         for (size_t i = 0; i < n_emails; i++)
-            out->n_emails = dedup_list_add(out->emails, out->n_emails,
-                                           dedup_email_normalize(arena, emails[i]));
+            out->n_emails =
+                dedup_list_add(out->emails, out->n_emails, dedup_email_normalize(arena, emails[i]));
     }
     if (n_phones > 0) {
         out->phones = arena_alloc_array(arena, n_phones, sizeof(*out->phones));
@@ -627,8 +630,8 @@ static const char **dedup_copy_list(struct dedup_copy *c, const char **list, siz
 
 void dedup_prep_copy(struct arena *arena, struct dedup_prep *p)
 {
-    const char *const strings[] = {p->first_latin, p->first_skel, p->last_latin, p->last_skel,
-                                   p->company_skel, p->name_latin};
+    const char *const strings[] = {p->first_latin, p->first_skel,   p->last_latin,
+                                   p->last_skel,   p->company_skel, p->name_latin};
     size_t text = 0, n_list = p->n_emails + p->n_phones + p->n_domains;
     for (size_t i = 0; i < COUNT(strings); i++)
         text += strlen(strings[i]) + 1;
@@ -652,7 +655,6 @@ void dedup_prep_copy(struct arena *arena, struct dedup_prep *p)
 }
 
 /* ---- Scores ---- */
-
 
 /* Whether a is one character that b (longer) starts with: an initial. */
 static bool dedup_is_initial(const char *a, const char *b)
@@ -747,8 +749,8 @@ static unsigned dedup_count_bits(unsigned bits)
  * alone can reach, pairs sharing no e-mail, phone or company are not
  * compared further (score 0).
  */
-void dedup_person_match(const struct dedup_prep *a, const struct dedup_prep *b,
-                               double floor, struct dedup_match *m)
+void dedup_person_match(const struct dedup_prep *a, const struct dedup_prep *b, double floor,
+                        struct dedup_match *m)
 {
     m->score = 0.0;
     m->same = 0;
@@ -805,8 +807,8 @@ static double dedup_company_name_sim(const struct dedup_prep *a, const struct de
 }
 
 /* The company score of dedup_company_score; floor as for people. */
-void dedup_company_match(const struct dedup_prep *a, const struct dedup_prep *b,
-                                double floor, struct dedup_match *m)
+void dedup_company_match(const struct dedup_prep *a, const struct dedup_prep *b, double floor,
+                         struct dedup_match *m)
 {
     m->score = 0.0;
     m->same = 0;
@@ -876,7 +878,8 @@ const char *dedup_reason(struct arena *arena, const struct dedup_match *m)
     if (m->same & DEDUP_SAME_COMPANY)
         snprintf(text + len, sizeof(text) - len, "%s", n > 0 ? ", same company" : "same company");
     else if (different)
-        snprintf(text + len, sizeof(text) - len, "%s", n > 0 ? ", different name" : "different name");
+        snprintf(text + len, sizeof(text) - len, "%s",
+                 n > 0 ? ", different name" : "different name");
     else if (n == 0)
         snprintf(text, sizeof(text), "nothing in common");
     return arena_strdup(arena, text);
@@ -912,7 +915,6 @@ double dedup_company_score(struct arena *arena, const struct dedup_company *a,
 
 /* ---- Blocking keys ---- */
 
-
 /* The first 6 bytes of s, big-endian, in the top of a 64-bit order (lexicographic). */
 static uint64_t dedup_order_of(const char *s)
 {
@@ -924,7 +926,6 @@ static uint64_t dedup_order_of(const char *s)
         v <<= 8;
     return v << 16;
 }
-
 
 /* Emits the key "<kind><x><y>" ("e:" "ivan@example.com" ""). */
 static void dedup_emit(dedup_key_fn *emit, void *ctx, uint64_t order, const char *kind,
@@ -1014,8 +1015,8 @@ size_t dedup_person_keys(struct arena *arena, const struct dedup_person *person,
 {
     struct dedup_prep p;
     dedup_prep_person(arena, person, default_country, &p);
-    struct dedup_key_list list = {arena, arena_alloc_array(arena, dedup_max_keys(&p),
-                                                           sizeof(char *)), 0};
+    struct dedup_key_list list = {arena,
+                                  arena_alloc_array(arena, dedup_max_keys(&p), sizeof(char *)), 0};
     dedup_person_emit_keys(&p, dedup_key_list_add, &list);
     *keys = list.keys;
     return list.n;
@@ -1026,8 +1027,8 @@ size_t dedup_company_keys(struct arena *arena, const struct dedup_company *compa
 {
     struct dedup_prep p;
     dedup_prep_company(arena, company, default_country, &p);
-    struct dedup_key_list list = {arena, arena_alloc_array(arena, dedup_max_keys(&p),
-                                                           sizeof(char *)), 0};
+    struct dedup_key_list list = {arena,
+                                  arena_alloc_array(arena, dedup_max_keys(&p), sizeof(char *)), 0};
     dedup_company_emit_keys(&p, dedup_key_list_add, &list);
     *keys = list.keys;
     return list.n;

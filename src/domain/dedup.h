@@ -56,7 +56,7 @@ struct dedup_company {
 struct dedup_cluster {
     size_t *members; /* indexes into the array that was clustered, ascending */
     size_t n_members;
-    double score; /* of the best pair scored in the cluster */
+    double score;  /* of the best pair scored in the cluster */
     size_t best_a; /* that pair, best_a < best_b */
     size_t best_b;
     const char *reason; /* and its reason */

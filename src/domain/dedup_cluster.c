@@ -76,9 +76,8 @@ struct dedup_job {
 static void dedup_worker_add_key(void *ctx, const char *key, size_t len, uint64_t order)
 {
     struct dedup_worker *w = ctx;
-    w->keys[w->n_keys++] =
-        (struct dedup_entry){dedup_hash(key, len), order, w->job->preps[w->current].mask,
-                             w->current};
+    w->keys[w->n_keys++] = (struct dedup_entry){dedup_hash(key, len), order,
+                                                w->job->preps[w->current].mask, w->current};
 }
 
 /* Prepare phase: the worker's slice of the records normalised, and their keys. */
@@ -143,8 +142,8 @@ static void dedup_worker_pair(struct dedup_worker *w, size_t a, size_t b)
         return;
     if (w->n_edges == w->cap_edges) {
         size_t cap = w->cap_edges > 0 ? 2 * w->cap_edges : 1024;
-        w->edges = arena_grow(w->arena, w->edges, w->n_edges * sizeof(*w->edges),
-                              cap * sizeof(*w->edges));
+        w->edges =
+            arena_grow(w->arena, w->edges, w->n_edges * sizeof(*w->edges), cap * sizeof(*w->edges));
         w->cap_edges = cap;
     }
     w->edges[w->n_edges++] = (struct dedup_edge){a < b ? a : b, a < b ? b : a, m};
@@ -349,8 +348,11 @@ void dedup_cluster_people(struct arena *arena, const struct dedup_person *people
                           const char *default_country, double threshold,
                           struct dedup_cluster **clusters, size_t *n_clusters)
 {
-    struct dedup_job job = {.people = people, .n = n, .country = default_country,
-                            .threshold = threshold, .alone_max = DEDUP_PERSON_ALONE_MAX};
+    struct dedup_job job = {.people = people,
+                            .n = n,
+                            .country = default_country,
+                            .threshold = threshold,
+                            .alone_max = DEDUP_PERSON_ALONE_MAX};
     dedup_job_run(&job, arena, clusters, n_clusters);
 }
 
@@ -358,7 +360,10 @@ void dedup_cluster_companies(struct arena *arena, const struct dedup_company *co
                              const char *default_country, double threshold,
                              struct dedup_cluster **clusters, size_t *n_clusters)
 {
-    struct dedup_job job = {.companies = companies, .n = n, .country = default_country,
-                            .threshold = threshold, .alone_max = DEDUP_COMPANY_ALONE_MAX};
+    struct dedup_job job = {.companies = companies,
+                            .n = n,
+                            .country = default_country,
+                            .threshold = threshold,
+                            .alone_max = DEDUP_COMPANY_ALONE_MAX};
     dedup_job_run(&job, arena, clusters, n_clusters);
 }

@@ -28,7 +28,8 @@ struct dedup_prep {
     size_t n_emails;
     size_t n_phones;
     size_t n_domains;
-    /* One bit per e-mail, phone, domain and company name (by hash): no bit in common, none shared. */
+    /* One bit per e-mail, phone, domain and company name (by hash): no bit in common, none shared.
+     */
     uint64_t mask;
 };
 

@@ -258,7 +258,8 @@ bool phone_to_e164_buf(const char *text, const char *default_country, char out[P
     const struct phone_country *home = phone_country_find(default_country);
     if (plus)
         return phone_international(digits, n, out);
-    if (home != NULL && home->intl_prefix != NULL && phone_starts_with(digits, n, home->intl_prefix))
+    if (home != NULL && home->intl_prefix != NULL &&
+        phone_starts_with(digits, n, home->intl_prefix))
         return phone_international(digits + strlen(home->intl_prefix),
                                    n - strlen(home->intl_prefix), out);
     if (phone_starts_with(digits, n, "00"))

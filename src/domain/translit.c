@@ -43,17 +43,17 @@ static const struct translit_range translit_latin_ranges[] = {
 
 /* Russian а..я (U+0430-U+044F) in Latin. */
 static const char *const translit_russian[32] = {
-    "a", "b", "v",  "g",  "d",  "e",    "zh", "z", "i",  "y",  "k",  "l", "m", "n",  "o",  "p",
-    "r", "s", "t",  "u",  "f",  "kh",   "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya",
+    "a", "b", "v", "g", "d", "e",  "zh", "z",  "i",  "y",    "k", "l", "m", "n", "o",  "p",
+    "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "",  "y", "",  "e", "yu", "ya",
 };
 
 /* The other Cyrillic letters of Ukrainian, Belarusian, Serbian, Macedonian and Kazakh. */
 static const struct translit_range translit_cyrillic_extra[] = {
-    {0x0452, 0x0452, "dj"}, {0x0453, 0x0453, "g"}, {0x0454, 0x0454, "ye"}, {0x0455, 0x0455, "dz"},
-    {0x0456, 0x0456, "i"},  {0x0457, 0x0457, "yi"}, {0x0458, 0x0458, "j"}, {0x0459, 0x0459, "lj"},
-    {0x045A, 0x045A, "nj"}, {0x045B, 0x045B, "c"},  {0x045C, 0x045C, "k"}, {0x045E, 0x045E, "u"},
-    {0x045F, 0x045F, "dz"}, {0x0491, 0x0491, "g"},  {0x0493, 0x0493, "g"}, {0x049B, 0x049B, "k"},
-    {0x04A3, 0x04A3, "n"},  {0x04AF, 0x04AF, "u"},  {0x04B1, 0x04B1, "u"}, {0x04BB, 0x04BB, "h"},
+    {0x0452, 0x0452, "dj"}, {0x0453, 0x0453, "g"},  {0x0454, 0x0454, "ye"}, {0x0455, 0x0455, "dz"},
+    {0x0456, 0x0456, "i"},  {0x0457, 0x0457, "yi"}, {0x0458, 0x0458, "j"},  {0x0459, 0x0459, "lj"},
+    {0x045A, 0x045A, "nj"}, {0x045B, 0x045B, "c"},  {0x045C, 0x045C, "k"},  {0x045E, 0x045E, "u"},
+    {0x045F, 0x045F, "dz"}, {0x0491, 0x0491, "g"},  {0x0493, 0x0493, "g"},  {0x049B, 0x049B, "k"},
+    {0x04A3, 0x04A3, "n"},  {0x04AF, 0x04AF, "u"},  {0x04B1, 0x04B1, "u"},  {0x04BB, 0x04BB, "h"},
     {0x04D9, 0x04D9, "a"},  {0x04E9, 0x04E9, "o"},
 };
 
@@ -161,8 +161,8 @@ static size_t translit_fold_into(const char *s, size_t len, char *out)
             last = (uint32_t)(unsigned char)out[n - 1];
             continue;
         }
-        const char *base = translit_range_find(translit_latin_ranges, COUNT(translit_latin_ranges),
-                                               cp);
+        const char *base =
+            translit_range_find(translit_latin_ranges, COUNT(translit_latin_ranges), cp);
         if (base != NULL) {
             size_t base_len = strlen(base);
             memcpy(out + n, base, base_len);
@@ -273,10 +273,10 @@ static const char *translit_skeleton_rule(const char *s, size_t left, char prev,
         size_t from_len;
         const char *to;
     } rules[] = {
-        {"shch", 4, "sch"}, {"tch", 3, "ch"}, {"cks", 3, "x"}, {"kh", 2, "h"},
-        {"ks", 2, "x"},     {"ts", 2, "c"},   {"tz", 2, "c"},  {"ph", 2, "f"},
-        {"ck", 2, "k"},     {"ye", 2, "e"},   {"je", 2, "e"},
+        {"shch", 4, "sch"}, {"tch", 3, "ch"}, {"cks", 3, "x"}, {"kh", 2, "h"}, {"ks", 2, "x"},
+        {"ts", 2, "c"},     {"tz", 2, "c"},   {"ph", 2, "f"},  {"ck", 2, "k"}, {"ye", 2, "e"},
     };
+    *used = 1;
     if (strchr("sckptyjfw", s[0]) == NULL)
         return NULL; /* most letters stay as they are */
     for (size_t r = 0; r < COUNT(rules); r++) {

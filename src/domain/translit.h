@@ -49,7 +49,7 @@ char *translit_latin(struct arena *arena, const char *s);
  *   cks, ks -> x      Ksenia = Xenia, Dickson = Dixon
  *   ts, tz -> c       Tsoy = Tsoi (both "coi")
  *   ph -> f, ck -> k  Philipp = Filipp
- *   ye, je -> e       Yevgeny = Evgeny, Andreyev = Andreev
+ *   ye -> e           Yevgeny = Evgeny, Andreyev = Andreev
  *   yo, jo -> e       after a consonant (Russian ё): Fyodor = Fedor
  *   ff -> v           at the end of a word: Smirnoff = Smirnov
  *   w -> v            Iwanow = Ivanov

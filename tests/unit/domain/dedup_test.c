@@ -151,11 +151,11 @@ TEST(dedup_domain_is_taken_from_websites_and_addresses)
 TEST(dedup_free_mail_domains_never_count_as_a_company_domain)
 {
     static const char *const free_mail[] = {
-        "gmail.com",  "googlemail.com", "yahoo.com",   "hotmail.com", "outlook.com",
-        "live.com",   "mail.ru",        "yandex.ru",   "ya.ru",       "icloud.com",
-        "bk.ru",      "inbox.ru",       "list.ru",     "rambler.ru",  "gmx.de",
-        "web.de",     "proton.me",      "aol.com",     "qq.com",      "126.com",
-        "zoho.com",   "ymail.com",      "yahoo.co.uk", "ukr.net",     "yandex.kz",
+        "gmail.com", "googlemail.com", "yahoo.com",   "hotmail.com", "outlook.com",
+        "live.com",  "mail.ru",        "yandex.ru",   "ya.ru",       "icloud.com",
+        "bk.ru",     "inbox.ru",       "list.ru",     "rambler.ru",  "gmx.de",
+        "web.de",    "proton.me",      "aol.com",     "qq.com",      "126.com",
+        "zoho.com",  "ymail.com",      "yahoo.co.uk", "ukr.net",     "yandex.kz",
     };
     for (size_t i = 0; i < sizeof(free_mail) / sizeof(free_mail[0]); i++)
         EXPECT(dedup_domain_is_free_mail(free_mail[i]));
@@ -254,8 +254,12 @@ TEST(dedup_company_keys_cover_name_domains_emails_and_phones)
     struct arena *arena = arena_new();
     static const char *const emails[] = {"info@romashka.ru", "romashka.office@gmail.com", NULL};
     static const char *const phones[] = {"+7 495 123-45-67", NULL};
-    struct dedup_company c = {.name = "ООО «Ромашка»", .website = "https://www.romashka.ru/about",
-                              .emails = emails, .n_emails = 2, .phones = phones, .n_phones = 1};
+    struct dedup_company c = {.name = "ООО «Ромашка»",
+                              .website = "https://www.romashka.ru/about",
+                              .emails = emails,
+                              .n_emails = 2,
+                              .phones = phones,
+                              .n_phones = 1};
     const char **keys;
     size_t n = dedup_company_keys(arena, &c, "RU", &keys);
     EXPECT_INT_EQ(n, 5);
@@ -411,10 +415,9 @@ TEST(dedup_company_score_matches_names_without_legal_forms_and_domains)
     EXPECT(near(s, 0.90));
     EXPECT_STR_EQ(reason, "same name");
 
-    s = company_score(arena,
-                      (struct dedup_company){.name = "Acme, Inc.", .website = "https://acme.com"},
-                      (struct dedup_company){.name = "ACME Corporation", .website = "www.acme.com"},
-                      &reason);
+    s = company_score(
+        arena, (struct dedup_company){.name = "Acme, Inc.", .website = "https://acme.com"},
+        (struct dedup_company){.name = "ACME Corporation", .website = "www.acme.com"}, &reason);
     EXPECT(s >= 0.9);
     EXPECT_STR_EQ(reason, "same name and same domain");
 
@@ -423,7 +426,7 @@ TEST(dedup_company_score_matches_names_without_legal_forms_and_domains)
                       (struct dedup_company){.name = "Acme Widgets", .emails = e, .n_emails = 1},
                       &reason);
     EXPECT(s >= 0.9);
-    EXPECT_STR_EQ(reason, "similar name (0.93) and same domain");
+    EXPECT_STR_EQ(reason, "similar name (0.88) and same domain");
     arena_free(arena);
 }
 
@@ -432,23 +435,20 @@ TEST(dedup_company_score_weighs_against_what_differs)
     struct arena *arena = arena_new();
     const char *reason;
     /* Same name, different websites: two companies of one name. */
-    double s = company_score(arena,
-                             (struct dedup_company){.name = "Romashka", .website = "romashka.ru"},
-                             (struct dedup_company){.name = "Romashka", .website = "romashka.kz"},
-                             &reason);
+    double s = company_score(
+        arena, (struct dedup_company){.name = "Romashka", .website = "romashka.ru"},
+        (struct dedup_company){.name = "Romashka", .website = "romashka.kz"}, &reason);
     EXPECT(s < DEDUP_THRESHOLD);
     /* A shared free-mail domain is no evidence. */
     static const char *const e1[] = {"alpha@gmail.com", NULL};
     static const char *const e2[] = {"beta@gmail.com", NULL};
     s = company_score(arena, (struct dedup_company){.name = "Alpha", .emails = e1, .n_emails = 1},
-                      (struct dedup_company){.name = "Beta", .emails = e2, .n_emails = 1},
-                      &reason);
+                      (struct dedup_company){.name = "Beta", .emails = e2, .n_emails = 1}, &reason);
     EXPECT(s < 0.5);
     /* One domain, different names: a group's companies. */
-    s = company_score(arena,
-                      (struct dedup_company){.name = "Siemens Energy", .website = "siemens.com"},
-                      (struct dedup_company){.name = "Healthineers", .website = "siemens.com"},
-                      &reason);
+    s = company_score(
+        arena, (struct dedup_company){.name = "Siemens Energy", .website = "siemens.com"},
+        (struct dedup_company){.name = "Healthineers", .website = "siemens.com"}, &reason);
     EXPECT(s < DEDUP_THRESHOLD);
     EXPECT_STR_EQ(reason, "same domain, different name");
     arena_free(arena);

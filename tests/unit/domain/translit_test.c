@@ -15,7 +15,8 @@ TEST(translit_fold_lowers_latin_and_cyrillic_and_drops_diacritics)
     EXPECT_STR_EQ(translit_fold(arena, "ИВАНОВ Иван"), "иванов иван");
     EXPECT_STR_EQ(translit_fold(arena, "Łódź Dvořák Ørsted Œuvre Ĳssel"),
                   "lodz dvorak orsted oeuvre ijssel");
-    EXPECT_STR_EQ(translit_fold(arena, "Ștefan Țiriac Ñúñez Þór Æsa"), "stefan tiriac nunez thor aesa");
+    EXPECT_STR_EQ(translit_fold(arena, "Ștefan Țiriac Ñúñez Þór Æsa"),
+                  "stefan tiriac nunez thor aesa");
     EXPECT_STR_EQ(translit_fold(arena, "ΣΩΚΡΑΤΗΣ"), "σωκρατησ");
     arena_free(arena);
 }
