@@ -374,4 +374,5 @@ if [ "$SCHEDULER" = 1 ]; then
     BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/scheduler.sh
 fi
 BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/timeline.sh
+BUILD_DIR=$BUILD_DIR BENCH_REPORT=$REPORT bench/dedup.sh
 cat "$REPORT"
