@@ -264,7 +264,9 @@ test('a card dragged on the board to Today gets today\'s date', () => scenario('
     /* the "Move to…" select does the same for keyboard users */
     await card.getByTestId('task-move').selectOption('done');
     await column('done').locator(`[data-task-id="${task.id}"]`).waitFor({ state: 'visible' });
-    assert.equal((await apiCall('GET', `/api/v1/tasks/${task.id}`, undefined, 200)).status, 'done');
+    /* the board moves the card at once; the PATCH may still be on its way */
+    await waitUntil('the task is done', async () =>
+        (await apiCall('GET', `/api/v1/tasks/${task.id}`, undefined, 200)).status === 'done');
 }));
 
 test('reminders reach the bell without a reload; a click opens the task, "mark all read" clears', () => scenario('bell', async () => {
