@@ -540,4 +540,15 @@ http_handler gdpr_export;
 http_handler gdpr_erase;
 /* gdpr (end) */
 
+/* duplicates (begin) */
+/* ---- Duplicates: the check, clusters, merges and their undo (duplicates.c) ---- */
+
+http_handler duplicates_check;
+http_handler duplicates_list;
+http_handler duplicates_merge;
+http_handler merges_list;
+http_handler merges_get;
+http_handler merges_undo;
+/* duplicates (end) */
+
 #endif

@@ -434,6 +434,46 @@ static const struct {
      "activities, tasks, attachments, timeline_items, notifications, audit_entries and "
      "consents_withdrawn\"}}}"},
     /* gdpr (end) */
+    /* duplicates (begin) */
+    {"DuplicateMatches",
+     "{\"type\":\"object\",\"description\":\"records the candidate may duplicate, best fir"
+     "st, at most 10; only records the caller may read\",\"properties\":{\"data\":{\"type"
+     "\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integ"
+     "er\"},\"name\":{\"type\":\"string\"},\"score\":{\"type\":\"number\",\"description\":"
+     "\"0..1; 0.85 and above is a duplicate\"},\"reason\":{\"type\":\"string\",\"descripti"
+     "on\":\"why, in words: same e-mail, similar name (0.92) and same phone, ...\"}}}}}}"},
+    {"DuplicateClusters",
+     "{\"type\":\"object\",\"description\":\"the clusters of one page of shared keys, best"
+     " first; page on with next_cursor until it is null (a page may hold no cluster)\",\"p"
+     "roperties\":{\"data\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"propertie"
+     "s\":{\"score\":{\"type\":\"number\",\"description\":\"of the cluster's best pair\"},"
+     "\"reason\":{\"type\":\"string\"},\"ids\":{\"type\":\"array\",\"items\":{\"type\":\"i"
+     "nteger\"}},\"records\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properti"
+     "es\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}}}}}}},\"next_curs"
+     "or\":{\"type\":[\"string\",\"null\"]}}}"},
+    {"MergeRequest",
+     "{\"type\":\"object\",\"properties\":{\"entity\":{\"type\":\"string\",\"enum\":[\"con"
+     "tacts\",\"companies\",\"leads\"]},\"survivor_id\":{\"type\":\"integer\",\"descriptio"
+     "n\":\"the record that stays\"},\"merged_ids\":{\"type\":\"array\",\"minItems\":1,\"m"
+     "axItems\":20,\"items\":{\"type\":\"integer\"},\"description\":\"the records merged i"
+     "nto it: their relations move to the survivor and they go to the trash\"},\"fields\":"
+     "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"},\"description\""
+     ":\"field (or custom.<name>): the id of the record whose value the survivor takes; li"
+     "st fields not named get the union of all\"}},\"required\":[\"entity\",\"survivor_id"
+     "\",\"merged_ids\"],\"additionalProperties\":false}"},
+    {"Merge",
+     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"readOnly\":true}"
+     ",\"entity\":{\"type\":\"string\"},\"survivor_id\":{\"type\":\"integer\"},\"merged_id"
+     "s\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},\"fields\":{\"type\":\"arr"
+     "ay\",\"items\":{\"type\":\"string\"},\"description\":\"the survivor's fields the mer"
+     "ge wrote\"},\"moved\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"inte"
+     "ger\"},\"description\":\"rows moved to the survivor, by table\"},\"created_by\":{\"t"
+     "ype\":[\"integer\",\"null\"]},\"created_at\":{\"type\":\"string\"},\"undone\":{\"typ"
+     "e\":\"boolean\"},\"undone_by\":{\"type\":[\"integer\",\"null\"]},\"undone_at\":{\"ty"
+     "pe\":[\"string\",\"null\"]},\"kept_fields\":{\"type\":\"array\",\"items\":{\"type\":"
+     "\"string\"},\"description\":\"only in the answer to an undo: fields changed since th"
+     "e merge, which keep their new value\"}}}"},
+    /* duplicates (end) */
     {"CommissionReport",
      "{\"type\":\"object\",\"properties\":{\"quarter\":{\"type\":\"string\",\"pattern\":"
      "\"^[0-9]{4}-Q[1-4]$\"},\"from\":{\"type\":\"string\",\"format\":\"date\"},\"to\":"
@@ -471,6 +511,9 @@ static const char *fixed_schema_of_tag(const char *tag)
                                           /* gdpr (begin) */
                                           {"consents", "Consent"},
                                           /* gdpr (end) */
+                                          /* duplicates (begin) */
+                                          {"merges", "Merge"},
+                                          /* duplicates (end) */
                                           };
     for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
         if (strcmp(tags[i][0], tag) == 0)
@@ -496,6 +539,9 @@ static const char *body_schema_of_route(const struct route *route)
         {"/api/v1/contacts/{id}/consents", "Consent"},
         {"/api/v1/contacts/{id}/gdpr-erase", "GdprErase"},
         /* gdpr (end) */
+        /* duplicates (begin) */
+        {"/api/v1/duplicates/merge", "MergeRequest"},
+        /* duplicates (end) */
     };
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
         if (strcmp(bodies[i][0], route->pattern) == 0)
@@ -510,7 +556,8 @@ static bool takes_no_body(const struct route *route)
     static const char *const actions[] = {"/restore", "/send",        "/revise", "/decline",
                                           "/assign",  "/read",        "/read-all",
                                           "/start",   "/stop",
-                                          /* gdpr */ "/withdraw"};
+                                          /* gdpr */ "/withdraw",
+                                          /* duplicates */ "/undo"};
     size_t len = strlen(route->pattern);
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
         size_t n = strlen(actions[i]);
@@ -562,6 +609,11 @@ static const char *const special_answers[][4] = {
     {"POST", "/api/v1/consents/{id}/withdraw", "200", "Consent"},
     {"POST", "/api/v1/contacts/{id}/gdpr-erase", "200", "GdprErasure"},
     /* gdpr (end) */
+    /* duplicates (begin) */
+    {"GET", "/api/v1/duplicates/check", "200", "DuplicateMatches"},
+    {"GET", "/api/v1/duplicates", "200", "DuplicateClusters"},
+    {"POST", "/api/v1/duplicates/merge", "201", "Merge"},
+    /* duplicates (end) */
 };
 
 static const char *const *special_answer_of_route(const struct route *route)
@@ -643,6 +695,27 @@ static const struct {
     {"/api/v1/notifications", "cursor", "next_cursor of the previous page", false},
     {"/api/v1/commissions", "user_id",
      "only this salesperson (404 when outside the caller's read scope over deals)", false},
+    /* duplicates (begin) */
+    {"/api/v1/duplicates/check", "entity", "contacts, companies or leads", true},
+    {"/api/v1/duplicates/check", "first_name", "as typed", false},
+    {"/api/v1/duplicates/check", "last_name", "as typed", false},
+    {"/api/v1/duplicates/check", "name", "a company's or a lead's name", false},
+    {"/api/v1/duplicates/check", "emails", "e-mail addresses, comma-separated", false},
+    {"/api/v1/duplicates/check", "phones", "phone numbers, comma-separated", false},
+    {"/api/v1/duplicates/check", "email", "one e-mail address (leads)", false},
+    {"/api/v1/duplicates/check", "phone", "one phone number (leads)", false},
+    {"/api/v1/duplicates/check", "website", "a company's website", false},
+    {"/api/v1/duplicates/check", "company_name", "the person's company", false},
+    {"/api/v1/duplicates/check", "exclude_id", "the record being edited, left out", false},
+    {"/api/v1/duplicates", "entity", "contacts, companies or leads", true},
+    {"/api/v1/duplicates", "limit", "shared keys read per page, 1 to 1000 (default 200)", false},
+    {"/api/v1/duplicates", "cursor", "next_cursor of the previous page", false},
+    {"/api/v1/merges", "entity", "contacts, companies or leads (with record_id: required)", false},
+    {"/api/v1/merges", "record_id",
+     "the merges this record survived (default: one's own merges; administrators: all)", false},
+    {"/api/v1/merges", "limit", "page size, 1 to 100 (default 20)", false},
+    {"/api/v1/merges", "cursor", "next_cursor of the previous page", false},
+    /* duplicates (end) */
 };
 
 /* Adds the route's path parameters ({id}: integer, others: string); whether there were any. */
@@ -877,6 +950,11 @@ static json_t *operation(struct arena *arena, const struct route *route)
         json_object_set_new(responses, "413",
                             problem_response("the attachments are too large for one export"));
     /* gdpr (end) */
+    /* duplicates (begin) */
+    if (strcmp(route->pattern, "/api/v1/merges/{id}/undo") == 0)
+        json_object_set_new(responses, "409",
+                            problem_response("already undone, or the survivor is in the trash"));
+    /* duplicates (end) */
     if ((route->flags & ROUTE_UPLOAD) != 0) {
         json_t *list = json_object_get(op, "parameters");
         if (list == NULL) {

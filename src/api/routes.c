@@ -170,6 +170,24 @@ static const struct route routes[] = {
      "Erase the person's data, keeping the records (administrators; confirm: the id)", "gdpr",
      0},
     /* gdpr (end) */
+    /* duplicates (begin) */
+    {"GET", "/api/v1/duplicates/check", duplicates_check,
+     "The records a new or edited record may duplicate (its fields as query parameters), best "
+     "first",
+     "duplicates", 0},
+    {"GET", "/api/v1/duplicates", duplicates_list,
+     "Clusters of duplicates across the whole base, a page of shared keys at a time",
+     "duplicates", 0},
+    {"POST", "/api/v1/duplicates/merge", duplicates_merge,
+     "Merge records into a survivor: relations move, the others go to the trash", "duplicates",
+     0},
+    {"GET", "/api/v1/merges", merges_list,
+     "Merges of a record (?entity=&record_id=) or one's own, newest first", "merges", 0},
+    {"GET", "/api/v1/merges/{id}", merges_get, "A merge", "merges", 0},
+    {"POST", "/api/v1/merges/{id}/undo", merges_undo,
+     "Undo a merge: relations move back, merged records leave the trash (409 when undone)",
+     "merges", 0},
+    /* duplicates (end) */
     {"GET", "/api/v1/fields", fields_list, "List custom field definitions", "fields", 0},
     {"POST", "/api/v1/fields", fields_create, "Define a custom field", "fields", 0},
     {"GET", "/api/v1/fields/{id}", fields_get, "Get a custom field definition", "fields", 0},
