@@ -158,27 +158,6 @@ static const struct scrub_rule task_rules[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/*
- * As the store folds indexed text (records.c): Cyrillic ё/Ё to е/Е, which
- * neither full-text engine folds; both take two bytes, so in place.
- */
-static const char *search_fold(struct arena *arena, const char *text)
-{
-    char *out = arena_strdup(arena, text);
-    for (char *p = out; p[0] != '\0' && p[1] != '\0'; p++) {
-        unsigned char a = (unsigned char)p[0], b = (unsigned char)p[1];
-        if (a == 0xD1 && b == 0x91) {
-            p[0] = (char)0xD0;
-            p[1] = (char)0xB5;
-            p++;
-        } else if (a == 0xD0 && b == 0x81) {
-            p[1] = (char)0x95;
-            p++;
-        }
-    }
-    return out;
-}
-
 /* The rule's new value for a record whose current value is current (new reference). */
 static json_t *scrub_value(const struct scrub_rule *rule, const json_t *current, int64_t id)
 {
@@ -243,7 +222,7 @@ static int scrub_record(struct store_conn *conn, const struct entity *entity,
         sql_add(&sql, ", ");
     }
     sql_add(&sql, "\"search_text\" = ");
-    sql_param_cstr(&sql, search_fold(scratch, entity->search_text(scratch, record)));
+    sql_param_cstr(&sql, store_search_fold(scratch, entity->search_text(scratch, record)));
     sql_add(&sql, ", \"updated_at\" = ");
     sql_param_cstr(&sql, at);
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
@@ -423,46 +402,6 @@ static int erase_consents(struct store_conn *conn, struct arena *arena, int64_t 
     return store_query(conn, arena, &sql, NULL, err);
 }
 
-/*
- * The copies of links that records linking to contacts keep ([[id, name,
- * role], ...], as records.c writes them): rewritten for the records that
- * link to the contact, so that they show its new name.
- */
-static int refresh_links_to_contact(struct store_conn *conn, struct arena *arena,
-                                    int64_t contact_id, struct err *err)
-{
-    for (size_t i = 0; i < entity_count(); i++) {
-        const struct entity *e = entity_at(i);
-        const struct entity_links *links = e->links;
-        if (links == NULL ||
-            strcmp(entity_field_find(e, links->field)->references, "contacts") != 0)
-            continue;
-        struct sql_builder sql;
-        sql_init(&sql, arena, store_conn_dialect(conn));
-        sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity_table(e), links->cache_column);
-        if (sql.dialect == SQL_POSTGRES)
-            sql_addf(&sql,
-                     "(SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
-                     "ORDER BY o.\"name\", o.\"id\")::text",
-                     links->role_column);
-        else
-            sql_addf(&sql, "(SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
-                     links->role_column);
-        sql_addf(&sql,
-                 " FROM \"%s\" l JOIN \"contacts\" o ON o.\"id\" = l.\"%s\" WHERE l.\"%s\" = "
-                 "t.\"id\" AND o.\"deleted_at\" IS NULL) WHERE t.\"id\" IN (SELECT \"%s\" FROM "
-                 "\"%s\" WHERE \"%s\" = ",
-                 links->table, links->other_column, links->this_column, links->this_column,
-                 links->table, links->other_column);
-        sql_param_int(&sql, contact_id);
-        sql_add(&sql, ")");
-        int rc = store_query(conn, arena, &sql, NULL, err);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
 int store_gdpr_erase(struct store_conn *conn, struct arena *arena, int64_t contact_id,
                      const char *at, struct gdpr_erasure *out, struct err *err)
 {
@@ -504,6 +443,6 @@ int store_gdpr_erase(struct store_conn *conn, struct arena *arena, int64_t conta
     if (rc == 0)
         rc = erase_consents(conn, arena, contact_id, at, &out->consents_withdrawn, err);
     if (rc == 0)
-        rc = refresh_links_to_contact(conn, arena, contact_id, err);
+        rc = store_links_refresh_linking(conn, arena, &entity_contacts, contact_id, err);
     return rc;
 }

@@ -304,26 +304,13 @@ static int links_cache_refresh(struct store_conn *conn, struct arena *arena,
                                const struct entity *entity, const int64_t *ids, size_t n,
                                struct err *err)
 {
-    const struct entity_links *links = entity->links;
-    const char *other_table = entity_field_find(entity, links->field)->references;
     for (size_t start = 0; start < n; start += MERGE_CHUNK) {
         size_t count = n - start < MERGE_CHUNK ? n - start : MERGE_CHUNK;
         struct sql_builder sql;
         sql_init(&sql, arena, store_conn_dialect(conn));
         sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity_table(entity),
-                 links->cache_column);
-        if (sql.dialect == SQL_POSTGRES)
-            sql_addf(&sql,
-                     "(SELECT json_agg(json_build_array(o.\"id\", o.\"name\", l.\"%s\") "
-                     "ORDER BY o.\"name\", o.\"id\")::text",
-                     links->role_column);
-        else
-            sql_addf(&sql, "(SELECT json_group_array(json_array(o.\"id\", o.\"name\", l.\"%s\"))",
-                     links->role_column);
-        sql_addf(&sql, " FROM \"%s\" l JOIN \"%s\" o ON o.\"id\" = l.\"%s\"", links->table,
-                 other_table, links->other_column);
-        sql_addf(&sql, " WHERE l.\"%s\" = t.\"id\" AND o.\"deleted_at\" IS NULL)",
-                 links->this_column);
+                 entity->links->cache_column);
+        store_links_value(&sql, entity);
         sql_add(&sql, " WHERE t.\"id\" IN ");
         add_id_list(&sql, ids + start, count);
         int rc = store_query(conn, arena, &sql, NULL, err);

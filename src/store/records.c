@@ -51,7 +51,7 @@
  * (written either way in Russian names). Applied to the indexed text and to
  * queries alike; both letters take two bytes in UTF-8, so it works in place.
  */
-static const char *search_fold(struct arena *arena, const char *text)
+const char *store_search_fold(struct arena *arena, const char *text)
 {
     char *out = arena_strdup(arena, text);
     for (char *p = out; p[0] != '\0' && p[1] != '\0'; p++) {
@@ -97,7 +97,7 @@ static const char *phone_query(struct arena *arena, enum sql_dialect dialect, co
 static const char *search_words(struct arena *arena, enum sql_dialect dialect, const char *q,
                                 bool whole_short_words)
 {
-    q = search_fold(arena, q);
+    q = store_search_fold(arena, q);
     char *out = arena_alloc(arena, strlen(q) * 3 + 16 * SEARCH_MAX_TOKENS + 1);
     size_t len = 0, n_tokens = 0;
     const char *p = q;
@@ -370,7 +370,7 @@ static json_t *row_json(const struct entity *entity, const struct store_rows *ro
  * SQLite 3.40 cannot, so links_from_json() sorts them as ORDER BY name, id
  * does there (bytewise). Linked records in the trash are left out.
  */
-static void links_value(struct sql_builder *sql, const struct entity *entity)
+void store_links_value(struct sql_builder *sql, const struct entity *entity)
 {
     const struct entity_links *links = entity->links;
     const char *other_table = entity_field_find(entity, links->field)->references;
@@ -399,7 +399,7 @@ static int refresh_links_cache(struct store_conn *conn, struct arena *arena,
     struct sql_builder sql;
     sql_init(&sql, arena, store_conn_dialect(conn));
     sql_addf(&sql, "UPDATE \"%s\" AS t SET \"%s\" = ", entity_table(entity), links->cache_column);
-    links_value(&sql, entity);
+    store_links_value(&sql, entity);
     if (id > 0) {
         sql_add(&sql, " WHERE t.\"id\" = ");
         sql_param_int(&sql, id);
@@ -412,8 +412,7 @@ static int refresh_links_cache(struct store_conn *conn, struct arena *arena,
     return store_query(conn, arena, &sql, NULL, err);
 }
 
-/* After a change to a record of `changed`, refreshes the caches of records that link to it. */
-static int refresh_linking_caches(struct store_conn *conn, struct arena *arena,
+int store_links_refresh_linking(struct store_conn *conn, struct arena *arena,
                                   const struct entity *changed, int64_t id, struct err *err)
 {
     for (size_t i = 0; i < entity_count(); i++) {
@@ -1348,7 +1347,7 @@ int store_record_insert(struct store_conn *conn, struct arena *arena, const stru
     bind_column_value(&sql, NULL, custom ? custom : empty);
     json_decref(empty);
     sql_add(&sql, ", ");
-    sql_param_cstr(&sql, search_fold(arena, entity->search_text(arena, merged)));
+    sql_param_cstr(&sql, store_search_fold(arena, entity->search_text(arena, merged)));
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", ");
@@ -1409,7 +1408,7 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
         sql_add(&sql, ", ");
     }
     sql_add(&sql, "\"search_text\" = ");
-    sql_param_cstr(&sql, search_fold(arena, entity->search_text(arena, merged)));
+    sql_param_cstr(&sql, store_search_fold(arena, entity->search_text(arena, merged)));
     sql_add(&sql, ", \"updated_at\" = ");
     sql_param_cstr(&sql, now);
     sql_add(&sql, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
@@ -1426,7 +1425,7 @@ int store_record_update(struct store_conn *conn, struct arena *arena, const stru
     rc = write_links(conn, arena, entity, access, id, changes, err);
     /* The copies of links show a linked record's id and name; only a new name changes them. */
     if (rc == 0 && json_object_get(changes, "name") != NULL)
-        rc = refresh_linking_caches(conn, arena, entity, id, err);
+        rc = store_links_refresh_linking(conn, arena, entity, id, err);
     return rc == 0 ? store_dup_keys_write(conn, arena, entity, id, merged, err) : rc;
 }
 
@@ -1464,7 +1463,7 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no %s with id %lld", entity->singular, (long long)id);
     /* Records linking to this one show it only while it is out of the trash. */
-    return refresh_linking_caches(conn, arena, entity, id, err);
+    return store_links_refresh_linking(conn, arena, entity, id, err);
 }
 
 /* ---- money in the base currency ---- */

@@ -267,6 +267,23 @@ int store_record_set_trashed(struct store_conn *conn, struct arena *arena,
                              const struct entity *entity, const struct access *access, int64_t id,
                              bool trashed, struct err *err);
 
+/*
+ * Text as the store indexes it for search: Cyrillic ё/Ё folded to е/Е,
+ * which neither full-text engine folds (a copy in arena).
+ */
+const char *store_search_fold(struct arena *arena, const char *text);
+/*
+ * The SQL value of entity's copy of its links (entity_links.cache_column)
+ * for the row aliased "t": [[id, name, role], ...] of its live linked records.
+ */
+void store_links_value(struct sql_builder *sql, const struct entity *entity);
+/*
+ * After a change to record id of `changed`, rewrites the copies of links of
+ * the records linking to it.
+ */
+int store_links_refresh_linking(struct store_conn *conn, struct arena *arena,
+                                const struct entity *changed, int64_t id, struct err *err);
+
 /* ---- Custom field definitions (fields.c) ---- */
 
 /* Definitions of one entity (NULL: all), ordered by position then id. */
