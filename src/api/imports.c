@@ -180,6 +180,18 @@ static json_t *preview_row(const struct str *cells, size_t n)
     return row;
 }
 
+/*
+ * 422 for a file that cannot be read to its end, saying why: detail, or
+ * (NULL) the reader's own error, which this replaces.
+ */
+static int unreadable(struct http_request *req, const char *detail)
+{
+    if (detail == NULL)
+        detail = arena_strdup(req->arena, req->err.detail);
+    err_clear(&req->err);
+    return err_set(&req->err, ERR_VALIDATION, "the file cannot be read: %s", detail);
+}
+
 /* Reads CSV text whole: header, row count, preview; a file-level error is 422 naming the line. */
 static int scan_csv_text(struct http_request *req, const char *data, size_t len,
                          const struct csv_options *options, struct import_scan *scan)
@@ -190,11 +202,8 @@ static int scan_csv_text(struct http_request *req, const char *data, size_t len,
     int rc = csv_reader_next(reader, &row, err);
     if (rc == 0)
         return err_set(err, ERR_VALIDATION, "the file is empty: it needs a header row");
-    if (rc < 0 || row.error != NULL) {
-        const char *detail = rc < 0 ? arena_strdup(req->arena, err->detail) : row.error;
-        err_clear(err);
-        return err_set(err, ERR_VALIDATION, "the file cannot be read: %s", detail);
-    }
+    if (rc < 0 || row.error != NULL)
+        return unreadable(req, rc < 0 ? NULL : row.error);
     scan->columns = column_names(req->arena, row.fields, row.n_fields);
     scan->n_columns = row.n_fields;
     scan->data_offset = row.next_offset;
@@ -206,11 +215,8 @@ static int scan_csv_text(struct http_request *req, const char *data, size_t len,
         if (scan->rows++ < IMPORT_PREVIEW_ROWS)
             json_array_append_new(scan->preview, preview_row(row.fields, row.n_fields));
     }
-    if (rc < 0) {
-        const char *detail = arena_strdup(req->arena, err->detail);
-        err_clear(err);
-        return err_set(err, ERR_VALIDATION, "the file cannot be read: %s", detail);
-    }
+    if (rc < 0)
+        return unreadable(req, NULL);
     return 0;
 }
 
@@ -221,11 +227,8 @@ static int scan_xlsx(struct http_request *req, const char *data, size_t len, str
     struct xlsx_reader *reader;
     struct xlsx_row row;
     int rc = xlsx_reader_open(req->arena, data, len, NULL, &reader, &req->err);
-    if (rc < 0) {
-        const char *detail = arena_strdup(req->arena, req->err.detail);
-        err_clear(&req->err);
-        return err_set(&req->err, ERR_VALIDATION, "the file cannot be read: %s", detail);
-    }
+    if (rc < 0)
+        return unreadable(req, NULL);
     while ((rc = xlsx_reader_next(reader, &row, &req->err)) == 1) {
         if (row.n_cells == 0)
             continue;
@@ -235,11 +238,8 @@ static int scan_xlsx(struct http_request *req, const char *data, size_t len, str
         }
     }
     xlsx_reader_close(reader);
-    if (rc < 0) {
-        const char *detail = arena_strdup(req->arena, req->err.detail);
-        err_clear(&req->err);
-        return err_set(&req->err, ERR_VALIDATION, "the file cannot be read: %s", detail);
-    }
+    if (rc < 0)
+        return unreadable(req, NULL);
     struct csv_options options = {.separator = ',', .encoding = CSV_ENCODING_UTF8};
     return scan_csv_text(req, csv->data != NULL ? csv->data : "", csv->len, &options, scan);
 }
@@ -265,11 +265,8 @@ static int scan_vcf(struct http_request *req, const char *data, size_t len,
         }
         rc = 0;
     }
-    if (rc < 0) {
-        const char *detail = arena_strdup(req->arena, req->err.detail);
-        err_clear(&req->err);
-        return err_set(&req->err, ERR_VALIDATION, "the file cannot be read: %s", detail);
-    }
+    if (rc < 0)
+        return unreadable(req, NULL);
     if (scan->rows == 0)
         return err_set(&req->err, ERR_VALIDATION, "the file holds no vCard");
     return 0;
