@@ -544,6 +544,22 @@ http_handler gdpr_erase;
 /* ---- Duplicates: the check, clusters, merges and their undo (duplicates.c) ---- */
 
 http_handler duplicates_check;
+/* A likely duplicate found for a candidate record. */
+struct duplicate_hit {
+    const json_t *record; /* as the caller may read it */
+    double score;
+    const char *reason;
+};
+/*
+ * The likely duplicates of candidate (a record's fields, as in a request
+ * body) among the records of entity the caller may read, found through the
+ * duplicate keys and scored without the fields hidden from the caller: those
+ * scoring at least DEDUP_THRESHOLD, best first, exclude_id (0: none) left
+ * out. Kept until the request ends.
+ */
+int api_duplicates_find(struct http_request *req, struct store_conn *conn,
+                        const struct entity *entity, const json_t *candidate, const char *country,
+                        int64_t exclude_id, struct duplicate_hit **hits, size_t *n_hits);
 http_handler duplicates_list;
 http_handler duplicates_merge;
 http_handler merges_list;

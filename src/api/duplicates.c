@@ -190,15 +190,9 @@ static bool key_is_strong(const char *key)
     return strncmp(key, "e:", 2) == 0 || strncmp(key, "p:", 2) == 0 || strncmp(key, "d:", 2) == 0;
 }
 
-struct check_hit {
-    const json_t *record;
-    double score;
-    const char *reason;
-};
-
-static int check_hit_order(const void *a, const void *b)
+static int duplicate_hit_order(const void *a, const void *b)
 {
-    const struct check_hit *x = a, *y = b;
+    const struct duplicate_hit *x = a, *y = b;
     if (x->score != y->score)
         return x->score < y->score ? 1 : -1;
     int64_t xi = json_integer_value(json_object_get(x->record, "id"));
@@ -220,25 +214,12 @@ static int candidates_add(struct http_request *req, struct store_conn *conn,
     return rc;
 }
 
-int duplicates_check(struct http_request *req, struct http_response *res)
+int api_duplicates_find(struct http_request *req, struct store_conn *conn,
+                        const struct entity *entity, const json_t *candidate, const char *country,
+                        int64_t exclude_id, struct duplicate_hit **hits, size_t *n_hits)
 {
-    const struct entity *entity;
-    struct store_conn *conn;
-    json_t *candidate = NULL, *records = NULL;
-    int64_t exclude = 0;
-    char country[3];
-    int rc = query_entity(req, &entity);
-    if (rc == 0)
-        rc = check_candidate(req, &candidate);
-    if (rc == 0)
-        rc = api_query_id(req, "exclude_id", &exclude);
-    if (rc == 0)
-        rc = api_conn(req, &conn);
-    if (rc == 0)
-        rc = store_default_country(conn, req->arena, country, &req->err);
-    if (rc < 0)
-        return rc;
     const char **keys;
+    json_t *records = NULL;
     size_t n_keys = duplicates_keys(req->arena, entity, candidate, country, &keys), n_strong = 0;
     const char **strong = arena_alloc_array(req->arena, n_keys + 1, sizeof(char *));
     const char **names = arena_alloc_array(req->arena, n_keys + 1, sizeof(char *));
@@ -252,15 +233,15 @@ int duplicates_check(struct http_request *req, struct http_response *res)
     int64_t *ids = arena_alloc_array(req->arena, CHECK_STRONG_CANDIDATES + CHECK_NAME_CANDIDATES,
                                      sizeof(int64_t));
     size_t n_ids = 0;
-    rc = candidates_add(req, conn, entity, &read, strong, n_strong, CHECK_STRONG_CANDIDATES, ids,
-                        &n_ids);
+    int rc = candidates_add(req, conn, entity, &read, strong, n_strong, CHECK_STRONG_CANDIDATES,
+                            ids, &n_ids);
     if (rc == 0)
         rc = candidates_add(req, conn, entity, &read, names, n_keys - n_strong,
                             CHECK_NAME_CANDIDATES, ids, &n_ids);
     n_ids = ids_unique(ids, n_ids);
     size_t n = 0;
     for (size_t i = 0; i < n_ids; i++) {
-        if (ids[i] != exclude)
+        if (ids[i] != exclude_id)
             ids[n++] = ids[i];
     }
     if (rc == 0)
@@ -269,18 +250,43 @@ int duplicates_check(struct http_request *req, struct http_response *res)
         return rc;
     api_keep(req, records);
     actor_hide_fields(api_actor(req), entity, records);
-    struct check_hit *hits =
-        arena_alloc_array(req->arena, json_array_size(records) + 1, sizeof(*hits));
-    size_t n_hits = 0, i;
+    *hits = arena_alloc_array(req->arena, json_array_size(records) + 1, sizeof(**hits));
+    *n_hits = 0;
+    size_t i;
     json_t *record;
     json_array_foreach(records, i, record)
     {
         const char *reason;
         double score = duplicates_score(req->arena, entity, candidate, record, country, &reason);
         if (score >= DEDUP_THRESHOLD)
-            hits[n_hits++] = (struct check_hit){record, score, reason};
+            (*hits)[(*n_hits)++] = (struct duplicate_hit){record, score, reason};
     }
-    qsort(hits, n_hits, sizeof(*hits), check_hit_order);
+    qsort(*hits, *n_hits, sizeof(**hits), duplicate_hit_order);
+    return 0;
+}
+
+int duplicates_check(struct http_request *req, struct http_response *res)
+{
+    const struct entity *entity;
+    struct store_conn *conn;
+    json_t *candidate = NULL;
+    struct duplicate_hit *hits;
+    size_t n_hits;
+    int64_t exclude = 0;
+    char country[3];
+    int rc = query_entity(req, &entity);
+    if (rc == 0)
+        rc = check_candidate(req, &candidate);
+    if (rc == 0)
+        rc = api_query_id(req, "exclude_id", &exclude);
+    if (rc == 0)
+        rc = api_conn(req, &conn);
+    if (rc == 0)
+        rc = store_default_country(conn, req->arena, country, &req->err);
+    if (rc == 0)
+        rc = api_duplicates_find(req, conn, entity, candidate, country, exclude, &hits, &n_hits);
+    if (rc < 0)
+        return rc;
     json_t *data = json_array();
     for (size_t h = 0; h < n_hits && h < CHECK_MAX_RESULTS; h++)
         json_array_append_new(data, json_pack("{s:O,s:s,s:o,s:s}", "id",

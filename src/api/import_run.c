@@ -23,7 +23,6 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "domain/custom_field.h"
-#include "domain/dedup.h"
 #include "domain/duplicates.h"
 #include "domain/entity.h"
 #include "domain/import.h"
@@ -291,37 +290,16 @@ static int find_by_key(struct batch *b, const json_t *body, int64_t *id)
 /* The likely duplicates of body visible to the caller: the best one's id and why. */
 static int best_duplicate(struct batch *b, const json_t *body, int64_t *id, const char **reason)
 {
-    struct http_request *req = &b->req;
-    const char **keys;
-    int64_t *ids;
-    size_t n_ids;
-    double best = 0;
+    struct duplicate_hit *hits;
+    size_t n_hits = 0;
     *id = 0;
     if (!duplicates_entity(b->entity))
         return 0;
-    size_t n_keys = duplicates_keys(req->arena, b->entity, body, b->country, &keys);
-    int rc = store_dup_keys_find(b->conn, req->arena, b->entity, keys, n_keys, IMPORT_CANDIDATES,
-                                 &ids, &n_ids, &req->err);
-    for (size_t i = 0; rc == 0 && i < n_ids; i++) {
-        json_t *other = NULL;
-        struct access read = actor_access(api_actor(req), b->entity, ACCESS_READ);
-        rc = store_record_get(b->conn, req->arena, b->entity, &read, ids[i], RECORD_LIVE, &other,
-                              &req->err);
-        if (rc == -ERR_NOT_FOUND) {
-            err_clear(&req->err);
-            rc = 0;
-            continue;
-        }
-        if (rc < 0)
-            break;
-        const char *why;
-        double score = duplicates_score(req->arena, b->entity, body, other, b->country, &why);
-        json_decref(other);
-        if (score >= DEDUP_THRESHOLD && score > best) {
-            best = score;
-            *id = ids[i];
-            *reason = why;
-        }
+    int rc = api_duplicates_find(&b->req, b->conn, b->entity, body, b->country, 0, &hits,
+                                 &n_hits);
+    if (rc == 0 && n_hits > 0) {
+        *id = json_integer_value(json_object_get(hits[0].record, "id"));
+        *reason = hits[0].reason;
     }
     return rc;
 }
