@@ -36,8 +36,8 @@ int api_job_request(struct http_request *req, struct arena *arena, struct store_
                     int64_t user_id, const char *request_id)
 {
     static struct app job_app; /* no store (the connection is given), roles parsed each time */
-    *req = (struct http_request){.arena = arena, .method = "JOB", .path = "", .body = "",
-                                 .app = &job_app};
+    *req = (struct http_request){
+        .arena = arena, .method = "JOB", .path = "", .body = "", .app = &job_app};
     err_clear(&req->err);
     snprintf(req->request_id, sizeof(req->request_id), "%s", request_id);
     struct api_context *ctx = api_context(req);

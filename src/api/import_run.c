@@ -51,9 +51,9 @@ struct batch {
     bool dry_run;
     char country[3];
     const char *currency;
-    json_t *counts;  /* borrowed from the import row */
-    json_t *errors;  /* [{row, line, column, message}] written after the batch */
-    int64_t row_no;  /* of the row in hand */
+    json_t *counts; /* borrowed from the import row */
+    json_t *errors; /* [{row, line, column, message}] written after the batch */
+    int64_t row_no; /* of the row in hand */
     int64_t line;
 };
 
@@ -65,9 +65,9 @@ static void count(struct batch *b, const char *name)
 
 static void report(struct batch *b, const char *column, const char *message)
 {
-    json_array_append_new(b->errors, json_pack("{s:I,s:I,s:s?,s:s}", "row", (json_int_t)b->row_no,
-                                               "line", (json_int_t)b->line, "column", column,
-                                               "message", message));
+    json_array_append_new(b->errors,
+                          json_pack("{s:I,s:I,s:s?,s:s}", "row", (json_int_t)b->row_no, "line",
+                                    (json_int_t)b->line, "column", column, "message", message));
 }
 
 /* The column a field was read from (the first one mapped to it), or the field's own name. */
@@ -107,7 +107,10 @@ static void report_err(struct batch *b, const struct err *err)
 
 /* ---- finding records ---- */
 
-/* The id of the live record of entity whose column equals text (any case), visible to the caller. */
+/*
+ * The id of the live record of entity whose column equals text (any case),
+ * among those the caller may read; 0: none.
+ */
 static int find_by_text(struct batch *b, const struct entity *entity, const char *column,
                         const char *text, int64_t *id)
 {
@@ -184,8 +187,9 @@ static int resolve_lookups(struct batch *b, json_t *body, const json_t *lookups)
             json_t *company = NULL;
             json_t *made = api_keep(req, json_pack("{s:O}", "name", text));
             if (create.scope == SCOPE_NONE)
-                return err_field(&req->err, field, "no company named %s, and your role may "
-                                                   "not make one",
+                return err_field(&req->err, field,
+                                 "no company named %s, and your role may "
+                                 "not make one",
                                  json_string_value(text));
             rc = api_record_create(req, b->conn, target, &create, made, api_actor(req)->user_id,
                                    NULL, &company);
@@ -197,8 +201,8 @@ static int resolve_lookups(struct batch *b, json_t *body, const json_t *lookups)
             return err_field(&req->err, field, "no %s named %s",
                              target != NULL ? target->singular : "stage or pipeline",
                              json_string_value(text));
-        json_object_set_new(body, field, links ? json_pack("[I]", (json_int_t)id)
-                                               : json_integer(id));
+        json_object_set_new(body, field,
+                            links ? json_pack("[I]", (json_int_t)id) : json_integer(id));
         /* A stage names its pipeline. */
         if (strcmp(field, "stage_id") == 0 && json_object_get(body, "pipeline_id") == NULL) {
             struct pipeline_stage stage;
@@ -236,8 +240,9 @@ static int find_by_key(struct batch *b, const json_t *body, int64_t *id)
     case IMPORT_KEY_EXTERNAL_ID:
     case IMPORT_KEY_FIELD: {
         const json_t *v = json_object_get(body, s->key_field);
-        return json_is_string(v) ? find_by_text(b, b->entity, s->key_field, json_string_value(v), id)
-                                 : 0;
+        if (!json_is_string(v))
+            return 0;
+        return find_by_text(b, b->entity, s->key_field, json_string_value(v), id);
     }
     case IMPORT_KEY_NAME_COMPANY: {
         const json_t *companies = json_object_get(body, "company_ids");
@@ -260,9 +265,8 @@ static int find_by_key(struct batch *b, const json_t *body, int64_t *id)
         sql_add(&sql, ")");
         store_owner_predicate(&sql, read.scope, &read, "t");
         sql_add(&sql, " ORDER BY t.\"id\" LIMIT 1");
-        int rc = read.scope == SCOPE_NONE
-                     ? 0
-                     : store_query(b->conn, req->arena, &sql, &rows, &req->err);
+        int rc =
+            read.scope == SCOPE_NONE ? 0 : store_query(b->conn, req->arena, &sql, &rows, &req->err);
         if (rc == 0 && read.scope != SCOPE_NONE && rows.n_rows > 0)
             *id = store_value_int(store_rows_at(&rows, 0, 0));
         return rc;
@@ -295,8 +299,7 @@ static int best_duplicate(struct batch *b, const json_t *body, int64_t *id, cons
     *id = 0;
     if (!duplicates_entity(b->entity))
         return 0;
-    int rc = api_duplicates_find(&b->req, b->conn, b->entity, body, b->country, 0, &hits,
-                                 &n_hits);
+    int rc = api_duplicates_find(&b->req, b->conn, b->entity, body, b->country, 0, &hits, &n_hits);
     if (rc == 0 && n_hits > 0) {
         *id = json_integer_value(json_object_get(hits[0].record, "id"));
         *reason = hits[0].reason;
@@ -395,8 +398,7 @@ static int row_photo(struct batch *b, const struct vcard *card, json_t **record)
 }
 
 /* Writes one row's body as the settings say; the change is kept for an undo. */
-static int row_write(struct batch *b, json_t *body, const json_t *lookups,
-                     const struct vcard *card)
+static int row_write(struct batch *b, json_t *body, const json_t *lookups, const struct vcard *card)
 {
     struct http_request *req = &b->req;
     const struct import_settings *s = &b->settings;
@@ -435,8 +437,8 @@ static int row_write(struct batch *b, json_t *body, const json_t *lookups,
                                NULL, &record);
         action = "created";
         if (duplicate != 0) {
-            flagged = api_keep(req, json_pack("{s:[I],s:s}", "ids", (json_int_t)duplicate,
-                                              "reason", reason != NULL ? reason : "similar"));
+            flagged = api_keep(req, json_pack("{s:[I],s:s}", "ids", (json_int_t)duplicate, "reason",
+                                              reason != NULL ? reason : "similar"));
             count(b, "duplicates");
         }
     }
@@ -495,8 +497,7 @@ static int import_fail(struct job_context *ctx, int64_t id, const char *message,
     return rc;
 }
 
-static int batch_open(struct job_context *ctx, struct batch *b, const json_t *row,
-                      struct err *err)
+static int batch_open(struct job_context *ctx, struct batch *b, const json_t *row, struct err *err)
 {
     int64_t creator = json_integer_value(json_object_get(row, "created_by"));
     int rc = api_job_request(&b->req, ctx->arena, ctx->conn, creator,
@@ -557,9 +558,9 @@ static int batch_csv(struct batch *b, const json_t *row, int64_t *offset, int64_
             json_t *body, *lookups;
             struct err cells_err;
             err_clear(&cells_err);
-            import_row_body(req->arena, b->entity, &b->custom, &b->settings, b->columns,
-                            r.fields, r.n_fields < b->n_columns ? r.n_fields : b->n_columns,
-                            b->currency, &body, &lookups, &cells_err);
+            import_row_body(req->arena, b->entity, &b->custom, &b->settings, b->columns, r.fields,
+                            r.n_fields < b->n_columns ? r.n_fields : b->n_columns, b->currency,
+                            &body, &lookups, &cells_err);
             api_keep(req, body);
             api_keep(req, lookups);
             if (cells_err.n_fields > 0) {
@@ -582,8 +583,8 @@ static int batch_csv(struct batch *b, const json_t *row, int64_t *offset, int64_
 }
 
 /* Cards of a vCard file from the import's position. */
-static int batch_vcf(struct batch *b, const json_t *row, int64_t *offset, int64_t *done,
-                     bool *end, int64_t deadline_ms)
+static int batch_vcf(struct batch *b, const json_t *row, int64_t *offset, int64_t *done, bool *end,
+                     int64_t deadline_ms)
 {
     struct http_request *req = &b->req;
     const char *data;
@@ -674,10 +675,10 @@ int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err
         json_t *values = json_pack("{s:s,s:s}", "status", "cancelling", "updated_at", now);
         rc = store_import_update(ctx->conn, ctx->arena, import_id, values, err);
         json_decref(values);
-        return rc == 0 ? api_import_enqueue(ctx->conn, ctx->arena, "import_undo", import_id,
-                                            json_integer_value(json_object_get(row, "version")),
-                                            err)
-                       : rc;
+        return rc == 0
+                   ? api_import_enqueue(ctx->conn, ctx->arena, "import_undo", import_id,
+                                        json_integer_value(json_object_get(row, "version")), err)
+                   : rc;
     }
     struct batch b = {.conn = ctx->conn, .import_id = import_id, .dry_run = dry_run};
     b.counts = json_object_get(row, "counts");
@@ -713,7 +714,8 @@ int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err
             rc = store_exec(ctx->conn, ctx->arena, "RELEASE SAVEPOINT import_dry_run", err);
     }
     if (rc < 0) {
-        /* A file that stops being readable mid-way: the import fails, what it wrote stays undoable. */
+        /* A file that stops being readable mid-way fails the import; what it wrote can be undone.
+         */
         if (rc == -ERR_BAD_REQUEST || rc == -ERR_TOO_LARGE || rc == -ERR_VALIDATION)
             return import_fail(ctx, import_id, err->detail, err);
         return rc;
@@ -734,11 +736,10 @@ int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err
     }
     int64_t run_ms = json_integer_value(json_object_get(row, "run_ms")) + clock_now_ms() - started;
     const char *next = end ? (dry_run ? "checked" : "done") : (dry_run ? "checking" : "running");
-    json_t *values = json_pack("{s:s,s:I,s:s,s:I,s:I,s:I,s:s}", "status", next, "rows_done",
-                               (json_int_t)done, "counts",
-                               store_json_text(ctx->arena, b.counts, "{}"), "next_offset",
-                               (json_int_t)offset, "next_line", (json_int_t)line, "run_ms",
-                               (json_int_t)run_ms, "updated_at", now);
+    json_t *values = json_pack(
+        "{s:s,s:I,s:s,s:I,s:I,s:I,s:s}", "status", next, "rows_done", (json_int_t)done, "counts",
+        store_json_text(ctx->arena, b.counts, "{}"), "next_offset", (json_int_t)offset, "next_line",
+        (json_int_t)line, "run_ms", (json_int_t)run_ms, "updated_at", now);
     if (end)
         json_object_set_new(values, "finished_at", json_string(now));
     rc = store_import_update(ctx->conn, ctx->arena, import_id, values, err);
@@ -746,8 +747,8 @@ int api_import_batch(struct job_context *ctx, int64_t import_id, struct err *err
     if (rc == 0 && !end)
         rc = api_import_enqueue(ctx->conn, ctx->arena, "import", import_id, done, err);
     if (rc == 0 && end && !dry_run) {
-        json_t *detail = api_keep(&b.req, json_pack("{s:I,s:O}", "import_id",
-                                                    (json_int_t)import_id, "counts", b.counts));
+        json_t *detail = api_keep(
+            &b.req, json_pack("{s:I,s:O}", "import_id", (json_int_t)import_id, "counts", b.counts));
         rc = api_audit(&b.req, ctx->conn, "security", "import_finished", b.entity->name, 0, NULL,
                        detail);
         if (rc < 0)
@@ -768,8 +769,8 @@ static int undo_change(struct http_request *req, struct store_conn *conn, const 
     json_t *current = NULL;
     struct access read = actor_access(api_actor(req), entity, ACCESS_READ);
     read.scope = SCOPE_ALL;
-    int rc = store_record_get(conn, req->arena, entity, &read, id, RECORD_LIVE, &current,
-                              &req->err);
+    int rc =
+        store_record_get(conn, req->arena, entity, &read, id, RECORD_LIVE, &current, &req->err);
     *kept = false;
     if (rc == -ERR_NOT_FOUND) { /* deleted since: nothing to revert */
         err_clear(&req->err);
@@ -832,9 +833,8 @@ int api_import_undo_batch(struct job_context *ctx, int64_t import_id, struct err
         if (rc == 0)
             rc = store_exec(ctx->conn, ctx->arena, "RELEASE SAVEPOINT import_undo", &req.err);
         if (rc == 0)
-            rc = store_import_change_undone(ctx->conn, ctx->arena,
-                                            json_integer_value(json_object_get(change, "id")),
-                                            &req.err);
+            rc = store_import_change_undone(
+                ctx->conn, ctx->arena, json_integer_value(json_object_get(change, "id")), &req.err);
         if (rc < 0) {
             *err = req.err;
             return rc;

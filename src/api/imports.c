@@ -64,9 +64,8 @@ json_t *api_import_view(const json_t *row)
     int64_t run_ms = json_integer_value(json_object_get(row, "run_ms"));
     double per_s = run_ms > 0 ? (double)done * 1000.0 / (double)run_ms : 0.0;
     json_t *progress = json_pack("{s:I,s:I}", "total", (json_int_t)total, "done", (json_int_t)done);
-    static const char *const count_names[] = {"errors",     "created", "updated",
-                                              "skipped",    "duplicates", "merged",
-                                              "undone",     "kept"};
+    static const char *const count_names[] = {"errors",     "created", "updated", "skipped",
+                                              "duplicates", "merged",  "undone",  "kept"};
     for (size_t i = 0; i < sizeof(count_names) / sizeof(count_names[0]); i++) {
         json_t *n = json_object_get(counts, count_names[i]);
         json_object_set_new(progress, count_names[i],
@@ -78,10 +77,9 @@ json_t *api_import_view(const json_t *row)
                             ? json_integer((json_int_t)((double)(total - done) / per_s + 0.5))
                             : json_null());
     json_t *view = json_object();
-    static const char *const copied[] = {"id",          "entity",     "format",   "file_name",
-                                         "status",      "dry_run",    "settings", "columns",
-                                         "error",       "created_by", "created_at",
-                                         "started_at",  "finished_at", "version"};
+    static const char *const copied[] = {
+        "id",      "entity", "format",     "file_name",  "status",     "dry_run",     "settings",
+        "columns", "error",  "created_by", "created_at", "started_at", "finished_at", "version"};
     for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
         json_object_set(view, copied[i], json_object_get(row, copied[i]));
     json_object_set(view, "preview", json_object_get(preview, "rows"));
@@ -140,8 +138,9 @@ static int import_entity_check(struct http_request *req, const char *name,
 {
     *entity = name != NULL ? entity_find(name) : NULL;
     if (*entity == NULL || !import_entity_allowed(*entity)) {
-        err_set(&req->err, ERR_VALIDATION, "entity must be one of companies, contacts, leads, "
-                                           "deals, products, activities");
+        err_set(&req->err, ERR_VALIDATION,
+                "entity must be one of companies, contacts, leads, "
+                "deals, products, activities");
         return err_field(&req->err, "entity", "is not an entity that takes imports");
     }
     if (actor_scope(api_actor(req), *entity, ACCESS_IMPORT) == SCOPE_NONE)
@@ -157,7 +156,8 @@ static const char **column_names(struct arena *arena, const struct str *cells, s
     const char **names = arena_alloc_array(arena, n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++) {
         struct str t = str_trim(cells[i]);
-        const char *name = t.len > 0 ? str_to_cstr(arena, t) : arena_printf(arena, "Column %zu", i + 1);
+        const char *name =
+            t.len > 0 ? str_to_cstr(arena, t) : arena_printf(arena, "Column %zu", i + 1);
         const char *unique = name;
         for (int k = 2;; k++) {
             bool taken = false;
@@ -345,14 +345,14 @@ static int read_form(struct http_request *req, const struct multipart_part **fil
 /* The mapping to start from: remembered for this header row, else suggested. */
 static int mapping_start(struct http_request *req, struct store_conn *conn,
                          const struct entity *entity, const struct custom_fields *custom,
-                         const struct import_scan *scan, const char *source_key,
-                         json_t **mapping, const char **source)
+                         const struct import_scan *scan, const char *source_key, json_t **mapping,
+                         const char **source)
 {
     json_t *remembered = NULL;
     int rc = scan->format == IMPORT_VCF
                  ? 0
-                 : store_import_mapping_get(conn, req->arena, entity->name, source_key,
-                                            &remembered, &req->err);
+                 : store_import_mapping_get(conn, req->arena, entity->name, source_key, &remembered,
+                                            &req->err);
     if (rc < 0)
         return rc;
     if (remembered != NULL) {
@@ -365,8 +365,8 @@ static int mapping_start(struct http_request *req, struct store_conn *conn,
         *source = "vcard";
         return 0;
     }
-    *mapping = api_keep(req, import_mapping_suggest(entity, custom, scan->columns,
-                                                    scan->n_columns, source));
+    *mapping = api_keep(
+        req, import_mapping_suggest(entity, custom, scan->columns, scan->n_columns, source));
     return 0;
 }
 
@@ -384,8 +384,8 @@ int imports_create(struct http_request *req, struct http_response *res)
         rc = import_entity_check(req, entity_name, &entity);
     if (rc < 0)
         return rc;
-    const char *file_name = arena_strndup(req->arena, file->filename,
-                                          strnlen(file->filename, IMPORT_FILE_NAME_MAX));
+    const char *file_name =
+        arena_strndup(req->arena, file->filename, strnlen(file->filename, IMPORT_FILE_NAME_MAX));
     int format = import_format_detect(file_name, file->data, file->len);
     if (format < 0) {
         err_set(&req->err, ERR_VALIDATION, "the file is not CSV, XLSX or vCard");
@@ -407,8 +407,11 @@ int imports_create(struct http_request *req, struct http_response *res)
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
     int64_t user_id = api_actor(req)->user_id, file_id = 0, id = 0;
-    struct file_new meta = {.name = file_name, .content_type = "application/octet-stream",
-                            .purpose = "import", .created_by = user_id, .created_at = now};
+    struct file_new meta = {.name = file_name,
+                            .content_type = "application/octet-stream",
+                            .purpose = "import",
+                            .created_by = user_id,
+                            .created_at = now};
     if (rc == 0)
         rc = store_file_create(conn, req->arena, &meta, &file_id, &req->err);
     struct import_scan scan = {.format = (enum import_format)format};
@@ -425,36 +428,37 @@ int imports_create(struct http_request *req, struct http_response *res)
     if (json_object_get(wanted, "mapping") == NULL)
         json_object_set(wanted, "mapping", mapping);
     if (rc == 0)
-        rc = import_settings_parse(entity, &custom, wanted, scan.columns, scan.n_columns,
-                                   &settings, &req->err);
+        rc = import_settings_parse(entity, &custom, wanted, scan.columns, scan.n_columns, &settings,
+                                   &req->err);
     if (rc == 0) {
         settings.separator = scan.format == IMPORT_CSV ? scan.separator : ',';
         settings.encoding = scan.format == IMPORT_CSV ? scan.encoding : CSV_ENCODING_UTF8;
         json_t *columns = json_array();
         for (size_t i = 0; i < scan.n_columns; i++)
             json_array_append_new(columns, json_string(scan.columns[i]));
-        json_t *preview = json_pack("{s:O,s:O,s:s,s:I,s:I}", "rows", scan.preview,
-                                    "suggested_mapping", mapping, "mapping_source", source,
-                                    "data_offset", (json_int_t)scan.data_offset, "data_line",
-                                    (json_int_t)scan.data_line);
+        json_t *preview =
+            json_pack("{s:O,s:O,s:s,s:I,s:I}", "rows", scan.preview, "suggested_mapping", mapping,
+                      "mapping_source", source, "data_offset", (json_int_t)scan.data_offset,
+                      "data_line", (json_int_t)scan.data_line);
         json_t *values = api_keep(
-            req, json_pack("{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:s}",
-                           "entity", entity->name, "format", import_format_name(scan.format),
-                           "file_id", (json_int_t)file_id, "file_name", file_name, "status",
-                           "draft", "dry_run", 0, "settings",
-                           store_json_text(req->arena, api_keep(req, import_settings_json(&settings)), "{}"),
-                           "columns", store_json_text(req->arena, api_keep(req, columns), "[]"),
-                           "preview", store_json_text(req->arena, api_keep(req, preview), "{}"),
-                           "source_key", source_key, "total_rows", (json_int_t)scan.rows,
-                           "next_offset", (json_int_t)scan.data_offset, "next_line",
-                           (json_int_t)scan.data_line, "created_by", (json_int_t)user_id,
-                           "created_at", now, "updated_at", now));
+            req,
+            json_pack(
+                "{s:s,s:s,s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:s}", "entity",
+                entity->name, "format", import_format_name(scan.format), "file_id",
+                (json_int_t)file_id, "file_name", file_name, "status", "draft", "dry_run", 0,
+                "settings",
+                store_json_text(req->arena, api_keep(req, import_settings_json(&settings)), "{}"),
+                "columns", store_json_text(req->arena, api_keep(req, columns), "[]"), "preview",
+                store_json_text(req->arena, api_keep(req, preview), "{}"), "source_key", source_key,
+                "total_rows", (json_int_t)scan.rows, "next_offset", (json_int_t)scan.data_offset,
+                "next_line", (json_int_t)scan.data_line, "created_by", (json_int_t)user_id,
+                "created_at", now, "updated_at", now));
         import_settings_release(&settings);
         rc = store_import_insert(conn, req->arena, values, &id, &req->err);
     }
     if (rc == 0)
-        http_response_header(res, "Location", arena_printf(req->arena, "/api/v1/imports/%lld",
-                                                           (long long)id));
+        http_response_header(res, "Location",
+                             arena_printf(req->arena, "/api/v1/imports/%lld", (long long)id));
     return commit_and_respond(req, res, conn, rc, id, 201);
 }
 
@@ -561,7 +565,8 @@ int imports_update(struct http_request *req, struct http_response *res)
     rc = import_find(req, conn, true, &row);
     if (rc == 0 && !status_is(row, "draft", "checked"))
         rc = err_set(&req->err, ERR_CONFLICT, "the import has started: its settings are fixed");
-    const struct entity *entity = rc == 0 ? entity_find(json_string_value(json_object_get(row, "entity"))) : NULL;
+    const struct entity *entity =
+        rc == 0 ? entity_find(json_string_value(json_object_get(row, "entity"))) : NULL;
     if (rc == 0)
         rc = store_fields_load(conn, req->arena, entity->name, &custom, &req->err);
     size_t n_columns = 0;
@@ -583,16 +588,16 @@ int imports_update(struct http_request *req, struct http_response *res)
         json_t *text = api_keep(req, import_settings_json(&settings));
         import_settings_release(&settings);
         json_t *values = api_keep(req, json_pack("{s:s,s:s,s:s}", "settings",
-                                                 store_json_text(req->arena, text, "{}"),
-                                                 "status", "draft", "updated_at", now));
+                                                 store_json_text(req->arena, text, "{}"), "status",
+                                                 "draft", "updated_at", now));
         rc = store_import_update(conn, req->arena, import_id_of(row), values, &req->err);
     }
     return commit_and_respond(req, res, conn, rc, rc == 0 ? import_id_of(row) : 0, 200);
 }
 
 /* Queues the import's next job of kind in conn's transaction. */
-int api_import_enqueue(struct store_conn *conn, struct arena *arena, const char *kind,
-                       int64_t id, int64_t version, struct err *err)
+int api_import_enqueue(struct store_conn *conn, struct arena *arena, const char *kind, int64_t id,
+                       int64_t version, struct err *err)
 {
     json_t *payload = json_pack("{s:I}", "import_id", (json_int_t)id);
     const char *key = arena_printf(arena, "%s:%lld:%lld", kind, (long long)id, (long long)version);
@@ -651,23 +656,23 @@ int imports_run(struct http_request *req, struct http_response *res)
         rc = store_import_errors_clear(conn, req->arena, id, dry_run, &req->err);
     if (rc == 0) {
         const json_t *preview = json_object_get(row, "preview");
-        json_t *values = api_keep(
-            req, json_pack("{s:s,s:i,s:i,s:s,s:O,s:O,s:i,s:s,s:n,s:n,s:s}", "status",
-                           dry_run ? "checking" : "queued", "dry_run", dry_run ? 1 : 0,
-                           "rows_done", 0, "counts", "{}", "next_offset",
-                           json_object_get(preview, "data_offset"), "next_line",
-                           json_object_get(preview, "data_line"), "run_ms", 0, "started_at", now,
-                           "finished_at", "error", "updated_at", now));
+        json_t *values =
+            api_keep(req, json_pack("{s:s,s:i,s:i,s:s,s:O,s:O,s:i,s:s,s:n,s:n,s:s}", "status",
+                                    dry_run ? "checking" : "queued", "dry_run", dry_run ? 1 : 0,
+                                    "rows_done", 0, "counts", "{}", "next_offset",
+                                    json_object_get(preview, "data_offset"), "next_line",
+                                    json_object_get(preview, "data_line"), "run_ms", 0,
+                                    "started_at", now, "finished_at", "error", "updated_at", now));
         rc = store_import_update(conn, req->arena, id, values, &req->err);
     }
     if (rc == 0)
         rc = api_import_enqueue(conn, req->arena, "import", id,
                                 json_integer_value(json_object_get(row, "version")), &req->err);
     if (rc == 0 && !dry_run) {
-        json_t *detail = api_keep(req, json_pack("{s:I,s:s,s:O}", "import_id", (json_int_t)id,
-                                                 "file_name",
-                                                 json_string_value(json_object_get(row, "file_name")),
-                                                 "rows", json_object_get(row, "total_rows")));
+        json_t *detail =
+            api_keep(req, json_pack("{s:I,s:s,s:O}", "import_id", (json_int_t)id, "file_name",
+                                    json_string_value(json_object_get(row, "file_name")), "rows",
+                                    json_object_get(row, "total_rows")));
         rc = api_audit(req, conn, "security", "import_started", entity->name, 0, NULL, detail);
     }
     return commit_and_respond(req, res, conn, rc, id, 202);
@@ -692,22 +697,21 @@ static int import_revert(struct http_request *req, struct http_response *res, bo
     char now[CLOCK_DATETIME_LEN + 1];
     clock_format_datetime(clock_now_ms(), now);
     if (rc == 0 && checking) { /* a dry run writes nothing: it just stops */
-        json_t *values = api_keep(req, json_pack("{s:s,s:s,s:s}", "status", "draft",
-                                                 "finished_at", now, "updated_at", now));
+        json_t *values = api_keep(req, json_pack("{s:s,s:s,s:s}", "status", "draft", "finished_at",
+                                                 now, "updated_at", now));
         rc = store_import_update(conn, req->arena, id, values, &req->err);
     } else if (rc == 0 && cancel) {
         /* The running batch sees the request and hands over to the undo. */
-        json_t *values = api_keep(req, json_pack("{s:i,s:s}", "cancel_requested", 1,
-                                                 "updated_at", now));
+        json_t *values =
+            api_keep(req, json_pack("{s:i,s:s}", "cancel_requested", 1, "updated_at", now));
         rc = store_import_update(conn, req->arena, id, values, &req->err);
     } else if (rc == 0) {
-        json_t *values = api_keep(req, json_pack("{s:s,s:s}", "status", "undoing",
-                                                 "updated_at", now));
+        json_t *values =
+            api_keep(req, json_pack("{s:s,s:s}", "status", "undoing", "updated_at", now));
         rc = store_import_update(conn, req->arena, id, values, &req->err);
         if (rc == 0)
             rc = api_import_enqueue(conn, req->arena, "import_undo", id,
-                                    json_integer_value(json_object_get(row, "version")),
-                                    &req->err);
+                                    json_integer_value(json_object_get(row, "version")), &req->err);
     }
     if (rc == 0 && !checking) {
         json_t *detail = api_keep(req, json_pack("{s:I}", "import_id", (json_int_t)id));
@@ -728,8 +732,8 @@ int imports_undo(struct http_request *req, struct http_response *res)
 }
 
 /* The error report as CSV: row, line, column, message (neutralised: it holds file text). */
-static int errors_csv(struct http_request *req, struct http_response *res,
-                      struct store_conn *conn, const json_t *row, bool dry_run)
+static int errors_csv(struct http_request *req, struct http_response *res, struct store_conn *conn,
+                      const json_t *row, bool dry_run)
 {
     struct buf out;
     buf_init(&out, HTTP_MAX_RESPONSE_BYTES);
@@ -766,8 +770,8 @@ static int errors_csv(struct http_request *req, struct http_response *res,
             if (rc == 0 && buf_append_str(&out, numbers) < 0)
                 rc = -ERR_TOO_LARGE;
             if (rc == 0)
-                rc = csv_write_field(&out, column ? column : "", column ? strlen(column) : 0,
-                                     ',', true);
+                rc = csv_write_field(&out, column ? column : "", column ? strlen(column) : 0, ',',
+                                     true);
             if (rc == 0 && buf_putc(&out, ',') < 0)
                 rc = -ERR_TOO_LARGE;
             if (rc == 0)
@@ -808,8 +812,8 @@ int imports_errors(struct http_request *req, struct http_response *res)
     if (rc < 0)
         return rc;
     /* The dry run's errors until the import runs for real. */
-    bool dry_run = json_is_true(json_object_get(row, "dry_run")) ||
-                   status_is(row, "checked", "checking");
+    bool dry_run =
+        json_is_true(json_object_get(row, "dry_run")) || status_is(row, "checked", "checking");
     if (format != NULL && strcmp(format, "csv") == 0)
         return errors_csv(req, res, conn, row, dry_run);
     if (format != NULL && strcmp(format, "json") != 0) {

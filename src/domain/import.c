@@ -24,10 +24,9 @@ static const char *const mode_names[] = {"create", "update", "upsert"};
 static const char *const duplicates_names[] = {"skip", "merge", "flag"};
 static const char *const date_format_names[] = {"auto", "dmy", "mdy"};
 static const char *const key_names[] = {"", "email", "phone", "external_id", "name_company"};
-static const char *const address_targets[] = {"address.type",     "address.po_box",
-                                              "address.extended", "address.street",
-                                              "address.locality", "address.region",
-                                              "address.postal_code", "address.country"};
+static const char *const address_targets[] = {
+    "address.type",     "address.po_box", "address.extended",    "address.street",
+    "address.locality", "address.region", "address.postal_code", "address.country"};
 
 static const struct entity *const import_entities[] = {
     &entity_companies, &entity_contacts, &entity_leads,
@@ -101,9 +100,9 @@ static bool field_importable(const struct entity_field *f)
 
 static const char *type_name(enum field_type type)
 {
-    static const char *const names[] = {"text", "number", "integer", "money", "date",
-                                        "datetime", "bool", "enum", "multi_enum", "email",
-                                        "phone", "url", "list"};
+    static const char *const names[] = {"text",     "number", "integer", "money",      "date",
+                                        "datetime", "bool",   "enum",    "multi_enum", "email",
+                                        "phone",    "url",    "list"};
     return (size_t)type < COUNT(names) ? names[type] : "text";
 }
 
@@ -227,7 +226,8 @@ static void mapping_check(const json_t *mapping, const json_t *targets, const ch
         }
         if (json_is_null(value))
             continue;
-        json_t *list = json_is_array(value) ? json_incref((json_t *)value) : json_pack("[O]", value);
+        json_t *list =
+            json_is_array(value) ? json_incref((json_t *)value) : json_pack("[O]", value);
         size_t i;
         const json_t *one;
         json_array_foreach(list, i, one)
@@ -261,10 +261,10 @@ static void key_parse(const struct entity *entity, const json_t *settings,
     if (key == NULL || key[0] == '\0')
         return;
     int i = name_index(key_names, COUNT(key_names), key);
-    bool has_email = entity_field_find(entity, "emails") != NULL ||
-                     entity_field_find(entity, "email") != NULL;
-    bool has_phone = entity_field_find(entity, "phones") != NULL ||
-                     entity_field_find(entity, "phone") != NULL;
+    bool has_email =
+        entity_field_find(entity, "emails") != NULL || entity_field_find(entity, "email") != NULL;
+    bool has_phone =
+        entity_field_find(entity, "phones") != NULL || entity_field_find(entity, "phone") != NULL;
     if ((i == IMPORT_KEY_EMAIL && has_email) || (i == IMPORT_KEY_PHONE && has_phone) ||
         (i == IMPORT_KEY_EXTERNAL_ID && entity_field_find(entity, "external_id") != NULL) ||
         (i == IMPORT_KEY_NAME_COMPANY && entity == &entity_contacts)) {
@@ -278,8 +278,9 @@ static void key_parse(const struct entity *entity, const json_t *settings,
         out->key_field = f->name;
         return;
     }
-    err_field(err, "settings.key", "must be email, phone, external_id, name_company or a "
-                                   "unique field of %s",
+    err_field(err, "settings.key",
+              "must be email, phone, external_id, name_company or a "
+              "unique field of %s",
               entity->name);
 }
 
@@ -304,8 +305,8 @@ int import_settings_parse(const struct entity *entity, const struct custom_field
                           const json_t *settings, const char *const *columns, size_t n_columns,
                           struct import_settings *out, struct err *err)
 {
-    static const char *const allowed[] = {"mapping",  "mode",      "key",
-                                          "duplicates", "encoding", "separator",
+    static const char *const allowed[] = {"mapping",         "mode",       "key",
+                                          "duplicates",      "encoding",   "separator",
                                           "default_country", "date_format"};
     static const char *const encodings[] = {"auto", "utf-8", "windows-1251"};
     json_t *empty = json_object();
@@ -322,13 +323,13 @@ int import_settings_parse(const struct entity *entity, const struct custom_field
     out->mode = (enum import_mode)setting_choice(settings, "mode", mode_names, COUNT(mode_names),
                                                  IMPORT_CREATE, err);
     out->duplicates = (enum import_duplicates)setting_choice(
-        settings, "duplicates", duplicates_names, COUNT(duplicates_names),
-        IMPORT_DUPLICATES_FLAG, err);
+        settings, "duplicates", duplicates_names, COUNT(duplicates_names), IMPORT_DUPLICATES_FLAG,
+        err);
     out->encoding = (enum csv_encoding)setting_choice(settings, "encoding", encodings,
                                                       COUNT(encodings), CSV_ENCODING_AUTO, err);
-    out->date_format = (enum import_date_format)setting_choice(
-        settings, "date_format", date_format_names, COUNT(date_format_names), IMPORT_DATES_AUTO,
-        err);
+    out->date_format =
+        (enum import_date_format)setting_choice(settings, "date_format", date_format_names,
+                                                COUNT(date_format_names), IMPORT_DATES_AUTO, err);
     const json_t *separator = json_object_get(settings, "separator");
     const char *sep = json_string_value(separator);
     if (separator != NULL && !json_is_null(separator)) {
@@ -436,60 +437,114 @@ struct synonym {
  * company's or product's name.
  */
 static const struct synonym synonyms[] = {
-    {"firstname", "first_name"},        {"givenname", "first_name"},
-    {"first", "first_name"},            {"last", "last_name"},
-    {"имя", "first_name"},              {"lastname", "last_name"},
-    {"familyname", "last_name"},        {"surname", "last_name"},
-    {"фамилия", "last_name"},           {"email", "*email"},
-    {"emailaddress", "*email"},         {"email1value", "*email"},
-    {"email2value", "*email"},          {"email3value", "*email"},
-    {"email2address", "*email"},        {"email3address", "*email"},
-    {"mail", "*email"},                 {"почта", "*email"},
-    {"электроннаяпочта", "*email"},     {"phone", "*phone"},
-    {"telephone", "*phone"},            {"mobile", "*phone"},
-    {"mobilephone", "*phone"},          {"businessphone", "*phone"},
-    {"businessphone2", "*phone"},       {"homephone", "*phone"},
-    {"primaryphone", "*phone"},         {"phone1value", "*phone"},
-    {"phone2value", "*phone"},          {"phone3value", "*phone"},
-    {"телефон", "*phone"},              {"мобильный", "*phone"},
-    {"company", "company"},             {"organization", "company"},
-    {"organization1name", "company"},   {"organizationname", "company"},
-    {"компания", "company"},            {"организация", "company"},
-    {"account", "company"},             {"jobtitle", "position"},
-    {"title", "position"},              {"organization1title", "position"},
-    {"organizationtitle", "position"},  {"position", "position"},
-    {"должность", "position"},          {"birthday", "birthday"},
-    {"деньрождения", "birthday"},       {"датарождения", "birthday"},
-    {"labels", "tags"},                 {"categories", "tags"},
-    {"groupmembership", "tags"},        {"tags", "tags"},
-    {"теги", "tags"},                   {"website", "website"},
-    {"webpage", "website"},             {"website1value", "website"},
-    {"сайт", "website"},                {"externalid", "external_id"},
-    {"id", "external_id"},              {"street", "address.street"},
-    {"address1street", "address.street"}, {"businessstreet", "address.street"},
-    {"homestreet", "address.street"},   {"улица", "address.street"},
-    {"city", "address.locality"},       {"address1city", "address.locality"},
-    {"businesscity", "address.locality"}, {"homecity", "address.locality"},
-    {"город", "address.locality"},      {"region", "address.region"},
-    {"state", "address.region"},        {"address1region", "address.region"},
-    {"businessstate", "address.region"}, {"postalcode", "address.postal_code"},
-    {"zip", "address.postal_code"},     {"address1postalcode", "address.postal_code"},
-    {"businesspostalcode", "address.postal_code"}, {"индекс", "address.postal_code"},
-    {"country", "address.country"},     {"address1country", "address.country"},
-    {"businesscountryregion", "address.country"}, {"страна", "address.country"},
-    {"industry", "industry"},           {"sector", "industry"},
-    {"отрасль", "industry"},            {"source", "source"},
-    {"источник", "source"},             {"name", "*name"},
-    {"название", "*name"},              {"sku", "sku"},
-    {"артикул", "sku"},                 {"price", "price"},
-    {"цена", "price"},                  {"amount", "amount"},
-    {"сумма", "amount"},                {"subject", "subject"},
-    {"тема", "subject"},                {"date", "at"},
-    {"дата", "at"},                     {"stage", "stage"},
-    {"стадия", "stage"},                {"pipeline", "pipeline"},
-    {"воронка", "pipeline"},            {"currency", "*currency"},
-    {"валюта", "*currency"},            {"description", "description"},
-    {"notes", "body"},                  {"body", "body"},
+    {"firstname", "first_name"},
+    {"givenname", "first_name"},
+    {"first", "first_name"},
+    {"last", "last_name"},
+    {"имя", "first_name"},
+    {"lastname", "last_name"},
+    {"familyname", "last_name"},
+    {"surname", "last_name"},
+    {"фамилия", "last_name"},
+    {"email", "*email"},
+    {"emailaddress", "*email"},
+    {"email1value", "*email"},
+    {"email2value", "*email"},
+    {"email3value", "*email"},
+    {"email2address", "*email"},
+    {"email3address", "*email"},
+    {"mail", "*email"},
+    {"почта", "*email"},
+    {"электроннаяпочта", "*email"},
+    {"phone", "*phone"},
+    {"telephone", "*phone"},
+    {"mobile", "*phone"},
+    {"mobilephone", "*phone"},
+    {"businessphone", "*phone"},
+    {"businessphone2", "*phone"},
+    {"homephone", "*phone"},
+    {"primaryphone", "*phone"},
+    {"phone1value", "*phone"},
+    {"phone2value", "*phone"},
+    {"phone3value", "*phone"},
+    {"телефон", "*phone"},
+    {"мобильный", "*phone"},
+    {"company", "company"},
+    {"organization", "company"},
+    {"organization1name", "company"},
+    {"organizationname", "company"},
+    {"компания", "company"},
+    {"организация", "company"},
+    {"account", "company"},
+    {"jobtitle", "position"},
+    {"title", "position"},
+    {"organization1title", "position"},
+    {"organizationtitle", "position"},
+    {"position", "position"},
+    {"должность", "position"},
+    {"birthday", "birthday"},
+    {"деньрождения", "birthday"},
+    {"датарождения", "birthday"},
+    {"labels", "tags"},
+    {"categories", "tags"},
+    {"groupmembership", "tags"},
+    {"tags", "tags"},
+    {"теги", "tags"},
+    {"website", "website"},
+    {"webpage", "website"},
+    {"website1value", "website"},
+    {"сайт", "website"},
+    {"externalid", "external_id"},
+    {"id", "external_id"},
+    {"street", "address.street"},
+    {"address1street", "address.street"},
+    {"businessstreet", "address.street"},
+    {"homestreet", "address.street"},
+    {"улица", "address.street"},
+    {"city", "address.locality"},
+    {"address1city", "address.locality"},
+    {"businesscity", "address.locality"},
+    {"homecity", "address.locality"},
+    {"город", "address.locality"},
+    {"region", "address.region"},
+    {"state", "address.region"},
+    {"address1region", "address.region"},
+    {"businessstate", "address.region"},
+    {"postalcode", "address.postal_code"},
+    {"zip", "address.postal_code"},
+    {"address1postalcode", "address.postal_code"},
+    {"businesspostalcode", "address.postal_code"},
+    {"индекс", "address.postal_code"},
+    {"country", "address.country"},
+    {"address1country", "address.country"},
+    {"businesscountryregion", "address.country"},
+    {"страна", "address.country"},
+    {"industry", "industry"},
+    {"sector", "industry"},
+    {"отрасль", "industry"},
+    {"source", "source"},
+    {"источник", "source"},
+    {"name", "*name"},
+    {"название", "*name"},
+    {"sku", "sku"},
+    {"артикул", "sku"},
+    {"price", "price"},
+    {"цена", "price"},
+    {"amount", "amount"},
+    {"сумма", "amount"},
+    {"subject", "subject"},
+    {"тема", "subject"},
+    {"date", "at"},
+    {"дата", "at"},
+    {"stage", "stage"},
+    {"стадия", "stage"},
+    {"pipeline", "pipeline"},
+    {"воронка", "pipeline"},
+    {"currency", "*currency"},
+    {"валюта", "*currency"},
+    {"description", "description"},
+    {"notes", "body"},
+    {"body", "body"},
 };
 
 /* Maven dataset files, by entity: column -> target(s). */
@@ -499,18 +554,25 @@ struct preset_column {
 };
 
 static const struct preset_column maven_deals[] = {
-    {"opportunity_id", {"external_id", "title"}}, {"account", {"company", NULL}},
-    {"product", {"product", NULL}},               {"deal_stage", {"stage", NULL}},
-    {"close_date", {"expected_close", NULL}},     {"close_value", {"amount", NULL}},
+    {"opportunity_id", {"external_id", "title"}},
+    {"account", {"company", NULL}},
+    {"product", {"product", NULL}},
+    {"deal_stage", {"stage", NULL}},
+    {"close_date", {"expected_close", NULL}},
+    {"close_value", {"amount", NULL}},
 };
 static const struct preset_column maven_companies[] = {
-    {"account", {"name", NULL}}, {"sector", {"industry", NULL}},
+    {"account", {"name", NULL}},
+    {"sector", {"industry", NULL}},
 };
 static const struct preset_column maven_products[] = {
-    {"product", {"sku", "name"}}, {"sales_price", {"price", NULL}}, {"series", {"series", NULL}},
+    {"product", {"sku", "name"}},
+    {"sales_price", {"price", NULL}},
+    {"series", {"series", NULL}},
 };
 static const struct preset_column maven_activities[] = {
-    {"InvoiceNo", {"order_number", NULL}}, {"InvoiceDate", {"at", NULL}},
+    {"InvoiceNo", {"order_number", NULL}},
+    {"InvoiceDate", {"at", NULL}},
     {"Description", {"subject", NULL}},
 };
 
@@ -787,8 +849,8 @@ static const char *enum_option(const char *const *options, const json_t *custom_
 /* The JSON value of one cell for a field of type; NULL with a field error when it is not one. */
 static json_t *cell_value(struct arena *arena, enum field_type type, const char *const *options,
                           const json_t *custom_options, const char *text,
-                          const struct import_settings *s, const char *currency,
-                          const char *column, struct err *err)
+                          const struct import_settings *s, const char *currency, const char *column,
+                          struct err *err)
 {
     const char *v;
     json_t *value;
@@ -851,8 +913,8 @@ static void target_set(struct arena *arena, const struct entity *entity,
             value = json_array();
             list_append(value, text, true);
         } else {
-            value = cell_value(arena, cf->type->type, NULL, cf->options, text, s, currency,
-                               column, err);
+            value = cell_value(arena, cf->type->type, NULL, cf->options, text, s, currency, column,
+                               err);
         }
         if (value != NULL)
             json_object_set_new(bag, cf->name, value);
@@ -886,8 +948,7 @@ static void target_set(struct arena *arena, const struct entity *entity,
         list_append(list, text, f->item_type != FIELD_PHONE);
         return;
     }
-    json_t *value =
-        cell_value(arena, f->type, f->options, NULL, text, s, currency, column, err);
+    json_t *value = cell_value(arena, f->type, f->options, NULL, text, s, currency, column, err);
     if (value != NULL)
         json_object_set_new(body, f->name, value);
 }
@@ -901,8 +962,7 @@ static const json_t *column_targets(const struct import_settings *s, const char 
 int import_row_body(struct arena *arena, const struct entity *entity,
                     const struct custom_fields *custom, const struct import_settings *settings,
                     const char *const *columns, const struct str *cells, size_t n_cells,
-                    const char *default_currency, json_t **body, json_t **lookups,
-                    struct err *err)
+                    const char *default_currency, json_t **body, json_t **lookups, struct err *err)
 {
     *body = json_object();
     *lookups = json_object();
@@ -942,8 +1002,8 @@ int import_row_body(struct arena *arena, const struct entity *entity,
 /* ---- vCards ---- */
 
 const char *const import_vcard_columns[] = {
-    "First name", "Last name", "E-mails", "Phones", "Organization", "Title", "Birthday",
-    "Address", "Photo",
+    "First name", "Last name", "E-mails", "Phones", "Organization",
+    "Title",      "Birthday",  "Address", "Photo",
 };
 const size_t import_vcard_n_columns = COUNT(import_vcard_columns);
 
@@ -958,9 +1018,8 @@ static const char *joined_values(struct arena *arena, const struct vcard_value *
 void import_vcard_cells(struct arena *arena, const struct vcard *card, const char **cells)
 {
     cells[0] = card->n.given != NULL ? card->n.given : "";
-    cells[1] = card->n.family != NULL ? card->n.family : (card->n.given == NULL && card->fn != NULL
-                                                              ? card->fn
-                                                              : "");
+    cells[1] = card->n.family != NULL ? card->n.family
+                                      : (card->n.given == NULL && card->fn != NULL ? card->fn : "");
     cells[2] = joined_values(arena, card->emails, card->n_emails);
     cells[3] = joined_values(arena, card->phones, card->n_phones);
     cells[4] = card->org != NULL ? card->org : "";
@@ -1003,8 +1062,7 @@ static json_t *phone_text(const char *value)
  * The values that are valid e-mails (or phones); the others go to dropped
  * as {"field", "value"}, so that the row reports what it left out.
  */
-static json_t *values_list(const struct vcard_value *values, size_t n, bool phones,
-                           json_t *dropped)
+static json_t *values_list(const struct vcard_value *values, size_t n, bool phones, json_t *dropped)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -1016,9 +1074,9 @@ static json_t *values_list(const struct vcard_value *values, size_t n, bool phon
         if (valid)
             json_array_append(list, v);
         else
-            json_array_append_new(dropped, json_pack("{s:s,s:s}", "field",
-                                                     phones ? "phones" : "emails", "value",
-                                                     values[i].value));
+            json_array_append_new(dropped,
+                                  json_pack("{s:s,s:s}", "field", phones ? "phones" : "emails",
+                                            "value", values[i].value));
         json_decref(v);
     }
     return list;

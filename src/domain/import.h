@@ -113,8 +113,7 @@ const char *import_source_key(struct arena *arena, const char *const *columns, s
 int import_row_body(struct arena *arena, const struct entity *entity,
                     const struct custom_fields *custom, const struct import_settings *settings,
                     const char *const *columns, const struct str *cells, size_t n_cells,
-                    const char *default_currency, json_t **body, json_t **lookups,
-                    struct err *err);
+                    const char *default_currency, json_t **body, json_t **lookups, struct err *err);
 
 /* The entity a lookup target's records are in ("company_id" -> companies); NULL: none. */
 const char *import_lookup_entity(const struct entity *entity, const char *field);

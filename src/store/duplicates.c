@@ -26,9 +26,8 @@ int store_default_country(struct store_conn *conn, struct arena *arena, char out
     return 0;
 }
 
-int store_dup_keys_write(struct store_conn *conn, struct arena *arena,
-                         const struct entity *entity, int64_t record_id, const json_t *merged,
-                         struct err *err)
+int store_dup_keys_write(struct store_conn *conn, struct arena *arena, const struct entity *entity,
+                         int64_t record_id, const json_t *merged, struct err *err)
 {
     if (!duplicates_entity(entity))
         return 0;
@@ -72,8 +71,9 @@ int store_dup_keys_find(struct store_conn *conn, struct arena *arena, const stru
     struct sql_builder sql;
     struct store_rows rows;
     sql_init(&sql, arena, store_conn_dialect(conn));
-    sql_addf(&sql, "SELECT DISTINCT k.\"record_id\" FROM \"dup_keys\" k JOIN \"%s\" r ON r.\"id\" "
-                   "= k.\"record_id\" AND r.\"deleted_at\" IS NULL WHERE k.\"entity\" = ",
+    sql_addf(&sql,
+             "SELECT DISTINCT k.\"record_id\" FROM \"dup_keys\" k JOIN \"%s\" r ON r.\"id\" "
+             "= k.\"record_id\" AND r.\"deleted_at\" IS NULL WHERE k.\"entity\" = ",
              entity_table(entity));
     sql_param_cstr(&sql, entity->name);
     sql_add(&sql, " AND k.\"key\" IN (");

@@ -51,14 +51,13 @@ int store_file_get(struct store_conn *conn, struct arena *arena, int64_t id, jso
         return rc;
     if (rows.n_rows == 0)
         return err_set(err, ERR_NOT_FOUND, "no file with id %lld", (long long)id);
-    *out = json_pack("{s:o,s:s,s:s,s:o,s:s,s:o,s:s}", "id",
-                     store_value_int_json(store_rows_at(&rows, 0, 0)), "name",
-                     store_rows_at(&rows, 0, 1)->text, "content_type",
-                     store_rows_at(&rows, 0, 2)->text, "size",
-                     store_value_int_json(store_rows_at(&rows, 0, 3)), "purpose",
-                     store_rows_at(&rows, 0, 4)->text, "created_by",
-                     store_value_int_json(store_rows_at(&rows, 0, 5)), "created_at",
-                     store_rows_at(&rows, 0, 6)->text);
+    *out = json_pack(
+        "{s:o,s:s,s:s,s:o,s:s,s:o,s:s}", "id", store_value_int_json(store_rows_at(&rows, 0, 0)),
+        "name", store_rows_at(&rows, 0, 1)->text, "content_type", store_rows_at(&rows, 0, 2)->text,
+        "size", store_value_int_json(store_rows_at(&rows, 0, 3)), "purpose",
+        store_rows_at(&rows, 0, 4)->text, "created_by",
+        store_value_int_json(store_rows_at(&rows, 0, 5)), "created_at",
+        store_rows_at(&rows, 0, 6)->text);
     return 0;
 }
 
@@ -168,8 +167,7 @@ void file_writer_release(struct file_writer *w)
 void file_reader_init(struct file_reader *r, struct store_conn *conn, int64_t file_id,
                       uint64_t offset)
 {
-    *r = (struct file_reader){.conn = conn, .file_id = file_id, .offset = offset,
-                              .chunk_seq = -1};
+    *r = (struct file_reader){.conn = conn, .file_id = file_id, .offset = offset, .chunk_seq = -1};
 }
 
 /* Makes r->chunk the chunk holding r->offset (empty past the end). */

@@ -10,11 +10,11 @@
 #include "store/store.h"
 
 const char *const store_import_columns[] = {
-    "id",          "entity",      "format",     "file_id",          "file_name",
-    "status",      "dry_run",     "settings",   "columns",          "preview",
-    "source_key",  "total_rows",  "rows_done",  "counts",           "next_offset",
-    "next_line",   "run_ms",      "cancel_requested", "error",      "started_at",
-    "finished_at", "created_by",  "created_at", "updated_at",       "version",
+    "id",          "entity",     "format",           "file_id",    "file_name",
+    "status",      "dry_run",    "settings",         "columns",    "preview",
+    "source_key",  "total_rows", "rows_done",        "counts",     "next_offset",
+    "next_line",   "run_ms",     "cancel_requested", "error",      "started_at",
+    "finished_at", "created_by", "created_at",       "updated_at", "version",
 };
 const size_t store_import_n_columns =
     sizeof(store_import_columns) / sizeof(store_import_columns[0]);
@@ -27,10 +27,9 @@ static bool json_column(const char *name)
 
 static bool int_column(const char *name)
 {
-    static const char *const ints[] = {"id",        "file_id",     "dry_run",
-                                       "total_rows", "rows_done",  "next_offset",
-                                       "next_line", "run_ms",      "cancel_requested",
-                                       "created_by", "version"};
+    static const char *const ints[] = {
+        "id",        "file_id", "dry_run",          "total_rows", "rows_done", "next_offset",
+        "next_line", "run_ms",  "cancel_requested", "created_by", "version"};
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         if (strcmp(ints[i], name) == 0)
             return true;
@@ -66,7 +65,8 @@ static json_t *import_json(const struct store_rows *rows, size_t r)
             value = json_string(v->text);
         json_object_set_new(o, name, value != NULL ? value : json_null());
     }
-    json_object_set_new(o, "dry_run", json_boolean(json_integer_value(json_object_get(o, "dry_run"))));
+    json_object_set_new(o, "dry_run",
+                        json_boolean(json_integer_value(json_object_get(o, "dry_run"))));
     json_object_set_new(o, "cancel_requested",
                         json_boolean(json_integer_value(json_object_get(o, "cancel_requested"))));
     return o;
@@ -133,10 +133,9 @@ int store_import_update(struct store_conn *conn, struct arena *arena, int64_t id
     sql_add(&sql, "UPDATE \"imports\" SET ");
     /* id, created_by and created_at are never set; version is bumped below. */
     static const char *const settable[] = {
-        "status",      "dry_run",   "settings",   "columns",          "preview",
-        "source_key",  "total_rows", "rows_done", "counts",           "next_offset",
-        "next_line",   "run_ms",    "cancel_requested", "error",      "started_at",
-        "finished_at", "updated_at", "file_id",
+        "status",           "dry_run",   "settings",   "columns",     "preview",    "source_key",
+        "total_rows",       "rows_done", "counts",     "next_offset", "next_line",  "run_ms",
+        "cancel_requested", "error",     "started_at", "finished_at", "updated_at", "file_id",
     };
     store_set_present(&sql, values, settable, sizeof(settable) / sizeof(settable[0]));
     sql_add(&sql, "\"version\" = \"version\" + 1 WHERE \"id\" = ");
@@ -225,13 +224,13 @@ int store_import_errors_list(struct store_conn *conn, struct arena *arena, int64
     *out = json_array();
     for (size_t r = 0; r < rows.n_rows; r++) {
         const struct store_value *column = store_rows_at(&rows, r, 3);
-        json_array_append_new(
-            *out, json_pack("{s:o,s:o,s:o,s:s?,s:s}", "id",
-                            store_value_int_json(store_rows_at(&rows, r, 0)), "row",
-                            store_value_int_json(store_rows_at(&rows, r, 1)), "line",
-                            store_value_int_json(store_rows_at(&rows, r, 2)), "column",
-                            column->type == STORE_NULL ? NULL : column->text, "message",
-                            store_rows_at(&rows, r, 4)->text));
+        json_array_append_new(*out,
+                              json_pack("{s:o,s:o,s:o,s:s?,s:s}", "id",
+                                        store_value_int_json(store_rows_at(&rows, r, 0)), "row",
+                                        store_value_int_json(store_rows_at(&rows, r, 1)), "line",
+                                        store_value_int_json(store_rows_at(&rows, r, 2)), "column",
+                                        column->type == STORE_NULL ? NULL : column->text, "message",
+                                        store_rows_at(&rows, r, 4)->text));
     }
     return 0;
 }
@@ -253,14 +252,13 @@ int store_import_change_add(struct store_conn *conn, struct arena *arena, int64_
     sql_add(&sql, ", ");
     sql_param_cstr(&sql, c->action);
     sql_add(&sql, ", ");
-    sql_param_text_or_null(&sql, c->before != NULL ? store_json_text(arena, c->before, NULL)
-                                                   : NULL);
+    sql_param_text_or_null(&sql,
+                           c->before != NULL ? store_json_text(arena, c->before, NULL) : NULL);
     sql_add(&sql, ", ");
     sql_param_int(&sql, c->version);
     sql_add(&sql, ", ");
-    sql_param_text_or_null(&sql, c->flagged_ids != NULL
-                                     ? store_json_text(arena, c->flagged_ids, NULL)
-                                     : NULL);
+    sql_param_text_or_null(
+        &sql, c->flagged_ids != NULL ? store_json_text(arena, c->flagged_ids, NULL) : NULL);
     sql_add(&sql, ")");
     return store_query(conn, arena, &sql, NULL, err);
 }
@@ -288,9 +286,8 @@ int store_import_changes_pending(struct store_conn *conn, struct arena *arena, i
                             store_value_int_json(store_rows_at(&rows, r, 1)), "entity",
                             store_rows_at(&rows, r, 2)->text, "record_id",
                             store_value_int_json(store_rows_at(&rows, r, 3)), "action",
-                            store_rows_at(&rows, r, 4)->text, "before",
-                            b != NULL ? b : json_null(), "version",
-                            store_value_int_json(store_rows_at(&rows, r, 6))));
+                            store_rows_at(&rows, r, 4)->text, "before", b != NULL ? b : json_null(),
+                            "version", store_value_int_json(store_rows_at(&rows, r, 6))));
     }
     return 0;
 }

@@ -35,7 +35,8 @@ int store_import_get(struct store_conn *conn, struct arena *arena, int64_t id, b
 /* Sets the columns values holds and bumps version. */
 int store_import_update(struct store_conn *conn, struct arena *arena, int64_t id,
                         const json_t *values, struct err *err);
-/* The imports of created_by (0: everyone's), newest first, ids below before_id (0: from the top). */
+/* The imports of created_by (0: everyone's), newest first, ids below before_id (0: from the top).
+ */
 int store_imports_list(struct store_conn *conn, struct arena *arena, int64_t created_by,
                        int64_t before_id, size_t limit, json_t **out, struct err *err);
 
@@ -59,9 +60,9 @@ struct import_change {
     int64_t row;
     const char *entity;
     int64_t record_id;
-    const char *action;   /* "created", "updated" */
-    const json_t *before; /* updated: the previous values of the fields written; else NULL */
-    int64_t version;      /* the record's version once written */
+    const char *action;        /* "created", "updated" */
+    const json_t *before;      /* updated: the previous values of the fields written; else NULL */
+    int64_t version;           /* the record's version once written */
     const json_t *flagged_ids; /* created despite these likely duplicates; NULL: none */
 };
 
