@@ -114,26 +114,9 @@ static void report_err(struct batch *b, const struct err *err)
 static int find_by_text(struct batch *b, const struct entity *entity, const char *column,
                         const char *text, int64_t *id)
 {
-    struct http_request *req = &b->req;
-    struct access read = actor_access(api_actor(req), entity, ACCESS_READ);
-    struct sql_builder sql;
-    struct store_rows rows;
-    *id = 0;
-    if (read.scope == SCOPE_NONE)
-        return 0;
-    sql_init(&sql, req->arena, store_conn_dialect(b->conn));
-    sql_addf(&sql, "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"deleted_at\" IS NULL AND lower(t.",
-             entity_table(entity));
-    sql_ident(&sql, column);
-    sql_add(&sql, ") = lower(");
-    sql_param_cstr(&sql, text);
-    sql_add(&sql, ")");
-    store_owner_predicate(&sql, read.scope, &read, "t");
-    sql_add(&sql, " ORDER BY t.\"id\" LIMIT 1");
-    int rc = store_query(b->conn, req->arena, &sql, &rows, &req->err);
-    if (rc == 0 && rows.n_rows > 0)
-        *id = store_value_int(store_rows_at(&rows, 0, 0));
-    return rc;
+    struct access read = actor_access(api_actor(&b->req), entity, ACCESS_READ);
+    return store_import_find_by_text(b->conn, b->req.arena, entity, &read, column, text, id,
+                                     &b->req.err);
 }
 
 /* The column a record of entity is named by in a lookup. */
@@ -161,22 +144,9 @@ static int resolve_lookups(struct batch *b, json_t *body, const json_t *lookups)
         int64_t id = 0;
         int rc = 0;
         if (target == NULL) { /* pipelines and stages are not records: by name in their tables */
-            const char *table = strcmp(field, "stage_id") == 0 ? "pipeline_stages" : "pipelines";
-            struct sql_builder sql;
-            struct store_rows rows;
-            sql_init(&sql, req->arena, store_conn_dialect(b->conn));
-            sql_addf(&sql, "SELECT \"id\" FROM \"%s\" WHERE lower(\"name\") = lower(", table);
-            sql_param_cstr(&sql, json_string_value(text));
-            if (strcmp(table, "pipeline_stages") == 0 && json_object_get(body, "pipeline_id")) {
-                sql_add(&sql, ") AND \"pipeline_id\" = ");
-                sql_param_int(&sql, json_integer_value(json_object_get(body, "pipeline_id")));
-            } else {
-                sql_add(&sql, ")");
-            }
-            sql_add(&sql, " ORDER BY \"id\" LIMIT 1");
-            rc = store_query(b->conn, req->arena, &sql, &rows, &req->err);
-            if (rc == 0 && rows.n_rows > 0)
-                id = store_value_int(store_rows_at(&rows, 0, 0));
+            rc = store_import_find_stage(b->conn, req->arena, strcmp(field, "stage_id") == 0,
+                                         json_integer_value(json_object_get(body, "pipeline_id")),
+                                         json_string_value(text), &id, &req->err);
         } else {
             rc = find_by_text(b, target, name_column(target), json_string_value(text), &id);
         }
@@ -251,25 +221,9 @@ static int find_by_key(struct batch *b, const json_t *body, int64_t *id)
         if (json_array_size(companies) == 0)
             return 0;
         struct access read = actor_access(api_actor(req), b->entity, ACCESS_READ);
-        struct sql_builder sql;
-        struct store_rows rows;
-        sql_init(&sql, req->arena, store_conn_dialect(b->conn));
-        sql_add(&sql, "SELECT t.\"id\" FROM \"contacts\" t JOIN \"contact_companies\" l ON "
-                      "l.\"contact_id\" = t.\"id\" WHERE t.\"deleted_at\" IS NULL AND "
-                      "l.\"company_id\" = ");
-        sql_param_int(&sql, json_integer_value(json_array_get(companies, 0)));
-        sql_add(&sql, " AND lower(coalesce(t.\"first_name\", '')) = lower(");
-        sql_param_cstr(&sql, first != NULL ? first : "");
-        sql_add(&sql, ") AND lower(coalesce(t.\"last_name\", '')) = lower(");
-        sql_param_cstr(&sql, last != NULL ? last : "");
-        sql_add(&sql, ")");
-        store_owner_predicate(&sql, read.scope, &read, "t");
-        sql_add(&sql, " ORDER BY t.\"id\" LIMIT 1");
-        int rc =
-            read.scope == SCOPE_NONE ? 0 : store_query(b->conn, req->arena, &sql, &rows, &req->err);
-        if (rc == 0 && read.scope != SCOPE_NONE && rows.n_rows > 0)
-            *id = store_value_int(store_rows_at(&rows, 0, 0));
-        return rc;
+        return store_import_find_contact_at(b->conn, req->arena, &read,
+                                            json_integer_value(json_array_get(companies, 0)), first,
+                                            last, id, &req->err);
     }
     case IMPORT_KEY_NONE:
         return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "domain/entity.h"
 #include "store/store.h"
 
 const char *const store_import_columns[] = {
@@ -340,4 +341,75 @@ int store_import_mapping_put(struct store_conn *conn, struct arena *arena, const
                   "excluded.\"mapping\", \"updated_by\" = excluded.\"updated_by\", "
                   "\"updated_at\" = excluded.\"updated_at\"");
     return store_query(conn, arena, &sql, NULL, err);
+}
+
+/* The id in the first row of a one-column SELECT, or 0. */
+static int first_id(struct store_conn *conn, struct arena *arena, struct sql_builder *sql,
+                    int64_t *id, struct err *err)
+{
+    struct store_rows rows;
+    int rc = store_query(conn, arena, sql, &rows, err);
+    *id = rc == 0 && rows.n_rows > 0 ? store_value_int(store_rows_at(&rows, 0, 0)) : 0;
+    return rc;
+}
+
+int store_import_find_by_text(struct store_conn *conn, struct arena *arena,
+                              const struct entity *entity, const struct access *access,
+                              const char *column, const char *text, int64_t *id, struct err *err)
+{
+    *id = 0;
+    if (access->scope == SCOPE_NONE)
+        return 0;
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"deleted_at\" IS NULL AND lower(t.",
+             entity_table(entity));
+    sql_ident(&sql, column);
+    sql_add(&sql, ") = lower(");
+    sql_param_cstr(&sql, text);
+    sql_add(&sql, ")");
+    store_owner_predicate(&sql, access->scope, access, "t");
+    sql_add(&sql, " ORDER BY t.\"id\" LIMIT 1");
+    return first_id(conn, arena, &sql, id, err);
+}
+
+int store_import_find_stage(struct store_conn *conn, struct arena *arena, bool stage,
+                            int64_t pipeline_id, const char *name, int64_t *id, struct err *err)
+{
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_addf(&sql, "SELECT \"id\" FROM \"%s\" WHERE lower(\"name\") = lower(",
+             stage ? "pipeline_stages" : "pipelines");
+    sql_param_cstr(&sql, name);
+    sql_add(&sql, ")");
+    if (stage && pipeline_id > 0) {
+        sql_add(&sql, " AND \"pipeline_id\" = ");
+        sql_param_int(&sql, pipeline_id);
+    }
+    sql_add(&sql, " ORDER BY \"id\" LIMIT 1");
+    return first_id(conn, arena, &sql, id, err);
+}
+
+int store_import_find_contact_at(struct store_conn *conn, struct arena *arena,
+                                 const struct access *access, int64_t company_id,
+                                 const char *first_name, const char *last_name, int64_t *id,
+                                 struct err *err)
+{
+    *id = 0;
+    if (access->scope == SCOPE_NONE)
+        return 0;
+    struct sql_builder sql;
+    sql_init(&sql, arena, store_conn_dialect(conn));
+    sql_add(&sql, "SELECT t.\"id\" FROM \"contacts\" t JOIN \"contact_companies\" l ON "
+                  "l.\"contact_id\" = t.\"id\" WHERE t.\"deleted_at\" IS NULL AND "
+                  "l.\"company_id\" = ");
+    sql_param_int(&sql, company_id);
+    sql_add(&sql, " AND lower(coalesce(t.\"first_name\", '')) = lower(");
+    sql_param_cstr(&sql, first_name != NULL ? first_name : "");
+    sql_add(&sql, ") AND lower(coalesce(t.\"last_name\", '')) = lower(");
+    sql_param_cstr(&sql, last_name != NULL ? last_name : "");
+    sql_add(&sql, ")");
+    store_owner_predicate(&sql, access->scope, access, "t");
+    sql_add(&sql, " ORDER BY t.\"id\" LIMIT 1");
+    return first_id(conn, arena, &sql, id, err);
 }

@@ -12,7 +12,9 @@
 
 #include "base/err.h"
 
+struct access;
 struct arena;
+struct entity;
 struct store_conn;
 
 /*
@@ -76,6 +78,24 @@ int store_import_changes_pending(struct store_conn *conn, struct arena *arena, i
                                  size_t limit, json_t **out, struct err *err);
 int store_import_change_undone(struct store_conn *conn, struct arena *arena, int64_t change_id,
                                struct err *err);
+
+/*
+ * Records an import row names or matches, 0 in *id when none (the first by
+ * id when several): a live record of entity within access whose column
+ * (from the entity's table of fields, never from input) equals text in
+ * any case; a pipeline, or a stage (of pipeline_id when > 0), by name; a
+ * live contact within access with this first and last name (any case)
+ * linked to company_id.
+ */
+int store_import_find_by_text(struct store_conn *conn, struct arena *arena,
+                              const struct entity *entity, const struct access *access,
+                              const char *column, const char *text, int64_t *id, struct err *err);
+int store_import_find_stage(struct store_conn *conn, struct arena *arena, bool stage,
+                            int64_t pipeline_id, const char *name, int64_t *id, struct err *err);
+int store_import_find_contact_at(struct store_conn *conn, struct arena *arena,
+                                 const struct access *access, int64_t company_id,
+                                 const char *first_name, const char *last_name, int64_t *id,
+                                 struct err *err);
 
 /* The mapping remembered for entity and source_key; *mapping NULL when none. */
 int store_import_mapping_get(struct store_conn *conn, struct arena *arena, const char *entity,
