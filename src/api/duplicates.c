@@ -927,7 +927,7 @@ static json_t *list_union(struct arena *arena, const struct entity_field *f, con
 }
 
 /*
- * The update the survivor gets (new object): each named field from its
+ * The update for the survivor (a new object): each named field from its
  * source, and the union of the list fields not named that the caller may
  * write.
  */
